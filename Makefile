@@ -1,0 +1,86 @@
+# cwrnn — one entry point: make, make check, make bench, make demo, make install.
+# Parts (trainer/, plugin/, ...) add their own rules in their *.mk fragment.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LV2DIR ?= $(PREFIX)/lib/lv2
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+SANITIZE ?= 0
+
+BUILD := build
+OBJ := $(BUILD)/obj
+
+# -fopenmp-simd only enables `#pragma omp simd` (vectorised reductions); it
+# pulls in no OpenMP runtime. -fno-math-errno lets sqrt/fabs inline; we never
+# use -ffast-math (it breaks isnan, which the NaN guards rely on).
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -fPIC -fopenmp-simd -fno-math-errno $(WARN)
+ifeq ($(SANITIZE),1)
+BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BUILD := build-sanitize
+OBJ := $(BUILD)/obj
+endif
+ALL_CFLAGS = $(BASE_CFLAGS) -Iengine $(CFLAGS)
+
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+.PHONY: all check bench clean install uninstall deps need-deps demo
+all:
+
+deps:
+	scripts/deps.sh
+
+need-deps:
+	@scripts/deps.sh --check
+
+# ---------------------------------------------------------------- engine
+ENGINE_SRC := $(wildcard engine/*.c)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(OBJ)/%.o)
+LIBCWRNN := $(BUILD)/libcwrnn.a
+
+all: $(LIBCWRNN)
+
+$(LIBCWRNN): $(ENGINE_OBJ)
+	$(AR) rcs $@ $^
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# Engine tests: one Check runner, one suite per engine part.
+ENGINE_TEST_SRC := $(wildcard tests/engine/*.c)
+ENGINE_TEST_OBJ := $(ENGINE_TEST_SRC:%.c=$(OBJ)/%.o)
+$(ENGINE_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS)
+$(BUILD)/tests/check_engine: $(ENGINE_TEST_OBJ) $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lm
+
+.PHONY: check-engine
+check-engine: need-deps $(BUILD)/tests/check_engine
+	$(BUILD)/tests/check_engine
+
+check: check-engine
+
+# Engine benchmark: prints `bench: NAME ... ratio=...` lines.
+$(BUILD)/bench/bench_engine: $(OBJ)/bench/bench_engine.o $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+.PHONY: bench-engine
+bench-engine: $(BUILD)/bench/bench_engine
+	$(BUILD)/bench/bench_engine
+
+bench: bench-engine
+
+# ---------------------------------------------------------------- parts
+-include $(sort $(wildcard */*.mk))
+
+clean:
+	rm -rf build build-sanitize
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

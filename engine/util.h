@@ -1,0 +1,22 @@
+/* Small helpers shared inside the engine (not part of the public API). */
+#ifndef CWRNN_UTIL_H
+#define CWRNN_UTIL_H
+
+#include <stddef.h>
+
+/* Writes a printf-style message into msg (if not NULL) and returns -1, so
+ * checks read `return cw_fail(msg, len, "...", ...)`. */
+int cw_fail(char *msg, size_t msg_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* splitmix64: a tiny, well-mixed 64-bit generator for deterministic
+ * initialisation (the same seed gives the same weights on every machine). */
+typedef struct {
+	unsigned long long s;
+} cw_rng;
+
+unsigned long long cw_rng_next(cw_rng *rng);
+double cw_rng_uniform(cw_rng *rng);   /* [0, 1) with 53 random bits */
+double cw_rng_normal(cw_rng *rng);    /* N(0, 1), Box-Muller */
+
+#endif
