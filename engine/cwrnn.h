@@ -235,9 +235,10 @@ void cwrnn_batch_free(cwrnn_batch *batch);
 /* Zero hidden state and clock 0 for every sequence. */
 void cwrnn_batch_reset(cwrnn_batch *batch);
 
-/* Runs steps (<= max_steps) from the carried state, writes y, keeps the
- * activations, and carries the final state and clock forward. */
-void cwrnn_batch_forward(cwrnn_batch *batch, const double *params, const double *x,
+/* Runs steps (1..max_steps) from the carried state, writes y, keeps the
+ * activations, and carries the final state and clock forward. Returns 0, or
+ * -1 (doing nothing) when steps is out of range. */
+int cwrnn_batch_forward(cwrnn_batch *batch, const double *params, const double *x,
                          double *y, int steps);
 
 /* Exact BPTT through the last forward: adds dLoss/dparams to grad. dy is
