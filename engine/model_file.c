@@ -1,0 +1,681 @@
+/*
+ * The .cwrnn model file, format version 1: the contract between trainer and
+ * plugin. Little-endian fields encoded byte by byte (any host endianness),
+ * a 64-byte fixed header, the module table, name, summary, the float weights
+ * in cwrnn_layout order and a CRC-32 of everything before it:
+ *
+ *   0 magic "CWRNN\r\n\x1A"  8 version  12 header_bytes  16 flags (bit 0 skip)
+ *  20 task  24 g  28 m  32 p  36 phase  40 sample_rate  44 in_scale
+ *  48 out_scale  52 name_len  56 summary_len  60 n_params
+ *  64 sizes[g]  64+4g periods[g]  64+8g name, summary
+ *  header_bytes weights[n_params]  end-4 crc32
+ *
+ * The loader validates every field against the engine's limits before using
+ * it to compute an offset, does all size arithmetic in 64 bits and reads no
+ * byte past the size it was given.
+ */
+#include "cwrnn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define FIXED_HEADER_BYTES 64u
+#define FLAG_SKIP 1u
+#define CRC_BYTES 4u
+#define MAGIC_BYTES 8u
+
+/* "\r\n" catches text-mode line-ending conversion, 0x1A stops a DOS `type`. */
+static const unsigned char file_magic[MAGIC_BYTES] = {'C', 'W', 'R', 'N', 'N', '\r', '\n', 0x1A};
+
+/* The fixed header's fields, as stored (before validation). */
+typedef struct {
+	uint32_t version, header_bytes, flags, task, g, m, p, phase;
+	float sample_rate, in_scale, out_scale;
+	uint32_t name_len, summary_len, n_params;
+} file_header;
+
+__attribute__((format(printf, 4, 5))) static cwrnn_status
+fail(cwrnn_status status, char *msg, size_t msg_len, const char *fmt, ...)
+{
+	if (msg && msg_len > 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, msg_len, fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+const char *
+cwrnn_status_string(cwrnn_status status)
+{
+	switch (status) {
+	case CWRNN_OK: return "ok";
+	case CWRNN_ERR_IO: return "input/output error";
+	case CWRNN_ERR_TOO_LARGE: return "file too large to be a model";
+	case CWRNN_ERR_TRUNCATED: return "model file truncated";
+	case CWRNN_ERR_MAGIC: return "not a cwrnn model file";
+	case CWRNN_ERR_VERSION: return "unsupported model file version";
+	case CWRNN_ERR_DIMENSIONS: return "model dimensions or fields out of range";
+	case CWRNN_ERR_TRAILING: return "trailing bytes after the model";
+	case CWRNN_ERR_CHECKSUM: return "model file checksum mismatch";
+	case CWRNN_ERR_NONFINITE: return "model has a NaN or infinite weight";
+	case CWRNN_ERR_NOMEM: return "out of memory";
+	case CWRNN_ERR_INVALID: return "invalid argument";
+	}
+	return "unknown status";
+}
+
+/* ------------------------------------------------------------- decoding */
+
+/* A bounds-checked little-endian reader. Callers check lengths first; the
+ * cursor is the second line of defence: past the end reads as zero and
+ * sets overrun instead of touching memory it was not given. */
+typedef struct {
+	const unsigned char *data;
+	size_t size;
+	size_t at;
+	int overrun;
+} cursor;
+
+static cursor
+cursor_at(const unsigned char *data, size_t size, size_t at)
+{
+	cursor c = {data, size, at, 0};
+	return c;
+}
+
+static uint32_t
+get_u32(cursor *c)
+{
+	if (c->at > c->size || c->size - c->at < 4) {
+		c->overrun = 1;
+		return 0;
+	}
+	const unsigned char *b = c->data + c->at;
+	c->at += 4;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static float
+get_f32(cursor *c)
+{
+	uint32_t bits = get_u32(c);
+	float f;
+	memcpy(&f, &bits, sizeof f);
+	return f;
+}
+
+static void
+read_fixed_header(const unsigned char *data, size_t size, file_header *h)
+{
+	cursor c = cursor_at(data, size, MAGIC_BYTES);
+	h->version = get_u32(&c);
+	h->header_bytes = get_u32(&c);
+	h->flags = get_u32(&c);
+	h->task = get_u32(&c);
+	h->g = get_u32(&c);
+	h->m = get_u32(&c);
+	h->p = get_u32(&c);
+	h->phase = get_u32(&c);
+	h->sample_rate = get_f32(&c);
+	h->in_scale = get_f32(&c);
+	h->out_scale = get_f32(&c);
+	h->name_len = get_u32(&c);
+	h->summary_len = get_u32(&c);
+	h->n_params = get_u32(&c);
+}
+
+static cwrnn_status
+truncated(size_t size, uint64_t needed, const char *what, char *msg, size_t msg_len)
+{
+	return fail(CWRNN_ERR_TRUNCATED, msg, msg_len, "truncated: file has %zu bytes, %s %llu", size,
+	            what, (unsigned long long)needed);
+}
+
+/* Rules 1-3: magic, version, and room for the fixed header. */
+static cwrnn_status
+check_preamble(const unsigned char *data, size_t size, char *msg, size_t msg_len)
+{
+	size_t have = size < MAGIC_BYTES ? size : MAGIC_BYTES;
+	if (have > 0 && memcmp(data, file_magic, have) != 0)
+		return fail(CWRNN_ERR_MAGIC, msg, msg_len, "not a cwrnn model (bad magic)");
+	if (size < MAGIC_BYTES + 4)
+		return truncated(size, MAGIC_BYTES + 4, "the magic and version need", msg, msg_len);
+	cursor c = cursor_at(data, size, MAGIC_BYTES);
+	uint32_t version = get_u32(&c);
+	if (version > CWRNN_FILE_VERSION)
+		return fail(CWRNN_ERR_VERSION, msg, msg_len,
+		            "format version %u is newer than this build reads (%d)", version,
+		            CWRNN_FILE_VERSION);
+	if (version != CWRNN_FILE_VERSION)
+		return fail(CWRNN_ERR_VERSION, msg, msg_len,
+		            "format version %u is unknown (this build reads %d)", version,
+		            CWRNN_FILE_VERSION);
+	if (size < FIXED_HEADER_BYTES)
+		return truncated(size, FIXED_HEADER_BYTES, "the fixed header needs", msg, msg_len);
+	return CWRNN_OK;
+}
+
+/* Rule 4: the fields that size later reads, each against its limit. */
+static cwrnn_status
+check_fields(const file_header *h, char *msg, size_t msg_len)
+{
+	cwrnn_status bad = CWRNN_ERR_DIMENSIONS;
+	if (h->flags & ~FLAG_SKIP)
+		return fail(bad, msg, msg_len, "unknown flag bits 0x%08x in flags (offset 16)",
+		            (unsigned)(h->flags & ~FLAG_SKIP));
+	if (h->task > CWRNN_TASK_CONTINUE)
+		return fail(bad, msg, msg_len, "unknown task %u (offset 20; 0..2)", h->task);
+	if (h->g < 1 || h->g > CWRNN_MAX_MODULES)
+		return fail(bad, msg, msg_len, "module count %u (offset 24) is outside 1..%d", h->g,
+		            CWRNN_MAX_MODULES);
+	if (h->m > CWRNN_MAX_INPUTS)
+		return fail(bad, msg, msg_len, "input count %u (offset 28) is outside 0..%d", h->m,
+		            CWRNN_MAX_INPUTS);
+	if (h->p < 1 || h->p > CWRNN_MAX_OUTPUTS)
+		return fail(bad, msg, msg_len, "output count %u (offset 32) is outside 1..%d", h->p,
+		            CWRNN_MAX_OUTPUTS);
+	if (h->name_len > CWRNN_NAME_MAX)
+		return fail(bad, msg, msg_len, "name length %u (offset 52) is over %d", h->name_len,
+		            CWRNN_NAME_MAX);
+	if (h->summary_len > CWRNN_SUMMARY_MAX)
+		return fail(bad, msg, msg_len, "summary length %u (offset 56) is over %d",
+		            h->summary_len, CWRNN_SUMMARY_MAX);
+	return CWRNN_OK;
+}
+
+static uint64_t
+module_table_end(const file_header *h)
+{
+	return FIXED_HEADER_BYTES + 8 * (uint64_t)h->g;
+}
+
+static uint64_t
+expected_header_bytes(const file_header *h)
+{
+	return module_table_end(h) + h->name_len + h->summary_len;
+}
+
+/* The header's scalar fields, already range-checked, as a config (no name
+ * yet: it is copied only once the checksum has vouched for it). */
+static void
+config_from_header(const file_header *h, cwrnn_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->n_modules = (int)h->g;
+	cfg->n_inputs = (int)h->m;
+	cfg->n_outputs = (int)h->p;
+	cfg->phase = h->phase;
+	cfg->skip = (h->flags & FLAG_SKIP) != 0;
+	cfg->task = (cwrnn_task)h->task;
+	cfg->sample_rate = h->sample_rate;
+	cfg->in_scale = h->in_scale;
+	cfg->out_scale = h->out_scale;
+}
+
+/* Rule 5, first half: the module table into the config. */
+static cwrnn_status
+read_modules(const unsigned char *data, size_t size, const file_header *h, cwrnn_config *cfg,
+             char *msg, size_t msg_len)
+{
+	if (size < module_table_end(h))
+		return truncated(size, module_table_end(h), "its module table ends at", msg, msg_len);
+	cursor sizes = cursor_at(data, size, FIXED_HEADER_BYTES);
+	cursor periods = cursor_at(data, size, FIXED_HEADER_BYTES + 4 * (size_t)h->g);
+	for (uint32_t i = 0; i < h->g; i++) {
+		uint32_t k = get_u32(&sizes);
+		/* Only guards the conversion to int; cwrnn_config_check owns the limit. */
+		if (k > INT_MAX)
+			return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len, "module %u has %u units (allowed 1..%d)",
+			            i + 1, k, CWRNN_MAX_MODULE_UNITS);
+		cfg->sizes[i] = (int)k;
+		cfg->periods[i] = get_u32(&periods);
+	}
+	return CWRNN_OK;
+}
+
+/* Rule 5, second half: the config, and the two sizes the header derives
+ * from it, must agree with this build's rules. */
+static cwrnn_status
+check_shape(const file_header *h, const cwrnn_config *cfg, char *msg, size_t msg_len)
+{
+	if (cwrnn_config_check(cfg, msg, msg_len) != 0)
+		return CWRNN_ERR_DIMENSIONS;
+	if (h->header_bytes != expected_header_bytes(h))
+		return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len,
+		            "header_bytes %u (offset 12) should be %llu for %u modules, "
+		            "name and summary",
+		            h->header_bytes, (unsigned long long)expected_header_bytes(h), h->g);
+	cwrnn_layout layout;
+	cwrnn_layout_of(cfg, &layout);
+	if (h->n_params != layout.n_params)
+		return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len,
+		            "n_params %u (offset 60) does not match the %zu parameters of this shape",
+		            h->n_params, layout.n_params);
+	return CWRNN_OK;
+}
+
+static uint64_t
+expected_total(const file_header *h)
+{
+	return (uint64_t)h->header_bytes + 4 * (uint64_t)h->n_params + CRC_BYTES;
+}
+
+/* Rules 6 and 7: exact length, then the checksum over all but its 4 bytes. */
+static cwrnn_status
+check_length_and_crc(const unsigned char *data, size_t size, const file_header *h, char *msg,
+                     size_t msg_len)
+{
+	uint64_t total = expected_total(h);
+	if (size < total)
+		return truncated(size, total, "header announces", msg, msg_len);
+	if (size > total)
+		return fail(CWRNN_ERR_TRAILING, msg, msg_len,
+		            "%llu trailing bytes after the model's %llu",
+		            (unsigned long long)(size - total), (unsigned long long)total);
+	cursor c = cursor_at(data, size, size - CRC_BYTES);
+	uint32_t stored = get_u32(&c);
+	uint32_t actual = cwrnn_crc32(0, data, size - CRC_BYTES);
+	if (stored != actual)
+		return fail(CWRNN_ERR_CHECKSUM, msg, msg_len,
+		            "checksum mismatch: file says 0x%08x, content gives 0x%08x (damaged file)",
+		            stored, actual);
+	return CWRNN_OK;
+}
+
+static cwrnn_status
+check_no_nul(const unsigned char *data, size_t at, size_t len, const char *what, char *msg,
+             size_t msg_len)
+{
+	const unsigned char *nul = memchr(data + at, '\0', len);
+	if (nul)
+		return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len, "%s contains a NUL byte at offset %zu",
+		            what, (size_t)(nul - data));
+	return CWRNN_OK;
+}
+
+/* Rule 8: name and summary are text. */
+static cwrnn_status
+check_text(const unsigned char *data, const file_header *h, char *msg, size_t msg_len)
+{
+	size_t name_at = (size_t)module_table_end(h);
+	cwrnn_status st = check_no_nul(data, name_at, h->name_len, "model name", msg, msg_len);
+	if (st != CWRNN_OK)
+		return st;
+	return check_no_nul(data, name_at + h->name_len, h->summary_len, "summary", msg, msg_len);
+}
+
+/* Rule 9: checked on the bits (exponent all ones), before any allocation. */
+static cwrnn_status
+check_weights(const unsigned char *data, size_t size, const file_header *h, char *msg,
+              size_t msg_len)
+{
+	cursor c = cursor_at(data, size, h->header_bytes);
+	for (uint32_t i = 0; i < h->n_params; i++) {
+		uint32_t bits = get_u32(&c);
+		if ((bits & 0x7f800000u) == 0x7f800000u)
+			return fail(CWRNN_ERR_NONFINITE, msg, msg_len,
+			            "weight %u (offset %zu) is %s", i, c.at - 4,
+			            (bits & 0x007fffffu) ? "NaN" : "infinite");
+	}
+	return CWRNN_OK;
+}
+
+/* Rules 1-9 in order; on success h and cfg describe a loadable model. */
+static cwrnn_status
+validate(const unsigned char *data, size_t size, file_header *h, cwrnn_config *cfg, char *msg,
+         size_t msg_len)
+{
+	cwrnn_status st = check_preamble(data, size, msg, msg_len);
+	if (st != CWRNN_OK)
+		return st;
+	read_fixed_header(data, size, h);
+	if ((st = check_fields(h, msg, msg_len)) != CWRNN_OK)
+		return st;
+	config_from_header(h, cfg);
+	if ((st = read_modules(data, size, h, cfg, msg, msg_len)) != CWRNN_OK)
+		return st;
+	if ((st = check_shape(h, cfg, msg, msg_len)) != CWRNN_OK)
+		return st;
+	if ((st = check_length_and_crc(data, size, h, msg, msg_len)) != CWRNN_OK)
+		return st;
+	if ((st = check_text(data, h, msg, msg_len)) != CWRNN_OK)
+		return st;
+	return check_weights(data, size, h, msg, msg_len);
+}
+
+/* Allocates and fills the model from a validated buffer. */
+static cwrnn_status
+build_model(const unsigned char *data, size_t size, const file_header *h, cwrnn_config *cfg,
+            cwrnn_model **out, char *msg, size_t msg_len)
+{
+	size_t name_at = (size_t)module_table_end(h);
+	memcpy(cfg->name, data + name_at, h->name_len);
+	cwrnn_model *model = cwrnn_model_new(cfg, msg, msg_len);
+	char *summary = malloc((size_t)h->summary_len + 1);
+	if (!model || !summary) {
+		cwrnn_model_free(model);
+		free(summary);
+		return fail(CWRNN_ERR_NOMEM, msg, msg_len, "out of memory for the model");
+	}
+	memcpy(summary, data + name_at + h->name_len, h->summary_len);
+	summary[h->summary_len] = '\0';
+	free(model->summary);
+	model->summary = summary;
+	cursor c = cursor_at(data, size, h->header_bytes);
+	for (uint32_t i = 0; i < h->n_params; i++)
+		model->params[i] = get_f32(&c);
+	*out = model;
+	return CWRNN_OK;
+}
+
+cwrnn_status
+cwrnn_model_load_buffer(const void *data, size_t size, cwrnn_model **out, char *msg,
+                        size_t msg_len)
+{
+	if (!out)
+		return fail(CWRNN_ERR_INVALID, msg, msg_len, "no place to return the model");
+	*out = NULL;
+	if (!data && size > 0)
+		return fail(CWRNN_ERR_INVALID, msg, msg_len, "no data (NULL buffer of %zu bytes)", size);
+	file_header h;
+	cwrnn_config cfg;
+	cwrnn_status st = validate(data, size, &h, &cfg, msg, msg_len);
+	if (st != CWRNN_OK)
+		return st;
+	return build_model(data, size, &h, &cfg, out, msg, msg_len);
+}
+
+/* --------------------------------------------------------- reading files */
+
+/* Reads up to size bytes; stops early only at end of file (it shrank). */
+static cwrnn_status
+read_all(int fd, unsigned char *buf, size_t size, size_t *got, char *msg, size_t msg_len)
+{
+	*got = 0;
+	while (*got < size) {
+		ssize_t n = read(fd, buf + *got, size - *got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail(CWRNN_ERR_IO, msg, msg_len, "cannot read: %s", strerror(errno));
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return CWRNN_OK;
+}
+
+/* Refuses anything that is not a plausible model file before reading it. */
+static cwrnn_status
+check_file_kind(int fd, size_t *size, char *msg, size_t msg_len)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return fail(CWRNN_ERR_IO, msg, msg_len, "cannot stat: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return fail(CWRNN_ERR_IO, msg, msg_len, "is a directory, not a model file");
+	if (!S_ISREG(st.st_mode))
+		return fail(CWRNN_ERR_IO, msg, msg_len, "is not a regular file");
+	if (st.st_size < 0 || (uint64_t)st.st_size > CWRNN_FILE_MAX_BYTES)
+		return fail(CWRNN_ERR_TOO_LARGE, msg, msg_len,
+		            "file has %lld bytes, more than any model can have (%zu)",
+		            (long long)st.st_size, CWRNN_FILE_MAX_BYTES);
+	*size = (size_t)st.st_size;
+	return CWRNN_OK;
+}
+
+static cwrnn_status
+read_model_file(int fd, unsigned char **data, size_t *size, char *msg, size_t msg_len)
+{
+	size_t expected = 0;
+	cwrnn_status st = check_file_kind(fd, &expected, msg, msg_len);
+	if (st != CWRNN_OK)
+		return st;
+	/* + 1: malloc(0) may return NULL, and an empty file is a valid question. */
+	*data = malloc(expected + 1);
+	if (!*data)
+		return fail(CWRNN_ERR_NOMEM, msg, msg_len, "out of memory for %zu bytes", expected);
+	return read_all(fd, *data, expected, size, msg, msg_len);
+}
+
+cwrnn_status
+cwrnn_model_load(const char *path, cwrnn_model **out, char *msg, size_t msg_len)
+{
+	if (!out || !path)
+		return fail(CWRNN_ERR_INVALID, msg, msg_len, "no path or no place to return the model");
+	*out = NULL;
+	char why[512];
+	/* O_NONBLOCK: opening a FIFO must not hang; it is refused after fstat. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail(CWRNN_ERR_IO, msg, msg_len, "%s: cannot open: %s", path, strerror(errno));
+	unsigned char *data = NULL;
+	size_t size = 0;
+	cwrnn_status st = read_model_file(fd, &data, &size, why, sizeof why);
+	close(fd);
+	if (st == CWRNN_OK)
+		st = cwrnn_model_load_buffer(data, size, out, why, sizeof why);
+	free(data);
+	if (st != CWRNN_OK)
+		fail(st, msg, msg_len, "%s: %s", path, why);
+	return st;
+}
+
+/* ------------------------------------------------------------- encoding */
+
+typedef struct {
+	unsigned char *p;
+	size_t at;
+} writer;
+
+static void
+put_u32(writer *w, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		w->p[w->at++] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+put_f32(writer *w, float f)
+{
+	uint32_t bits;
+	memcpy(&bits, &f, sizeof bits);
+	put_u32(w, bits);
+}
+
+static void
+put_bytes(writer *w, const void *data, size_t len)
+{
+	memcpy(w->p + w->at, data, len);
+	w->at += len;
+}
+
+/* A model built by hand may have been edited after cwrnn_model_new; check
+ * what the loader would check, so every file we write loads back. */
+static cwrnn_status
+check_model(const cwrnn_model *model, cwrnn_layout *layout, char *msg, size_t msg_len)
+{
+	if (!model || !model->params || !model->summary)
+		return fail(CWRNN_ERR_INVALID, msg, msg_len, "no model, weights or summary");
+	if (cwrnn_config_check(&model->config, msg, msg_len) != 0)
+		return CWRNN_ERR_INVALID;
+	cwrnn_layout_of(&model->config, layout);
+	if (model->layout.n_params != layout->n_params)
+		return fail(CWRNN_ERR_INVALID, msg, msg_len, "layout has %zu parameters, config %zu",
+		            model->layout.n_params, layout->n_params);
+	if (strlen(model->summary) > CWRNN_SUMMARY_MAX)
+		return fail(CWRNN_ERR_INVALID, msg, msg_len, "summary is longer than %d bytes",
+		            CWRNN_SUMMARY_MAX);
+	for (size_t i = 0; i < layout->n_params; i++)
+		if (!isfinite(model->params[i]))
+			return fail(CWRNN_ERR_NONFINITE, msg, msg_len, "weight %zu is %g", i,
+			            (double)model->params[i]);
+	return CWRNN_OK;
+}
+
+static void
+put_header(writer *w, const cwrnn_config *cfg, uint32_t header_bytes, uint32_t name_len,
+           uint32_t summary_len, size_t n_params)
+{
+	put_bytes(w, file_magic, MAGIC_BYTES);
+	put_u32(w, CWRNN_FILE_VERSION);
+	put_u32(w, header_bytes);
+	put_u32(w, cfg->skip ? FLAG_SKIP : 0);
+	put_u32(w, (uint32_t)cfg->task);
+	put_u32(w, (uint32_t)cfg->n_modules);
+	put_u32(w, (uint32_t)cfg->n_inputs);
+	put_u32(w, (uint32_t)cfg->n_outputs);
+	put_u32(w, cfg->phase);
+	put_f32(w, cfg->sample_rate);
+	put_f32(w, cfg->in_scale);
+	put_f32(w, cfg->out_scale);
+	put_u32(w, name_len);
+	put_u32(w, summary_len);
+	put_u32(w, (uint32_t)n_params);
+	for (int i = 0; i < cfg->n_modules; i++)
+		put_u32(w, (uint32_t)cfg->sizes[i]);
+	for (int i = 0; i < cfg->n_modules; i++)
+		put_u32(w, cfg->periods[i]);
+}
+
+static cwrnn_status
+encode_model(const cwrnn_model *model, unsigned char **out, size_t *size, char *msg,
+             size_t msg_len)
+{
+	cwrnn_layout layout;
+	cwrnn_status st = check_model(model, &layout, msg, msg_len);
+	if (st != CWRNN_OK)
+		return st;
+	const cwrnn_config *cfg = &model->config;
+	uint32_t name_len = (uint32_t)strlen(cfg->name);
+	uint32_t summary_len = (uint32_t)strlen(model->summary);
+	uint32_t header_bytes = FIXED_HEADER_BYTES + 8 * (uint32_t)cfg->n_modules + name_len
+	                        + summary_len;
+	*size = header_bytes + 4 * layout.n_params + CRC_BYTES;
+	writer w = {malloc(*size), 0};
+	if (!w.p)
+		return fail(CWRNN_ERR_NOMEM, msg, msg_len, "out of memory for %zu bytes", *size);
+	put_header(&w, cfg, header_bytes, name_len, summary_len, layout.n_params);
+	put_bytes(&w, cfg->name, name_len);
+	put_bytes(&w, model->summary, summary_len);
+	for (size_t i = 0; i < layout.n_params; i++)
+		put_f32(&w, model->params[i]);
+	put_u32(&w, cwrnn_crc32(0, w.p, w.at));
+	*out = w.p;
+	return CWRNN_OK;
+}
+
+void *
+cwrnn_model_encode(const cwrnn_model *model, size_t *size)
+{
+	unsigned char *data = NULL;
+	size_t n = 0;
+	if (!size || encode_model(model, &data, &n, NULL, 0) != CWRNN_OK)
+		return NULL;
+	*size = n;
+	return data;
+}
+
+/* ------------------------------------------------------------ atomic save */
+
+/* Writes, flushes, syncs and closes fd whatever happens. Returns 0 or an
+ * errno value. */
+static int
+write_and_close(int fd, const unsigned char *data, size_t size)
+{
+	/* mkstemp makes the file 0600; a model is meant to be shared. */
+	if (fchmod(fd, 0644) != 0) {
+		int err = errno;
+		close(fd);
+		return err;
+	}
+	FILE *f = fdopen(fd, "wb");
+	if (!f) {
+		int err = errno;
+		close(fd);
+		return err;
+	}
+	/* Not every short write sets errno, hence the reset and the EIO default. */
+	errno = 0;
+	int err = 0;
+	if (fwrite(data, 1, size, f) != size || fflush(f) != 0 || fsync(fileno(f)) != 0)
+		err = errno ? errno : EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno ? errno : EIO;
+	return err;
+}
+
+/* Makes the rename itself durable. Best effort: the file is complete either
+ * way, and some file systems refuse fsync on a directory. */
+static void
+sync_parent_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	if (!dir)
+		return;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+static cwrnn_status
+write_atomically(const char *path, const unsigned char *data, size_t size, char *msg,
+                 size_t msg_len)
+{
+	static const char suffix[] = ".tmp.XXXXXX";
+	size_t len = strlen(path);
+	char *tmp = malloc(len + sizeof suffix);
+	if (!tmp)
+		return fail(CWRNN_ERR_NOMEM, msg, msg_len, "%s: out of memory", path);
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, suffix, sizeof suffix);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int err = errno;
+		free(tmp);
+		return fail(CWRNN_ERR_IO, msg, msg_len, "%s: cannot create a temporary file: %s", path,
+		            strerror(err));
+	}
+	int err = write_and_close(fd, data, size);
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	if (err)
+		return fail(CWRNN_ERR_IO, msg, msg_len, "%s: cannot write: %s", path, strerror(err));
+	sync_parent_dir(path);
+	return CWRNN_OK;
+}
+
+cwrnn_status
+cwrnn_model_save(const cwrnn_model *model, const char *path, char *msg, size_t msg_len)
+{
+	if (!path)
+		return fail(CWRNN_ERR_INVALID, msg, msg_len, "no path to save the model to");
+	char why[512];
+	unsigned char *data = NULL;
+	size_t size = 0;
+	cwrnn_status st = encode_model(model, &data, &size, why, sizeof why);
+	if (st != CWRNN_OK)
+		return fail(st, msg, msg_len, "%s: %s", path, why);
+	st = write_atomically(path, data, size, msg, msg_len);
+	free(data);
+	return st;
+}

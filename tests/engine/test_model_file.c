@@ -1,0 +1,730 @@
+/* The .cwrnn model file: CRC-32, round trips, every refusal of the loader,
+ * atomic saving, and robustness against garbage. */
+#include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cwrnn.h"
+#include "suites.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+/* splitmix64, local so the tests do not lean on engine internals. */
+static uint64_t
+next_random(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Any finite bit pattern, so round trips cover denormals and -0 too. */
+static float
+random_weight(uint64_t *s)
+{
+	uint32_t bits = (uint32_t)next_random(s);
+	if ((bits & 0x7f800000u) == 0x7f800000u)
+		bits &= ~0x00800000u;
+	float f;
+	memcpy(&f, &bits, sizeof f);
+	return f;
+}
+
+static cwrnn_model *
+random_model(const cwrnn_config *cfg, const char *summary, uint64_t seed)
+{
+	char msg[256] = "";
+	cwrnn_model *model = cwrnn_model_new(cfg, msg, sizeof msg);
+	ck_assert_msg(model != NULL, "cwrnn_model_new: %s", msg);
+	ck_assert_int_eq(cwrnn_model_set_summary(model, summary), 0);
+	for (size_t i = 0; i < model->layout.n_params; i++)
+		model->params[i] = random_weight(&seed);
+	return model;
+}
+
+static int
+same_bits(float a, float b)
+{
+	return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static void
+assert_same_model(const cwrnn_model *a, const cwrnn_model *b)
+{
+	const cwrnn_config *x = &a->config, *y = &b->config;
+	ck_assert_int_eq(x->n_modules, y->n_modules);
+	for (int i = 0; i < x->n_modules; i++) {
+		ck_assert_int_eq(x->sizes[i], y->sizes[i]);
+		ck_assert_uint_eq(x->periods[i], y->periods[i]);
+	}
+	ck_assert_uint_eq(x->phase, y->phase);
+	ck_assert_int_eq(x->n_inputs, y->n_inputs);
+	ck_assert_int_eq(x->n_outputs, y->n_outputs);
+	ck_assert_int_eq(x->skip, y->skip);
+	ck_assert_int_eq(x->task, y->task);
+	ck_assert(same_bits(x->sample_rate, y->sample_rate));
+	ck_assert(same_bits(x->in_scale, y->in_scale));
+	ck_assert(same_bits(x->out_scale, y->out_scale));
+	ck_assert_str_eq(x->name, y->name);
+	ck_assert_str_eq(a->summary, b->summary);
+	ck_assert_uint_eq(a->layout.n_params, b->layout.n_params);
+	ck_assert(memcmp(a->params, b->params, a->layout.n_params * sizeof *a->params) == 0);
+}
+
+static void
+put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Re-seals a tampered buffer so only the tampering is wrong. */
+static void
+fix_crc(unsigned char *data, size_t size)
+{
+	put_u32(data + size - 4, cwrnn_crc32(0, data, size - 4));
+}
+
+/* Loads data, expects the given refusal, a message naming needle, and no model. */
+static void
+expect_refusal(const unsigned char *data, size_t size, cwrnn_status status, const char *needle)
+{
+	static cwrnn_model sentinel;
+	char msg[512] = "";
+	cwrnn_model *model = &sentinel;  /* the loader must overwrite it with NULL */
+	cwrnn_status st = cwrnn_model_load_buffer(data, size, &model, msg, sizeof msg);
+	ck_assert_msg(st == status, "status %d (%s), expected %d; message: %s", st,
+	              cwrnn_status_string(st), status, msg);
+	ck_assert_ptr_null(model);
+	ck_assert_msg(msg[0] != '\0', "empty message for status %d", st);
+	ck_assert_msg(strstr(msg, needle) != NULL, "message \"%s\" does not mention \"%s\"", msg,
+	              needle);
+}
+
+/* The small model the refusal tests tamper with: g = 4, m = 2, p = 1. */
+enum { SMALL_G = 4, SIZES_AT = 64, PERIODS_AT = 64 + 4 * SMALL_G, NAME_AT = 64 + 8 * SMALL_G };
+
+static unsigned char *
+small_model_bytes(size_t *size)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, SMALL_G, 2);
+	cfg.sizes[1] = 3;
+	cfg.sizes[3] = 1;
+	cfg.n_inputs = 2;
+	cfg.task = CWRNN_TASK_TRANSFORM;
+	strcpy(cfg.name, "small");
+	cwrnn_model *model = random_model(&cfg, "a test", 7);
+	unsigned char *data = cwrnn_model_encode(model, size);
+	ck_assert_ptr_nonnull(data);
+	cwrnn_model_free(model);
+	return data;
+}
+
+/* ------------------------------------------------------------------ CRC-32 */
+
+START_TEST(crc32_matches_the_check_value)
+{
+	ck_assert_uint_eq(cwrnn_crc32(0, "123456789", 9), 0xCBF43926u);
+	ck_assert_uint_eq(cwrnn_crc32(0, "", 0), 0);
+	ck_assert_uint_eq(cwrnn_crc32(0, "a", 1), 0xE8B7BE43u);
+}
+END_TEST
+
+START_TEST(crc32_incremental_equals_one_shot)
+{
+	unsigned char data[1000];
+	uint64_t s = 1;
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (unsigned char)next_random(&s);
+	uint32_t whole = cwrnn_crc32(0, data, sizeof data);
+	for (size_t cut = 0; cut <= sizeof data; cut += 37)
+		ck_assert_uint_eq(cwrnn_crc32(cwrnn_crc32(0, data, cut), data + cut, sizeof data - cut),
+		                  whole);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- format */
+
+START_TEST(encoding_matches_the_documented_layout)
+{
+	/* g = 1, k = 1, no input, name "a", weights 1, -2, 0.5, 0; the bytes (and
+	 * the CRC) were computed independently with Python's struct and zlib. */
+	static const unsigned char golden[93] = {
+		0x43, 0x57, 0x52, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x01, 0x00, 0x00, 0x00,
+		0x49, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x44, 0x2c, 0x47, 0x00, 0x00, 0x80, 0x3f,
+		0x00, 0x00, 0x80, 0x3f, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+		0x61, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00,
+		0x3f, 0x00, 0x00, 0x00, 0x00, 0xa7, 0x79, 0x60, 0xc4,
+	};
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 1, 1);
+	strcpy(cfg.name, "a");
+	cwrnn_model *model = cwrnn_model_new(&cfg, NULL, 0);
+	ck_assert_ptr_nonnull(model);
+	ck_assert_uint_eq(model->layout.n_params, 4);
+	const float w[4] = {1.0f, -2.0f, 0.5f, 0.0f};
+	memcpy(model->params, w, sizeof w);
+	size_t size = 0;
+	unsigned char *data = cwrnn_model_encode(model, &size);
+	ck_assert_ptr_nonnull(data);
+	ck_assert_uint_eq(size, sizeof golden);
+	ck_assert(memcmp(data, golden, sizeof golden) == 0);
+	free(data);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+/* --------------------------------------------------------------- round trip */
+
+static char long_summary[CWRNN_SUMMARY_MAX + 1];
+
+/* Shapes the round trip covers; _i selects one. */
+static const char *
+round_trip_case(int which, cwrnn_config *cfg)
+{
+	static const uint32_t odd[4] = {1, 3, 5, 7};
+	switch (which) {
+	case 0:  /* exponential periods, empty summary */
+		cwrnn_config_default(cfg, 6, 5);
+		strcpy(cfg->name, "exponential");
+		return "";
+	case 1:  /* odd periods, nonzero phase, several inputs and outputs */
+		cwrnn_config_default(cfg, 4, 3);
+		memcpy(cfg->periods, odd, sizeof odd);
+		cfg->sizes[2] = 7;
+		cfg->phase = 5;
+		cfg->n_inputs = 3;
+		cfg->n_outputs = 2;
+		cfg->task = CWRNN_TASK_TRANSFORM;
+		cfg->in_scale = 0.5f;
+		cfg->out_scale = -2.25f;
+		strcpy(cfg->name, "odd périodes");  /* UTF-8 passes through */
+		return "trained 12 epochs on guitar.wav";
+	case 2:  /* skip connection */
+		cwrnn_config_default(cfg, 3, 4);
+		cfg->n_inputs = cfg->n_outputs = 2;
+		cfg->skip = 1;
+		cfg->task = CWRNN_TASK_TRANSFORM;
+		cfg->sample_rate = 48000.0f;
+		return "skip";
+	default:  /* one module, continue task, the longest summary allowed */
+		cwrnn_config_default(cfg, 1, 8);
+		cfg->n_inputs = 1;
+		cfg->task = CWRNN_TASK_CONTINUE;
+		cfg->sample_rate = 96000.0f;
+		memset(cfg->name, 'n', CWRNN_NAME_MAX);
+		cfg->name[CWRNN_NAME_MAX] = '\0';
+		for (size_t i = 0; i < CWRNN_SUMMARY_MAX; i++)
+			long_summary[i] = (char)('a' + i % 26);
+		long_summary[CWRNN_SUMMARY_MAX] = '\0';
+		return long_summary;
+	}
+}
+enum { ROUND_TRIP_CASES = 4 };
+
+static char tmp_dir[64];
+
+static void
+make_tmp_dir(void)
+{
+	strcpy(tmp_dir, "/tmp/cwrnn-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+}
+
+static void
+remove_tmp_dir(void)
+{
+	DIR *dir = opendir(tmp_dir);
+	if (!dir)
+		return;
+	struct dirent *e;
+	char path[512];
+	while ((e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", tmp_dir, e->d_name);
+		if (unlink(path) != 0)
+			rmdir(path);
+	}
+	closedir(dir);
+	rmdir(tmp_dir);
+}
+
+static int
+entries_in_tmp_dir(void)
+{
+	DIR *dir = opendir(tmp_dir);
+	ck_assert_ptr_nonnull(dir);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(dir);
+	return n;
+}
+
+static void
+tmp_path(char *path, size_t len, const char *name)
+{
+	snprintf(path, len, "%s/%s", tmp_dir, name);
+}
+
+START_TEST(save_then_load_is_bit_exact)
+{
+	cwrnn_config cfg;
+	const char *summary = round_trip_case(_i, &cfg);
+	cwrnn_model *model = random_model(&cfg, summary, 100 + (uint64_t)_i);
+	char path[256], msg[512] = "";
+	tmp_path(path, sizeof path, "model.cwrnn");
+	ck_assert_msg(cwrnn_model_save(model, path, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	cwrnn_model *back = NULL;
+	ck_assert_msg(cwrnn_model_load(path, &back, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	assert_same_model(model, back);
+	cwrnn_model_free(back);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+START_TEST(encode_then_load_buffer_is_bit_exact)
+{
+	cwrnn_config cfg;
+	const char *summary = round_trip_case(_i, &cfg);
+	cwrnn_model *model = random_model(&cfg, summary, 200 + (uint64_t)_i);
+	size_t size = 0;
+	unsigned char *data = cwrnn_model_encode(model, &size);
+	ck_assert_ptr_nonnull(data);
+	uint64_t header = get_u32(data + 12);
+	ck_assert_uint_eq(header, 64 + 8 * (uint64_t)cfg.n_modules + strlen(cfg.name)
+	                          + strlen(summary));
+	ck_assert_uint_eq(size, header + 4 * model->layout.n_params + 4);
+	char msg[512] = "";
+	cwrnn_model *back = NULL;
+	ck_assert_msg(cwrnn_model_load_buffer(data, size, &back, msg, sizeof msg) == CWRNN_OK, "%s",
+	              msg);
+	assert_same_model(model, back);
+	cwrnn_model_free(back);
+	cwrnn_model_free(model);
+	free(data);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- refusals */
+
+START_TEST(every_truncation_is_refused_as_truncated)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	for (size_t len = 0; len < size; len++) {
+		/* A copy of exactly len bytes, so a read past it is caught by ASan. */
+		unsigned char *cut = malloc(len ? len : 1);
+		memcpy(cut, data, len);
+		expect_refusal(cut, len, CWRNN_ERR_TRUNCATED, "truncated");
+		free(cut);
+	}
+	free(data);
+}
+END_TEST
+
+START_TEST(wrong_magic_is_refused)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	data[3] = 'X';
+	expect_refusal(data, size, CWRNN_ERR_MAGIC, "magic");
+	expect_refusal(data, 3, CWRNN_ERR_TRUNCATED, "truncated");  /* "CWR" is a prefix */
+	expect_refusal(data, 5, CWRNN_ERR_MAGIC, "magic");          /* "CWRXN" is not */
+	expect_refusal((const unsigned char *)"RIFF....WAVEfmt ", 16, CWRNN_ERR_MAGIC, "magic");
+	free(data);
+}
+END_TEST
+
+START_TEST(newer_version_is_refused)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	put_u32(data + 8, 2);
+	fix_crc(data, size);
+	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 2");
+	put_u32(data + 8, 0);
+	fix_crc(data, size);
+	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 0");
+	free(data);
+}
+END_TEST
+
+/* One header field set to a bad value (CRC fixed up), the status expected
+ * and a word the message must contain to point at the field. */
+typedef struct {
+	size_t offset;
+	uint32_t value;
+	int add;  /* 1: value is added to the stored one */
+	cwrnn_status status;
+	const char *needle;
+} tampering;
+
+static const tampering tamperings[] = {
+	{24, 0, 0, CWRNN_ERR_DIMENSIONS, "module count"},
+	{24, 1000, 0, CWRNN_ERR_DIMENSIONS, "module count"},
+	{SIZES_AT + 8, 0, 0, CWRNN_ERR_DIMENSIONS, "module 3 has 0 units"},
+	{SIZES_AT, 100000, 0, CWRNN_ERR_DIMENSIONS, "units"},
+	{SIZES_AT, 3000000000u, 0, CWRNN_ERR_DIMENSIONS, "units"},
+	{32, 0, 0, CWRNN_ERR_DIMENSIONS, "output"},
+	{28, 1000000, 0, CWRNN_ERR_DIMENSIONS, "input"},
+	{PERIODS_AT, 0, 0, CWRNN_ERR_DIMENSIONS, "period"},
+	{PERIODS_AT + 8, 1, 0, CWRNN_ERR_DIMENSIONS, "period"},  /* 1, 2, 1, 8 */
+	{PERIODS_AT + 12, 0x80000000u, 0, CWRNN_ERR_DIMENSIONS, "period"},
+	{36, 0xffffffffu, 0, CWRNN_ERR_DIMENSIONS, "phase"},
+	{40, 0x7fc00000u, 0, CWRNN_ERR_DIMENSIONS, "sample rate"},  /* NaN */
+	{40, 0x42c80000u, 0, CWRNN_ERR_DIMENSIONS, "sample rate"},  /* 100 Hz */
+	{44, 0, 0, CWRNN_ERR_DIMENSIONS, "scale"},
+	{48, 0x7f800000u, 0, CWRNN_ERR_DIMENSIONS, "scale"},
+	{16, 2, 0, CWRNN_ERR_DIMENSIONS, "flag"},
+	{16, 0x80000001u, 0, CWRNN_ERR_DIMENSIONS, "flag"},
+	{16, 1, 0, CWRNN_ERR_DIMENSIONS, "skip"},  /* m = 2, p = 1 */
+	{20, 3, 0, CWRNN_ERR_DIMENSIONS, "task"},
+	{52, 0xffffffffu, 0, CWRNN_ERR_DIMENSIONS, "name length"},
+	{56, CWRNN_SUMMARY_MAX + 1, 0, CWRNN_ERR_DIMENSIONS, "summary length"},
+	{52, 1, 1, CWRNN_ERR_DIMENSIONS, "header_bytes"},
+	{12, 1, 1, CWRNN_ERR_DIMENSIONS, "header_bytes"},
+	{60, 1, 1, CWRNN_ERR_DIMENSIONS, "n_params"},
+	{8, 7, 0, CWRNN_ERR_VERSION, "version 7 is newer"},
+};
+enum { TAMPERINGS = sizeof tamperings / sizeof tamperings[0] };
+
+START_TEST(tampered_header_field_is_refused_with_its_name)
+{
+	const tampering *t = &tamperings[_i];
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	put_u32(data + t->offset, t->value + (t->add ? get_u32(data + t->offset) : 0));
+	fix_crc(data, size);
+	expect_refusal(data, size, t->status, t->needle);
+	free(data);
+}
+END_TEST
+
+START_TEST(nul_in_name_or_summary_is_refused)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	data[NAME_AT + 2] = '\0';
+	fix_crc(data, size);
+	expect_refusal(data, size, CWRNN_ERR_DIMENSIONS, "name");
+	data[NAME_AT + 2] = 'a';
+	data[NAME_AT + 5 + 1] = '\0';  /* "small" is 5 bytes, then the summary */
+	fix_crc(data, size);
+	expect_refusal(data, size, CWRNN_ERR_DIMENSIONS, "summary");
+	free(data);
+}
+END_TEST
+
+START_TEST(flipped_weight_byte_fails_the_checksum)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	data[get_u32(data + 12) + 5] ^= 0x10;
+	expect_refusal(data, size, CWRNN_ERR_CHECKSUM, "checksum");
+	free(data);
+}
+END_TEST
+
+START_TEST(nonfinite_weight_is_refused_with_its_index)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	size_t weights = get_u32(data + 12);
+	put_u32(data + weights + 4 * 3, 0x7fc00000u);
+	fix_crc(data, size);
+	expect_refusal(data, size, CWRNN_ERR_NONFINITE, "weight 3 ");
+	put_u32(data + weights + 4 * 3, 0);
+	put_u32(data + size - 8, 0xff800000u);  /* -Inf, the last weight */
+	fix_crc(data, size);
+	expect_refusal(data, size, CWRNN_ERR_NONFINITE, "infinite");
+	free(data);
+}
+END_TEST
+
+START_TEST(trailing_byte_is_refused)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	unsigned char *longer = realloc(data, size + 1);
+	ck_assert_ptr_nonnull(longer);
+	longer[size] = 0;
+	expect_refusal(longer, size + 1, CWRNN_ERR_TRAILING, "trailing");
+	free(longer);
+}
+END_TEST
+
+START_TEST(bad_arguments_are_refused)
+{
+	cwrnn_model *model = NULL;
+	char msg[256] = "";
+	ck_assert_int_eq(cwrnn_model_load_buffer(NULL, 10, &model, msg, sizeof msg),
+	                 CWRNN_ERR_INVALID);
+	ck_assert_int_eq(cwrnn_model_load_buffer("x", 1, NULL, msg, sizeof msg), CWRNN_ERR_INVALID);
+	ck_assert_int_eq(cwrnn_model_load_buffer(NULL, 0, &model, NULL, 0), CWRNN_ERR_TRUNCATED);
+	ck_assert_ptr_null(cwrnn_model_encode(NULL, &(size_t){0}));
+	ck_assert_int_eq(cwrnn_model_save(NULL, "/tmp/x", msg, sizeof msg), CWRNN_ERR_INVALID);
+}
+END_TEST
+
+START_TEST(status_strings_are_distinct_and_nonempty)
+{
+	for (int a = CWRNN_OK; a <= CWRNN_ERR_INVALID; a++) {
+		const char *s = cwrnn_status_string((cwrnn_status)a);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_gt(strlen(s), 0);
+		for (int b = CWRNN_OK; b < a; b++)
+			ck_assert_str_ne(s, cwrnn_status_string((cwrnn_status)b));
+	}
+}
+END_TEST
+
+/* --------------------------------------------------------------------- save */
+
+START_TEST(save_leaves_no_temporary_file)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 3, 2);
+	cwrnn_model *model = random_model(&cfg, "x", 1);
+	char path[256], msg[512] = "";
+	tmp_path(path, sizeof path, "m.cwrnn");
+	ck_assert_msg(cwrnn_model_save(model, path, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	ck_assert_int_eq(entries_in_tmp_dir(), 1);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 0777, 0644);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+START_TEST(save_into_missing_directory_fails_and_leaves_nothing)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 2, 2);
+	cwrnn_model *model = random_model(&cfg, "", 2);
+	char path[256], msg[512] = "";
+	tmp_path(path, sizeof path, "missing/m.cwrnn");
+	ck_assert_int_eq(cwrnn_model_save(model, path, msg, sizeof msg), CWRNN_ERR_IO);
+	ck_assert_msg(strstr(msg, path) != NULL, "message \"%s\" does not name the path", msg);
+	ck_assert_int_eq(entries_in_tmp_dir(), 0);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+START_TEST(save_replaces_an_existing_file)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 2, 2);
+	cwrnn_model *first = random_model(&cfg, "first", 3);
+	cwrnn_config_default(&cfg, 3, 3);
+	cwrnn_model *second = random_model(&cfg, "second", 4);
+	char path[256], msg[512] = "";
+	tmp_path(path, sizeof path, "m.cwrnn");
+	ck_assert_int_eq(cwrnn_model_save(first, path, msg, sizeof msg), CWRNN_OK);
+	ck_assert_int_eq(cwrnn_model_save(second, path, msg, sizeof msg), CWRNN_OK);
+	cwrnn_model *back = NULL;
+	ck_assert_int_eq(cwrnn_model_load(path, &back, msg, sizeof msg), CWRNN_OK);
+	assert_same_model(second, back);
+	ck_assert_int_eq(entries_in_tmp_dir(), 1);
+	cwrnn_model_free(back);
+	cwrnn_model_free(second);
+	cwrnn_model_free(first);
+}
+END_TEST
+
+START_TEST(save_and_encode_refuse_a_bad_model)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 2, 2);
+	cwrnn_model *model = random_model(&cfg, "", 5);
+	char path[256], msg[512] = "";
+	tmp_path(path, sizeof path, "m.cwrnn");
+	model->params[1] = NAN;
+	size_t size = 0;
+	ck_assert_ptr_null(cwrnn_model_encode(model, &size));
+	ck_assert_int_eq(cwrnn_model_save(model, path, msg, sizeof msg), CWRNN_ERR_NONFINITE);
+	ck_assert_ptr_nonnull(strstr(msg, "weight 1"));
+	model->params[1] = 0.0f;
+	model->config.n_outputs = 0;
+	ck_assert_ptr_null(cwrnn_model_encode(model, &size));
+	ck_assert_int_eq(cwrnn_model_save(model, path, msg, sizeof msg), CWRNN_ERR_INVALID);
+	ck_assert_int_eq(entries_in_tmp_dir(), 0);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+static void
+expect_load_failure(const char *path, cwrnn_status status)
+{
+	char msg[512] = "";
+	cwrnn_model *model = NULL;
+	ck_assert_int_eq(cwrnn_model_load(path, &model, msg, sizeof msg), status);
+	ck_assert_ptr_null(model);
+	ck_assert_msg(strncmp(msg, path, strlen(path)) == 0, "message \"%s\" does not start with %s",
+	              msg, path);
+}
+
+START_TEST(loading_a_directory_or_missing_file_is_an_io_error)
+{
+	char path[256];
+	expect_load_failure(tmp_dir, CWRNN_ERR_IO);
+	tmp_path(path, sizeof path, "absent.cwrnn");
+	expect_load_failure(path, CWRNN_ERR_IO);
+	tmp_path(path, sizeof path, "fifo");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	expect_load_failure(path, CWRNN_ERR_IO);  /* refused, not blocked on */
+}
+END_TEST
+
+START_TEST(oversized_file_is_refused_unread)
+{
+	char path[256];
+	tmp_path(path, sizeof path, "huge.cwrnn");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	/* Sparse: costs no disk; zeros would fail the magic if they were read. */
+	ck_assert_int_eq(ftruncate(fd, (off_t)CWRNN_FILE_MAX_BYTES + 1), 0);
+	close(fd);
+	expect_load_failure(path, CWRNN_ERR_TOO_LARGE);
+}
+END_TEST
+
+START_TEST(file_load_reports_content_errors_after_the_path)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	char path[256];
+	tmp_path(path, sizeof path, "short.cwrnn");
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, size - 1, f), size - 1);
+	ck_assert_int_eq(fclose(f), 0);
+	expect_load_failure(path, CWRNN_ERR_TRUNCATED);
+	free(data);
+}
+END_TEST
+
+/* -------------------------------------------------------------- robustness */
+
+START_TEST(random_garbage_never_loads)
+{
+	uint64_t s = 12345;
+	unsigned char buf[600];
+	for (int iter = 0; iter < 4000; iter++) {
+		size_t len = (size_t)(next_random(&s) % sizeof buf);
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (unsigned char)next_random(&s);
+		/* Half the time, a valid magic and version so the deeper checks run. */
+		if (iter % 2 && len >= 12) {
+			memcpy(buf, "CWRNN\r\n\x1a\x01\0\0\0", 12);
+			if (len >= 64)
+				put_u32(buf + 24, 1 + (uint32_t)(next_random(&s) % CWRNN_MAX_MODULES));
+		}
+		cwrnn_model *model = NULL;
+		char msg[256] = "";
+		ck_assert_int_ne(cwrnn_model_load_buffer(buf, len, &model, msg, sizeof msg), CWRNN_OK);
+		ck_assert_ptr_null(model);
+		ck_assert(msg[0] != '\0');
+	}
+}
+END_TEST
+
+/* Byte flips in a valid file, re-sealed half the time: whatever loads must
+ * encode back to exactly the same bytes. */
+START_TEST(mutated_files_load_only_if_they_round_trip)
+{
+	size_t size = 0;
+	unsigned char *data = small_model_bytes(&size);
+	unsigned char *copy = malloc(size);
+	uint64_t s = 99;
+	for (int iter = 0; iter < 3000; iter++) {
+		memcpy(copy, data, size);
+		int flips = 1 + (int)(next_random(&s) % 4);
+		for (int f = 0; f < flips; f++)
+			copy[next_random(&s) % size] ^= (unsigned char)(1u << (next_random(&s) % 8));
+		if (iter % 2)
+			fix_crc(copy, size);
+		cwrnn_model *model = NULL;
+		if (cwrnn_model_load_buffer(copy, size, &model, NULL, 0) != CWRNN_OK)
+			continue;
+		size_t again_size = 0;
+		unsigned char *again = cwrnn_model_encode(model, &again_size);
+		ck_assert_ptr_nonnull(again);
+		ck_assert_uint_eq(again_size, size);
+		ck_assert(memcmp(again, copy, size) == 0);
+		free(again);
+		cwrnn_model_free(model);
+	}
+	free(copy);
+	free(data);
+}
+END_TEST
+
+Suite *
+model_file_suite(void)
+{
+	Suite *s = suite_create("model_file");
+
+	TCase *tc = tcase_create("crc32");
+	tcase_add_test(tc, crc32_matches_the_check_value);
+	tcase_add_test(tc, crc32_incremental_equals_one_shot);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("round_trip");
+	tcase_add_checked_fixture(tc, make_tmp_dir, remove_tmp_dir);
+	tcase_add_test(tc, encoding_matches_the_documented_layout);
+	tcase_add_loop_test(tc, save_then_load_is_bit_exact, 0, ROUND_TRIP_CASES);
+	tcase_add_loop_test(tc, encode_then_load_buffer_is_bit_exact, 0, ROUND_TRIP_CASES);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("refusals");
+	tcase_add_test(tc, every_truncation_is_refused_as_truncated);
+	tcase_add_test(tc, wrong_magic_is_refused);
+	tcase_add_test(tc, newer_version_is_refused);
+	tcase_add_loop_test(tc, tampered_header_field_is_refused_with_its_name, 0, TAMPERINGS);
+	tcase_add_test(tc, nul_in_name_or_summary_is_refused);
+	tcase_add_test(tc, flipped_weight_byte_fails_the_checksum);
+	tcase_add_test(tc, nonfinite_weight_is_refused_with_its_index);
+	tcase_add_test(tc, trailing_byte_is_refused);
+	tcase_add_test(tc, bad_arguments_are_refused);
+	tcase_add_test(tc, status_strings_are_distinct_and_nonempty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_checked_fixture(tc, make_tmp_dir, remove_tmp_dir);
+	tcase_add_test(tc, save_leaves_no_temporary_file);
+	tcase_add_test(tc, save_into_missing_directory_fails_and_leaves_nothing);
+	tcase_add_test(tc, save_replaces_an_existing_file);
+	tcase_add_test(tc, save_and_encode_refuse_a_bad_model);
+	tcase_add_test(tc, loading_a_directory_or_missing_file_is_an_io_error);
+	tcase_add_test(tc, oversized_file_is_refused_unread);
+	tcase_add_test(tc, file_load_reports_content_errors_after_the_path);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("robustness");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, random_garbage_never_loads);
+	tcase_add_test(tc, mutated_files_load_only_if_they_round_trip);
+	suite_add_tcase(s, tc);
+	return s;
+}
