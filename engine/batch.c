@@ -110,6 +110,21 @@ cwrnn_batch_reset(cwrnn_batch *b)
 	b->steps = 0;
 }
 
+void
+cwrnn_batch_get_state(const cwrnn_batch *b, double *h, uint64_t *t)
+{
+	memcpy(h, b->h, (size_t)b->L.n * (size_t)b->B * sizeof *h);
+	*t = b->t;
+}
+
+void
+cwrnn_batch_set_state(cwrnn_batch *b, const double *h, uint64_t t)
+{
+	memcpy(b->h, h, (size_t)b->L.n * (size_t)b->B * sizeof *h);
+	b->t = t;
+	b->steps = 0;
+}
+
 /* out[r][:] += w[r][c] * in[c][:] over a (rows, cols) block with row stride. */
 static void
 block_forward(double *restrict out, const double *restrict w, size_t stride,

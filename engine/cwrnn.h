@@ -235,6 +235,11 @@ void cwrnn_batch_free(cwrnn_batch *batch);
 /* Zero hidden state and clock 0 for every sequence. */
 void cwrnn_batch_reset(cwrnn_batch *batch);
 
+/* Copies the carried state out (h: n x B doubles, unit-major) and back in,
+ * e.g. to evaluate a validation set without disturbing training. */
+void cwrnn_batch_get_state(const cwrnn_batch *batch, double *h, uint64_t *t);
+void cwrnn_batch_set_state(cwrnn_batch *batch, const double *h, uint64_t t);
+
 /* Runs steps (1..max_steps) from the carried state, writes y, keeps the
  * activations, and carries the final state and clock forward. Returns 0, or
  * -1 (doing nothing) when steps is out of range. */

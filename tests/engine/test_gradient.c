@@ -1,0 +1,195 @@
+/* Backward pass: every parameter's gradient against central finite
+ * differences in double precision, for configurations where the slowest
+ * module ticks several times and held units carry gradient back. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixtures.h"
+#include "suites.h"
+
+typedef struct {
+	cwrnn_config cfg;
+	cwrnn_batch *batch;
+	int B, steps, warmup;
+	double preemph, scale;
+	double *x, *target, *y, *dy, *h0;
+	uint64_t t0;
+} problem;
+
+static double
+loss_at(problem *pb, const double *params)
+{
+	cwrnn_batch_set_state(pb->batch, pb->h0, pb->t0);
+	cwrnn_batch_forward(pb->batch, params, pb->x, pb->y, pb->steps);
+	return cwrnn_loss(pb->y, pb->target, pb->dy, pb->steps, pb->B, pb->cfg.n_outputs, pb->warmup,
+	                  pb->preemph, pb->scale);
+}
+
+/* Largest relative error |a - f| / max(|a|, |f|) over all parameters (with
+ * an absolute floor so that gradients of ~0 compare absolutely). */
+static double
+worst_gradient_error(problem *pb, const double *params, size_t n, size_t *where)
+{
+	double *grad = calloc(n, sizeof *grad), *w = malloc(n * sizeof *w), worst = 0.0;
+	memcpy(w, params, n * sizeof *w);
+	loss_at(pb, w);
+	cwrnn_batch_backward(pb->batch, w, pb->x, pb->dy, grad);
+	const double eps = 1e-6;
+	for (size_t i = 0; i < n; i++) {
+		w[i] = params[i] + eps;
+		double up = loss_at(pb, w);
+		w[i] = params[i] - eps;
+		double down = loss_at(pb, w);
+		w[i] = params[i];
+		double fd = (up - down) / (2 * eps);
+		double err = fabs(fd - grad[i]) / fmax(fmax(fabs(fd), fabs(grad[i])), 1e-6);
+		if (err > worst) {
+			worst = err;
+			*where = i;
+		}
+	}
+	free(grad);
+	free(w);
+	return worst;
+}
+
+/* Builds a problem; when carried > 0 a first chunk of that many steps runs
+ * to leave a nonzero carried state and clock (truncated BPTT). */
+static double
+check_config(cwrnn_config cfg, int B, int steps, int warmup, double preemph,
+             cwrnn_loss_kind kind, int carried, uint64_t seed)
+{
+	problem pb = {.cfg = cfg, .B = B, .steps = steps, .warmup = warmup, .preemph = preemph};
+	int m = cfg.n_inputs, p = cfg.n_outputs, max_steps = steps > carried ? steps : carried;
+	cwrnn_layout L;
+	cwrnn_layout_of(&cfg, &L);
+	pb.batch = cwrnn_batch_new(&cfg, B, max_steps);
+	ck_assert_ptr_nonnull(pb.batch);
+	size_t xs = (size_t)max_steps * B * (m ? m : 1), ys = (size_t)max_steps * B * p;
+	pb.x = malloc(xs * sizeof(double));
+	pb.target = malloc(ys * sizeof(double));
+	pb.y = malloc(ys * sizeof(double));
+	pb.dy = malloc(ys * sizeof(double));
+	pb.h0 = malloc((size_t)L.n * B * sizeof(double));
+	double *params = malloc(L.n_params * sizeof(double));
+	cwrnn_params_init(&cfg, params, 0.5, seed);
+	fixture_fill_double(params + L.b[0], (size_t)cfg.sizes[0], 0.1, seed + 1);
+	fixture_fill_double(pb.x, xs, 1.0, seed + 2);
+	fixture_fill_double(pb.target, ys, 0.5, seed + 3);
+	if (carried > 0)
+		cwrnn_batch_forward(pb.batch, params, pb.x, pb.y, carried);
+	cwrnn_batch_get_state(pb.batch, pb.h0, &pb.t0);
+	fixture_fill_double(pb.x, xs, 1.0, seed + 4);
+	pb.scale = cwrnn_loss_scale(kind, pb.target, steps, B, p, warmup, preemph);
+	size_t where = 0;
+	double worst = worst_gradient_error(&pb, params, L.n_params, &where);
+	fprintf(stderr, "gradient check: %zu parameters, worst relative error %.2e (parameter %zu)\n",
+	        L.n_params, worst, where);
+	free(params);
+	free(pb.x);
+	free(pb.target);
+	free(pb.y);
+	free(pb.dy);
+	free(pb.h0);
+	cwrnn_batch_free(pb.batch);
+	return worst;
+}
+
+START_TEST(gradients_match_finite_differences_exponential_periods)
+{
+	int sizes[] = {3, 2, 3, 2};
+	uint32_t periods[] = {1, 2, 4, 8};
+	cwrnn_config cfg = fixture_config(4, sizes, periods, 0, 1);
+	double e = check_config(cfg, 2, 45, 0, 0.0, CWRNN_LOSS_MSE, 0, 21);
+	ck_assert_msg(e < 1e-4, "relative error %g", e);
+}
+END_TEST
+
+START_TEST(gradients_match_with_odd_periods_phase_inputs_and_skip)
+{
+	int sizes[] = {2, 3, 2, 3};
+	uint32_t periods[] = {1, 3, 5, 7};
+	cwrnn_config cfg = fixture_config(4, sizes, periods, 2, 2);
+	cfg.phase = 2;
+	cfg.skip = 1;
+	cfg.in_scale = 0.8f;
+	cfg.out_scale = 1.5f;
+	double e = check_config(cfg, 3, 40, 0, 0.0, CWRNN_LOSS_MSE, 0, 22);
+	ck_assert_msg(e < 1e-4, "relative error %g", e);
+}
+END_TEST
+
+START_TEST(gradients_match_for_esr_with_preemphasis_and_warmup)
+{
+	int sizes[] = {3, 3, 2};
+	uint32_t periods[] = {1, 4, 16};
+	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
+	cfg.skip = 1;
+	double e = check_config(cfg, 2, 70, 9, 0.85, CWRNN_LOSS_ESR, 0, 23);
+	ck_assert_msg(e < 1e-4, "relative error %g", e);
+}
+END_TEST
+
+START_TEST(gradients_match_after_a_carried_chunk)
+{
+	/* The second chunk starts from a nonzero state at clock 29: the
+	 * gradient is cut at the boundary but the carried values still feed
+	 * the output and the first ticks. */
+	int sizes[] = {2, 2, 3};
+	uint32_t periods[] = {1, 2, 8};
+	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
+	double e = check_config(cfg, 2, 37, 0, 0.0, CWRNN_LOSS_MSE, 29, 24);
+	ck_assert_msg(e < 1e-4, "relative error %g", e);
+}
+END_TEST
+
+START_TEST(batch_forward_matches_float_engine)
+{
+	int sizes[] = {4, 4, 4};
+	uint32_t periods[] = {1, 3, 9};
+	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
+	cfg.skip = 1;
+	cfg.phase = 1;
+	cwrnn_model *model = fixture_model(&cfg, 0.4, 25);
+	double *params = malloc(model->layout.n_params * sizeof(double));
+	cwrnn_model_to_double(model, params);
+	enum { T = 120 };
+	double x[T], y[T];
+	float xf[T], yf[T];
+	fixture_fill_double(x, T, 1.0, 26);
+	for (int t = 0; t < T; t++)
+		xf[t] = (float)x[t];
+	cwrnn_batch *batch = cwrnn_batch_new(&cfg, 1, 50);
+	for (int at = 0; at < T; at += 40)
+		ck_assert_int_eq(cwrnn_batch_forward(batch, params, x + at, y + at, 40), 0);
+	ck_assert_int_eq(cwrnn_batch_forward(batch, params, x, y, 51), -1);
+	cwrnn_state *state = cwrnn_state_new(model);
+	cwrnn_process(state, xf, yf, T);
+	for (int t = 0; t < T; t++)
+		ck_assert_double_eq_tol(y[t], yf[t], 1e-5);
+	cwrnn_state_free(state);
+	cwrnn_batch_free(batch);
+	free(params);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+Suite *
+gradient_suite(void)
+{
+	Suite *s = suite_create("gradient");
+	TCase *fd = tcase_create("finite differences");
+	tcase_set_timeout(fd, 60);
+	tcase_add_test(fd, gradients_match_finite_differences_exponential_periods);
+	tcase_add_test(fd, gradients_match_with_odd_periods_phase_inputs_and_skip);
+	tcase_add_test(fd, gradients_match_for_esr_with_preemphasis_and_warmup);
+	tcase_add_test(fd, gradients_match_after_a_carried_chunk);
+	suite_add_tcase(s, fd);
+	TCase *fwd = tcase_create("forward");
+	tcase_add_test(fwd, batch_forward_matches_float_engine);
+	suite_add_tcase(s, fwd);
+	return s;
+}

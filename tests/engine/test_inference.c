@@ -1,0 +1,434 @@
+/* Inference: the engine against the paper's equations written the naive way,
+ * the clock, blocks versus single steps, NaN recovery, and no heap calls. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixtures.h"
+#include "heap_count.h"
+#include "suites.h"
+
+/* ------------------------------------------------ the naive reference */
+
+/* Full matrices, a block mask, double precision, DESIGN.md §1 literally. */
+typedef struct {
+	int n, m, p, g;
+	int module_of[CWRNN_MAX_UNITS];
+	double *w_h, *w_i, *b, *w_o, *b_o; /* (n,n) masked, (n,m), (n), (p,n), (p) */
+	double *h;                          /* (n) */
+} reference;
+
+static void
+reference_init(reference *ref, const cwrnn_model *model)
+{
+	const cwrnn_config *cfg = &model->config;
+	const cwrnn_layout *L = &model->layout;
+	int n = L->n, m = cfg->n_inputs, p = cfg->n_outputs;
+	*ref = (reference){.n = n, .m = m, .p = p, .g = cfg->n_modules};
+	ref->w_h = calloc((size_t)n * n, sizeof(double));
+	ref->w_i = calloc((size_t)n * m + 1, sizeof(double));
+	ref->b = calloc((size_t)n, sizeof(double));
+	ref->w_o = calloc((size_t)p * n, sizeof(double));
+	ref->b_o = calloc((size_t)p, sizeof(double));
+	ref->h = calloc((size_t)n, sizeof(double));
+	for (int i = 0; i < cfg->n_modules; i++)
+		for (int r = 0; r < cfg->sizes[i]; r++) {
+			int row = L->unit_offset[i] + r;
+			ref->module_of[row] = i;
+			for (int c = 0; c < n; c++) {
+				/* The mask: module i reads modules j >= i only. */
+				if (c >= L->unit_offset[i])
+					ref->w_h[(size_t)row * n + c] =
+					    model->params[L->w_h[i] + (size_t)r * (n - L->unit_offset[i]) +
+					                  (size_t)(c - L->unit_offset[i])];
+			}
+			for (int c = 0; c < m; c++)
+				ref->w_i[(size_t)row * m + c] = model->params[L->w_i[i] + (size_t)r * m + c];
+			ref->b[row] = model->params[L->b[i] + (size_t)r];
+		}
+	for (size_t q = 0; q < (size_t)p * n; q++)
+		ref->w_o[q] = model->params[L->w_o + q];
+	for (int o = 0; o < p; o++)
+		ref->b_o[o] = model->params[L->b_o + (size_t)o];
+}
+
+static void
+reference_free(reference *ref)
+{
+	free(ref->w_h);
+	free(ref->w_i);
+	free(ref->b);
+	free(ref->w_o);
+	free(ref->b_o);
+	free(ref->h);
+}
+
+static void
+reference_step(reference *ref, const cwrnn_config *cfg, const uint32_t *periods, uint64_t t,
+               const float *in, double *out)
+{
+	int n = ref->n;
+	double *next = calloc((size_t)n, sizeof(double));
+	for (int u = 0; u < n; u++) {
+		int i = ref->module_of[u];
+		if ((t + cfg->phase) % periods[i] != 0) {
+			next[u] = ref->h[u];
+			continue;
+		}
+		double a = ref->b[u];
+		for (int c = 0; c < ref->m; c++)
+			a += ref->w_i[(size_t)u * ref->m + c] * (double)cfg->in_scale * in[c];
+		for (int c = 0; c < n; c++)
+			a += ref->w_h[(size_t)u * n + c] * ref->h[c];
+		next[u] = tanh(a);
+	}
+	memcpy(ref->h, next, (size_t)n * sizeof(double));
+	free(next);
+	for (int o = 0; o < ref->p; o++) {
+		double y = ref->b_o[o];
+		for (int c = 0; c < n; c++)
+			y += ref->w_o[(size_t)o * n + c] * ref->h[c];
+		out[o] = cfg->out_scale * y + (cfg->skip ? in[o] : 0.0);
+	}
+}
+
+/* Runs engine and reference side by side; returns the largest difference
+ * in outputs and hidden state. overrides may be NULL. */
+static double
+max_difference(const cwrnn_config *cfg, const uint32_t *overrides, int steps, uint64_t seed)
+{
+	cwrnn_model *model = fixture_model(cfg, 0.4, seed);
+	cwrnn_state *state = cwrnn_state_new(model);
+	reference ref;
+	reference_init(&ref, model);
+	uint32_t periods[CWRNN_MAX_MODULES];
+	for (int i = 0; i < cfg->n_modules; i++) {
+		periods[i] = overrides && overrides[i] ? overrides[i] : cfg->periods[i];
+		if (overrides)
+			cwrnn_state_set_period(state, i, overrides[i]);
+	}
+	float in[CWRNN_MAX_INPUTS] = {0}, out[CWRNN_MAX_OUTPUTS];
+	double ref_out[CWRNN_MAX_OUTPUTS], worst = 0.0;
+	for (int t = 0; t < steps; t++) {
+		fixture_fill(in, (size_t)cfg->n_inputs, 1.0f, seed * 1000 + (uint64_t)t);
+		cwrnn_step(state, in, out);
+		reference_step(&ref, cfg, periods, (uint64_t)t, in, ref_out);
+		for (int o = 0; o < cfg->n_outputs; o++)
+			worst = fmax(worst, fabs(out[o] - ref_out[o]));
+		for (int u = 0; u < ref.n; u++)
+			worst = fmax(worst, fabs(cwrnn_state_hidden(state)[u] - ref.h[u]));
+	}
+	ck_assert_uint_eq(cwrnn_state_nonfinite_events(state), 0);
+	reference_free(&ref);
+	cwrnn_state_free(state);
+	cwrnn_model_free(model);
+	return worst;
+}
+
+START_TEST(forward_matches_reference_with_exponential_periods)
+{
+	int sizes[] = {4, 4, 4, 4, 4, 4};
+	uint32_t periods[] = {1, 2, 4, 8, 16, 32};
+	cwrnn_config cfg = fixture_config(6, sizes, periods, 0, 1);
+	double d = max_difference(&cfg, NULL, 300, 1);
+	ck_assert_msg(d < 1e-5, "max difference %g", d);
+}
+END_TEST
+
+START_TEST(forward_matches_reference_with_odd_periods_and_inputs)
+{
+	int sizes[] = {3, 5, 2, 4};
+	uint32_t periods[] = {1, 3, 5, 7};
+	cwrnn_config cfg = fixture_config(4, sizes, periods, 2, 2);
+	cfg.in_scale = 0.7f;
+	cfg.out_scale = 1.3f;
+	double d = max_difference(&cfg, NULL, 250, 2);
+	ck_assert_msg(d < 1e-5, "max difference %g", d);
+}
+END_TEST
+
+START_TEST(forward_matches_reference_with_phase_and_skip)
+{
+	int sizes[] = {4, 3, 3};
+	uint32_t periods[] = {2, 4, 8};
+	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
+	cfg.phase = 5;
+	cfg.skip = 1;
+	double d = max_difference(&cfg, NULL, 200, 3);
+	ck_assert_msg(d < 1e-5, "max difference %g", d);
+}
+END_TEST
+
+START_TEST(forward_matches_reference_with_overridden_periods)
+{
+	int sizes[] = {4, 4, 4, 4};
+	uint32_t periods[] = {1, 2, 4, 8};
+	uint32_t overrides[] = {3, 0, 1, 11}; /* a slow module made fastest */
+	cwrnn_config cfg = fixture_config(4, sizes, periods, 1, 1);
+	double d = max_difference(&cfg, overrides, 300, 4);
+	ck_assert_msg(d < 1e-5, "max difference %g", d);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the clock */
+
+/* One unit per module that reads only the input (weight 1): fed a new
+ * value every step, h_i changes exactly when module i runs. */
+static cwrnn_model *
+tick_probe_model(int g, const uint32_t *periods, uint32_t phase)
+{
+	int sizes[CWRNN_MAX_MODULES];
+	for (int i = 0; i < g; i++)
+		sizes[i] = 1;
+	cwrnn_config cfg = fixture_config(g, sizes, periods, 1, 1);
+	cfg.phase = phase;
+	cwrnn_model *model = cwrnn_model_new(&cfg, NULL, 0);
+	for (int i = 0; i < g; i++)
+		model->params[model->layout.w_i[i]] = 1.0f;
+	return model;
+}
+
+static int
+ran(const cwrnn_state *state, const float *before, int i)
+{
+	return cwrnn_state_hidden(state)[i] != before[i];
+}
+
+static void
+assert_schedule(cwrnn_state *state, const uint32_t *periods, uint32_t phase, int steps)
+{
+	int g = cwrnn_state_model(state)->config.n_modules;
+	float before[CWRNN_MAX_MODULES], out;
+	for (int s = 0; s < steps; s++) {
+		uint64_t t = cwrnn_state_time(state);
+		float in = 0.01f * (float)(t % 80) - 0.4f; /* never repeats back to back */
+		memcpy(before, cwrnn_state_hidden(state), (size_t)g * sizeof(float));
+		cwrnn_step(state, &in, &out);
+		for (int i = 0; i < g; i++)
+			ck_assert_msg(ran(state, before, i) == ((t + phase) % periods[i] == 0),
+			              "module %d at t=%lu (period %u)", i, (unsigned long)t, periods[i]);
+	}
+}
+
+START_TEST(clock_runs_module_when_t_plus_phase_divides_period)
+{
+	uint32_t periods[] = {1, 2, 4, 8, 16};
+	for (uint32_t phase = 0; phase < 3; phase++) {
+		cwrnn_model *model = tick_probe_model(5, periods, phase);
+		cwrnn_state *state = cwrnn_state_new(model);
+		assert_schedule(state, periods, phase, 40);
+		cwrnn_state_free(state);
+		cwrnn_model_free(model);
+	}
+}
+END_TEST
+
+START_TEST(clock_follows_overrides_from_the_next_step)
+{
+	uint32_t periods[] = {1, 2, 4, 8};
+	cwrnn_model *model = tick_probe_model(4, periods, 1);
+	cwrnn_state *state = cwrnn_state_new(model);
+	assert_schedule(state, periods, 1, 13);
+	uint32_t changed[] = {5, 2, 1, 3};
+	cwrnn_state_set_period(state, 0, 5);
+	cwrnn_state_set_period(state, 2, 1);
+	cwrnn_state_set_period(state, 3, 3);
+	ck_assert_uint_eq(cwrnn_state_period(state, 0), 5);
+	ck_assert_uint_eq(cwrnn_state_period(state, 1), 2);
+	assert_schedule(state, changed, 1, 31);
+	cwrnn_state_set_period(state, 0, 0); /* back to the model's own */
+	changed[0] = 1;
+	ck_assert_uint_eq(cwrnn_state_period(state, 0), 1);
+	assert_schedule(state, changed, 1, 9);
+	cwrnn_state_reset(state); /* overrides survive a reset */
+	ck_assert_uint_eq(cwrnn_state_time(state), 0);
+	assert_schedule(state, changed, 1, 20);
+	cwrnn_state_free(state);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+START_TEST(clock_counter_is_64_bit)
+{
+	/* The countdown and the modulo rule agree far beyond 2^32 steps. */
+	uint64_t t = (1ull << 33) + 7;
+	ck_assert(cwrnn_ticks(t, 1, 8));
+	ck_assert(!cwrnn_ticks(t, 0, 8));
+	ck_assert(cwrnn_ticks(t + 1, 0, 8));
+}
+END_TEST
+
+/* --------------------------------------------------- blocks and steps */
+
+START_TEST(process_in_random_blocks_equals_step_by_step)
+{
+	int sizes[] = {8, 8, 8, 8};
+	uint32_t periods[] = {1, 2, 4, 8};
+	cwrnn_config cfg = fixture_config(4, sizes, periods, 1, 1);
+	cfg.skip = 1;
+	cwrnn_model *model = fixture_model(&cfg, 0.3, 9);
+	cwrnn_state *a = cwrnn_state_new(model), *b = cwrnn_state_new(model);
+	enum { N = 5000 };
+	float *in = malloc(N * sizeof(float)), *out_a = malloc(N * sizeof(float)),
+	      *out_b = malloc(N * sizeof(float));
+	fixture_fill(in, N, 0.9f, 10);
+	for (int f = 0; f < N; f++)
+		cwrnn_step(a, in + f, out_a + f);
+	uint64_t s = 12345;
+	for (int f = 0; f < N;) {
+		s = s * 6364136223846793005ull + 1;
+		int block = (int)((s >> 33) % 300);
+		if ((s >> 20) % 5 == 0)
+			block = (int)((s >> 40) % 2); /* plenty of 0s and 1s */
+		if (block > N - f)
+			block = N - f;
+		cwrnn_process(b, in + f, out_b + f, (size_t)block);
+		f += block;
+	}
+	ck_assert_mem_eq(out_a, out_b, N * sizeof(float));
+	free(in);
+	free(out_a);
+	free(out_b);
+	cwrnn_state_free(a);
+	cwrnn_state_free(b);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+START_TEST(reset_returns_to_time_zero_and_replays_identically)
+{
+	int sizes[] = {4, 4, 4};
+	uint32_t periods[] = {1, 4, 16};
+	cwrnn_config cfg = fixture_config(3, sizes, periods, 0, 1);
+	cwrnn_model *model = fixture_model(&cfg, 0.5, 11);
+	cwrnn_state *state = cwrnn_state_new(model);
+	float first[100], second[100];
+	cwrnn_process(state, NULL, first, 100);
+	cwrnn_state_reset(state);
+	cwrnn_process(state, NULL, second, 100);
+	ck_assert_mem_eq(first, second, sizeof first);
+	cwrnn_state_free(state);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+/* -------------------------------------------------------- bad numbers */
+
+START_TEST(nan_and_inf_input_is_caught_counted_and_recovered)
+{
+	int sizes[] = {4, 4};
+	uint32_t periods[] = {1, 2};
+	cwrnn_config cfg = fixture_config(2, sizes, periods, 1, 1);
+	cfg.skip = 1;
+	cwrnn_model *model = fixture_model(&cfg, 0.5, 12);
+	cwrnn_state *state = cwrnn_state_new(model);
+	float in[64], out[64];
+	fixture_fill(in, 64, 0.5f, 13);
+	cwrnn_process(state, in, out, 20);
+	/* Steps 20, 21, 22: the state is zeroed and the step runs on silence,
+	 * so module 0 (period 1) becomes tanh(b_0) and module 1 (period 2)
+	 * does too at even steps and stays zero at odd ones. */
+	float bad[] = {NAN, INFINITY, -INFINITY};
+	for (int k = 0; k < 3; k++) {
+		float y;
+		cwrnn_step(state, &bad[k], &y);
+		ck_assert(isfinite(y));
+		ck_assert_uint_eq(cwrnn_state_nonfinite_events(state), (uint64_t)k + 1);
+		for (int i = 0; i < 2; i++)
+			for (int r = 0; r < 4; r++) {
+				int ran_now = i == 0 || (20 + k) % 2 == 0;
+				float b = model->params[model->layout.b[i] + (size_t)r];
+				ck_assert_float_eq_tol(cwrnn_state_hidden(state)[i * 4 + r],
+				                       ran_now ? tanhf(b) : 0.0f, 1e-6f);
+			}
+	}
+	/* The stream goes on, finite, after the reset. */
+	cwrnn_process(state, in, out, 64);
+	for (int f = 0; f < 64; f++)
+		ck_assert(isfinite(out[f]));
+	ck_assert_uint_eq(cwrnn_state_nonfinite_events(state), 3);
+	cwrnn_state_free(state);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+START_TEST(huge_input_keeps_output_finite)
+{
+	int sizes[] = {4};
+	uint32_t periods[] = {1};
+	cwrnn_config cfg = fixture_config(1, sizes, periods, 1, 1);
+	cfg.skip = 1;
+	cwrnn_model *model = fixture_model(&cfg, 0.5, 14);
+	cwrnn_state *state = cwrnn_state_new(model);
+	float in[4] = {3.0e38f, -3.0e38f, 3.0e38f, 1e-42f}, out[4];
+	cwrnn_process(state, in, out, 4);
+	for (int f = 0; f < 4; f++)
+		ck_assert(isfinite(out[f]));
+	cwrnn_state_free(state);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+/* ------------------------------------------------------- real time */
+
+START_TEST(step_and_process_make_no_heap_calls)
+{
+	if (!heap_count_available())
+		return; /* sanitizer builds own malloc; the plain build checks this */
+	int sizes[] = {16, 16, 16, 16, 16, 16, 16, 16};
+	uint32_t periods[] = {1, 2, 4, 8, 16, 32, 64, 128};
+	cwrnn_config cfg = fixture_config(8, sizes, periods, 1, 1);
+	cwrnn_model *model = fixture_model(&cfg, 0.2, 15);
+	cwrnn_state *state = cwrnn_state_new(model);
+	float in[1024], out[1024], bad = NAN;
+	fixture_fill(in, 1024, 1.0f, 16);
+	heap_count_start();
+	for (int f = 0; f < 300; f++)
+		cwrnn_step(state, in + f, out + f);
+	cwrnn_process(state, in, out, 1024);
+	cwrnn_process(state, in, out, 0);
+	cwrnn_state_set_period(state, 3, 77);
+	cwrnn_step(state, &bad, out);
+	cwrnn_state_reset(state);
+	cwrnn_process(state, in, out, 1024);
+	long calls = heap_count_stop();
+	ck_assert_int_eq(calls, 0);
+	/* The counter itself works: */
+	heap_count_start();
+	void *volatile probe = malloc(16);
+	free(probe);
+	ck_assert_int_eq(heap_count_stop(), 2);
+	cwrnn_state_free(state);
+	cwrnn_model_free(model);
+}
+END_TEST
+
+Suite *
+inference_suite(void)
+{
+	Suite *s = suite_create("inference");
+	TCase *ref = tcase_create("reference");
+	tcase_add_test(ref, forward_matches_reference_with_exponential_periods);
+	tcase_add_test(ref, forward_matches_reference_with_odd_periods_and_inputs);
+	tcase_add_test(ref, forward_matches_reference_with_phase_and_skip);
+	tcase_add_test(ref, forward_matches_reference_with_overridden_periods);
+	suite_add_tcase(s, ref);
+	TCase *clock = tcase_create("clock");
+	tcase_add_test(clock, clock_runs_module_when_t_plus_phase_divides_period);
+	tcase_add_test(clock, clock_follows_overrides_from_the_next_step);
+	tcase_add_test(clock, clock_counter_is_64_bit);
+	suite_add_tcase(s, clock);
+	TCase *blocks = tcase_create("blocks");
+	tcase_add_test(blocks, process_in_random_blocks_equals_step_by_step);
+	tcase_add_test(blocks, reset_returns_to_time_zero_and_replays_identically);
+	suite_add_tcase(s, blocks);
+	TCase *bad = tcase_create("nonfinite");
+	tcase_add_test(bad, nan_and_inf_input_is_caught_counted_and_recovered);
+	tcase_add_test(bad, huge_input_keeps_output_finite);
+	suite_add_tcase(s, bad);
+	TCase *rt = tcase_create("realtime");
+	tcase_add_test(rt, step_and_process_make_no_heap_calls);
+	suite_add_tcase(s, rt);
+	return s;
+}
