@@ -1,8 +1,13 @@
 #!/bin/sh
 # Installs (or, without root or sudo, names) the Debian/Ubuntu packages cwrnn
-# needs to build, test and demo. Usage: scripts/deps.sh [--check]
+# needs to build, test and demo. Usage: scripts/deps.sh [--check | --list]
 #   --check  only report what is missing; exit 1 if anything is.
+#   --list   print the package names.
 PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev lilv-utils sordi sox"
+if [ "${1:-}" = "--list" ]; then
+	echo "$PKGS"
+	exit 0
+fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
