@@ -1,0 +1,95 @@
+/* Atom input (MIDI notes, patch:Set/Get of the model path) and the notify
+ * output. Called from run() only. */
+#include "plugin.h"
+
+#include <string.h>
+
+#include <lv2/atom/util.h>
+
+void
+cw_notify_begin(cw_plugin *self, LV2_Atom_Forge_Frame *frame)
+{
+	if (!self->notify || !self->map)
+		return;
+	const uint32_t capacity = self->notify->atom.size;
+	lv2_atom_forge_set_buffer(&self->forge, (uint8_t *)self->notify, capacity);
+	lv2_atom_forge_sequence_head(&self->forge, frame, 0);
+}
+
+/* patch:Set cwrnn:model <path of the playing model>. */
+void
+cw_notify_path(cw_plugin *self, int64_t frames)
+{
+	if (!self->notify || !self->map)
+		return;
+	const cw_uris *u = &self->uris;
+	LV2_Atom_Forge *forge = &self->forge;
+	LV2_Atom_Forge_Frame frame;
+	const char *path = self->cur->path;
+	if (!lv2_atom_forge_frame_time(forge, frames))
+		return;
+	if (!lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))
+		return;
+	lv2_atom_forge_key(forge, u->patch_property);
+	lv2_atom_forge_urid(forge, u->cw_model);
+	lv2_atom_forge_key(forge, u->patch_value);
+	lv2_atom_forge_path(forge, path, (uint32_t)strlen(path));
+	lv2_atom_forge_pop(forge, &frame);
+}
+
+static void
+handle_midi(cw_plugin *self, const uint8_t *msg, uint32_t size)
+{
+	if (size < 3 || self->cur->mode == CW_MODE_TRANSFORM)
+		return;
+	uint8_t status = msg[0] & 0xF0;
+	if (status == 0x90 && msg[2] > 0) {
+		cw_restart(self, msg[1] & 0x7F, (float)(msg[2] & 0x7F) / 127.0f);
+	} else if (status == 0x80 || status == 0x90) {
+		if ((msg[1] & 0x7F) == self->note)
+			self->gate = 0;
+	} else if (status == 0xB0 && (msg[1] == 123 || msg[1] == 120)) {
+		self->gate = 0; /* all notes off / all sound off */
+	}
+}
+
+static void
+handle_set(cw_plugin *self, const LV2_Atom_Object *obj)
+{
+	const cw_uris *u = &self->uris;
+	const LV2_Atom *property = NULL, *value = NULL;
+	lv2_atom_object_get(obj, u->patch_property, &property, u->patch_value, &value, 0);
+	if (!property || property->type != u->atom_URID ||
+	    ((const LV2_Atom_URID *)property)->body != u->cw_model)
+		return;
+	if (!value || value->type != u->atom_Path || value->size == 0)
+		return;
+	cw_schedule_load(self, self->schedule, LV2_ATOM_BODY_CONST(value), value->size);
+}
+
+static void
+handle_get(cw_plugin *self, const LV2_Atom_Object *obj, int64_t frames)
+{
+	const cw_uris *u = &self->uris;
+	const LV2_Atom *property = NULL;
+	lv2_atom_object_get(obj, u->patch_property, &property, 0);
+	if (property && (property->type != u->atom_URID ||
+	                 ((const LV2_Atom_URID *)property)->body != u->cw_model))
+		return;
+	cw_notify_path(self, frames);
+}
+
+void
+cw_handle_event(cw_plugin *self, const LV2_Atom_Event *ev)
+{
+	const cw_uris *u = &self->uris;
+	if (ev->body.type == u->midi_Event) {
+		handle_midi(self, (const uint8_t *)(ev + 1), ev->body.size);
+	} else if (lv2_atom_forge_is_object_type(&self->forge, ev->body.type)) {
+		const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
+		if (obj->body.otype == u->patch_Set)
+			handle_set(self, obj);
+		else if (obj->body.otype == u->patch_Get)
+			handle_get(self, obj, ev->time.frames);
+	}
+}

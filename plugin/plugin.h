@@ -1,0 +1,120 @@
+/*
+ * The plugin instance, shared by plugin.c (lifecycle and run), events.c
+ * (atom input and notify output), worker.c (model loading off the audio
+ * thread) and state.c (save/restore of the model path). Internal.
+ *
+ * Model ownership. Bundled models are loaded in instantiate and owned by the
+ * instance until cleanup. A model loaded from a user file is owned by exactly
+ * one of: `user` (the current user model, playing or not), `prev` while it
+ * fades out after being replaced, or the `retired` queue, whose entries run()
+ * hands to the worker to free.
+ */
+#ifndef CW_PLUGIN_H
+#define CW_PLUGIN_H
+
+#include <stdint.h>
+
+#include <lv2/atom/forge.h>
+#include <lv2/core/lv2.h>
+#include <lv2/log/logger.h>
+#include <lv2/state/state.h>
+#include <lv2/urid/urid.h>
+#include <lv2/worker/worker.h>
+
+#include "ports.h"
+#include "slot.h"
+#include "uris.h"
+
+#define CW_MAX_BUNDLED 64
+#define CW_MAX_RETIRED 16
+#define CW_MAX_PATH 4096
+
+typedef struct {
+	float cur, target, coef;
+} cw_smooth;
+
+/* Worker messages (requests and responses). */
+enum { CW_MSG_LOAD = 1, CW_MSG_FREE, CW_MSG_LOADED };
+
+typedef struct {
+	uint32_t type;
+	cw_slot *slot;
+} cw_msg_slot;
+
+typedef struct {
+	uint32_t type;
+	char path[CW_MAX_PATH];
+} cw_msg_load;
+
+typedef struct {
+	/* host features (any may be NULL) */
+	LV2_URID_Map *map;
+	LV2_Worker_Schedule *schedule;
+	LV2_Log_Logger logger;
+	cw_uris uris;
+	LV2_Atom_Forge forge;
+
+	/* ports */
+	const float *in[CW_MAX_CHANNELS];
+	float *out[CW_MAX_CHANNELS];
+	const float *ctl[CW_N_PORTS];
+	float *latency;
+	const LV2_Atom_Sequence *control;
+	LV2_Atom_Sequence *notify;
+
+	int n_channels;
+	double rate;
+	int activated;
+
+	/* models */
+	cw_slot *bundled[CW_MAX_BUNDLED];
+	int n_bundled;
+	cw_slot *cur;             /* playing */
+	cw_slot *prev;            /* fading out, or NULL */
+	cw_slot *user;            /* the current user-file model, or NULL */
+	float fade, fade_step;    /* prev -> cur crossfade position, 0..1 */
+	cw_slot *retired[CW_MAX_RETIRED];
+	int n_retired;
+	int model_port;           /* last value seen on the model port */
+	int model_port_seen;
+	int notify_path;          /* report the current path on notify */
+	cw_msg_load load_msg;     /* request buffer, built in run() */
+
+	/* controls, clamped and smoothed */
+	int snap;                 /* first run after activate: no ramps */
+	cw_smooth in_gain, out_gain, wet, input_mix, noise;
+	float enabled, enabled_step;
+	uint32_t period[CW_N_PERIOD_PORTS];
+	float stretch;
+	float trigger;
+
+	/* generators: monophonic note state */
+	int note;                 /* MIDI note playing, -1 for none */
+	int gate;
+	float velocity;
+	float env, attack_step, release_step;
+	float root;
+} cw_plugin;
+
+/* plugin.c */
+void cw_switch_to(cw_plugin *self, cw_slot *slot);
+void cw_adopt_user(cw_plugin *self, cw_slot *slot);
+void cw_install_now(cw_plugin *self, cw_slot *slot);
+void cw_restart(cw_plugin *self, int note, float velocity);
+void cw_render(cw_plugin *self, uint32_t start, uint32_t end);
+
+/* events.c */
+void cw_notify_begin(cw_plugin *self, LV2_Atom_Forge_Frame *frame);
+void cw_notify_path(cw_plugin *self, int64_t frames);
+void cw_handle_event(cw_plugin *self, const LV2_Atom_Event *ev);
+
+/* worker.c */
+extern const LV2_Worker_Interface cw_worker_interface;
+int cw_schedule_load(cw_plugin *self, LV2_Worker_Schedule *schedule, const char *path,
+                     uint32_t len);
+void cw_drain_retired(cw_plugin *self);
+
+/* state.c */
+extern const LV2_State_Interface cw_state_interface;
+
+#endif

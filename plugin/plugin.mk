@@ -1,0 +1,114 @@
+# cwrnn LV2 plugin: build/cwrnn.lv2 (manifest, Turtle, shared object, models),
+# its tests (check-plugin), benchmark (bench-plugin) and install/uninstall.
+
+PLUGIN_LV2_CFLAGS := $(shell $(PKG_CONFIG) --cflags lv2 2>/dev/null)
+PLUGIN_LILV_CFLAGS := $(shell $(PKG_CONFIG) --cflags lilv-0 2>/dev/null)
+PLUGIN_LILV_LIBS := $(shell $(PKG_CONFIG) --libs lilv-0 2>/dev/null)
+
+BUNDLE_NAME := cwrnn.lv2
+BUNDLE := $(BUILD)/$(BUNDLE_NAME)
+PLUGIN_GEN := $(BUILD)/plugin
+PLUGIN_SO := cwrnn.so
+
+PLUGIN_SRC := plugin/plugin.c plugin/events.c plugin/worker.c plugin/state.c plugin/slot.c \
+	plugin/ports.c
+PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(OBJ)/%.o)
+PLUGIN_TOOL_OBJ := $(OBJ)/plugin/gen_ttl.o $(OBJ)/plugin/default_model.o
+
+$(PLUGIN_OBJ) $(PLUGIN_TOOL_OBJ): CFLAGS += -fvisibility=hidden $(PLUGIN_LV2_CFLAGS)
+$(OBJ)/plugin/plugin.o: CFLAGS += -I$(PLUGIN_GEN)
+$(OBJ)/plugin/plugin.o: $(PLUGIN_GEN)/cw_bundled.h
+
+# The default model (not trained: see plugin/default_model.c); bundled
+# models are the default followed by presets/models/*.cwrnn, in that order,
+# which is the order of the model port's scale points.
+DEFAULT_MODEL ?= $(PLUGIN_GEN)/default.cwrnn
+PRESET_MODELS := $(filter-out presets/models/default.cwrnn,$(sort $(wildcard presets/models/*.cwrnn)))
+BUNDLE_MODELS := $(BUNDLE)/models/default.cwrnn $(PRESET_MODELS:presets/models/%=$(BUNDLE)/models/%)
+
+PLUGIN_BUNDLE_FILES := $(BUNDLE)/manifest.ttl $(BUNDLE)/cwrnn.ttl $(BUNDLE)/$(PLUGIN_SO) \
+	$(BUNDLE_MODELS)
+
+.PHONY: plugin check-plugin bench-plugin install-plugin uninstall-plugin
+all: plugin
+plugin: $(PLUGIN_BUNDLE_FILES)
+
+$(PLUGIN_GEN)/gen_ttl: $(OBJ)/plugin/gen_ttl.o $(OBJ)/plugin/ports.o $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+$(PLUGIN_GEN)/default_model: $(OBJ)/plugin/default_model.o $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+$(PLUGIN_GEN)/default.cwrnn: $(PLUGIN_GEN)/default_model
+	$< $@
+
+$(BUNDLE)/models/default.cwrnn: $(DEFAULT_MODEL)
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUNDLE)/models/%.cwrnn: presets/models/%.cwrnn
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUNDLE)/cwrnn.ttl $(PLUGIN_GEN)/cw_bundled.h &: ttl/cwrnn.ttl.in $(PLUGIN_GEN)/gen_ttl \
+		$(BUNDLE_MODELS)
+	@mkdir -p $(BUNDLE) $(PLUGIN_GEN)
+	$(PLUGIN_GEN)/gen_ttl -t ttl/cwrnn.ttl.in -o $(BUNDLE)/cwrnn.ttl \
+		-H $(PLUGIN_GEN)/cw_bundled.h $(BUNDLE_MODELS)
+
+$(BUNDLE)/manifest.ttl: ttl/manifest.ttl.in $(PLUGIN_GEN)/gen_ttl
+	@mkdir -p $(dir $@)
+	$(PLUGIN_GEN)/gen_ttl -t $< -o $@ -s $(PLUGIN_SO)
+
+# Engine symbols stay hidden (--exclude-libs): the .so exports lv2_descriptor.
+$(BUNDLE)/$(PLUGIN_SO): $(PLUGIN_OBJ) $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -shared -o $@ $(PLUGIN_OBJ) $(LIBCWRNN) -lm \
+		-Wl,--exclude-libs,ALL -Wl,-z,defs
+
+# ---------------------------------------------------------------- tests
+PLUGIN_TEST_SRC := $(wildcard tests/plugin/*.c)
+PLUGIN_TEST_OBJ := $(PLUGIN_TEST_SRC:%.c=$(OBJ)/%.o)
+$(PLUGIN_TEST_OBJ) $(OBJ)/bench/bench_plugin.o: CFLAGS += $(CHECK_CFLAGS) $(PLUGIN_LILV_CFLAGS) \
+	$(PLUGIN_LV2_CFLAGS) -Iplugin
+ifeq ($(SANITIZE),1)
+# ASan owns malloc: the test's heap counter cannot interpose it.
+$(PLUGIN_TEST_OBJ): CFLAGS += -DCW_NO_HEAP_HOOK
+endif
+
+# -rdynamic exports the test's malloc/free so the plugin's calls reach them.
+$(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) -lm -ldl
+
+check-plugin: need-deps plugin $(BUILD)/tests/check_plugin
+	tests/plugin/validate.sh $(BUNDLE)
+	LV2_PATH=$(abspath $(BUILD)) CW_TEST_TMP=$(abspath $(BUILD))/tests/plugin-tmp \
+		$(BUILD)/tests/check_plugin
+	tests/plugin/tools.sh $(BUILD)
+
+check: check-plugin
+
+# ---------------------------------------------------------------- bench
+$(BUILD)/bench/bench_plugin: $(OBJ)/bench/bench_plugin.o $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PLUGIN_LILV_LIBS) -lm
+
+bench-plugin: plugin $(BUILD)/bench/bench_plugin
+	LV2_PATH=$(abspath $(BUILD)) $(BUILD)/bench/bench_plugin $(BUNDLE)/models/default.cwrnn
+
+bench: bench-plugin
+
+# -------------------------------------------------------------- install
+install: install-plugin
+install-plugin: plugin
+	install -d $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)/models
+	install -m 644 $(BUNDLE)/manifest.ttl $(BUNDLE)/cwrnn.ttl $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)/
+	install -m 755 $(BUNDLE)/$(PLUGIN_SO) $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)/
+	install -m 644 $(BUNDLE_MODELS) $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)/models/
+
+uninstall: uninstall-plugin
+uninstall-plugin:
+	rm -rf $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)

@@ -1,0 +1,148 @@
+/* Slots: loading, freeing and the real-time fractional stepper. */
+#include "slot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cw_mode
+mode_of(const cwrnn_config *cfg)
+{
+	if (cfg->n_inputs >= 1 && cfg->task == CWRNN_TASK_TRANSFORM)
+		return CW_MODE_TRANSFORM;
+	if (cfg->n_inputs >= 1 && cfg->task == CWRNN_TASK_CONTINUE)
+		return CW_MODE_CONTINUE;
+	return CW_MODE_GENERATE;
+}
+
+cw_slot *
+cw_slot_new(cwrnn_model *model, const char *path, int n_voices, char *msg, size_t msg_len)
+{
+	size_t len = strlen(path);
+	cw_slot *s = calloc(1, sizeof *s + len + 1);
+	if (!s) {
+		cwrnn_model_free(model);
+		snprintf(msg, msg_len, "out of memory");
+		return NULL;
+	}
+	memcpy(s->path, path, len + 1);
+	s->model = model;
+	s->mode = mode_of(&model->config);
+	s->n_voices = n_voices;
+	for (int c = 0; c < n_voices; c++) {
+		cw_voice *v = &s->voice[c];
+		v->state = cwrnn_state_new(model);
+		v->in = calloc((size_t)model->config.n_inputs + 1, sizeof *v->in);
+		v->out = calloc((size_t)model->config.n_outputs, sizeof *v->out);
+		if (!v->state || !v->in || !v->out) {
+			cw_slot_free(s);
+			snprintf(msg, msg_len, "out of memory for the network state");
+			return NULL;
+		}
+	}
+	cw_slot_reset(s);
+	return s;
+}
+
+cw_slot *
+cw_slot_load(const char *path, int n_voices, char *msg, size_t msg_len)
+{
+	cwrnn_model *model = NULL;
+	cwrnn_status st = cwrnn_model_load(path, &model, msg, msg_len);
+	if (st != CWRNN_OK)
+		return NULL;
+	return cw_slot_new(model, path, n_voices, msg, msg_len);
+}
+
+void
+cw_slot_free(cw_slot *s)
+{
+	if (!s)
+		return;
+	for (int c = 0; c < s->n_voices; c++) {
+		cwrnn_state_free(s->voice[c].state);
+		free(s->voice[c].in);
+		free(s->voice[c].out);
+	}
+	cwrnn_model_free(s->model);
+	free(s);
+}
+
+void
+cw_slot_reset(cw_slot *s)
+{
+	for (int c = 0; c < s->n_voices; c++) {
+		cw_voice *v = &s->voice[c];
+		cwrnn_state_reset(v->state);
+		memset(v->in, 0, ((size_t)s->model->config.n_inputs + 1) * sizeof *v->in);
+		memset(v->out, 0, (size_t)s->model->config.n_outputs * sizeof *v->out);
+		v->x_prev = v->y_prev = v->y_cur = 0.0f;
+		v->phase = 0.0;
+		v->noise = 0x9e3779b9u ^ (uint32_t)(c * 0x85ebca6bu);
+	}
+}
+
+void
+cw_slot_set_period(cw_slot *s, int module, uint32_t period)
+{
+	for (int c = 0; c < s->n_voices; c++)
+		cwrnn_state_set_period(s->voice[c].state, module, period);
+}
+
+static float
+white(cw_voice *v)
+{
+	uint32_t x = v->noise;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	v->noise = x;
+	return (float)(int32_t)x * (1.0f / 2147483648.0f);
+}
+
+/* The network input of the next step from the interpolated host input. */
+static void
+feed(cw_slot *s, cw_voice *v, float x, const cw_drive *d)
+{
+	const cwrnn_config *cfg = &s->model->config;
+	switch (s->mode) {
+	case CW_MODE_TRANSFORM:
+		v->in[0] = x;
+		break;
+	case CW_MODE_CONTINUE: {
+		int shared = cfg->n_inputs < cfg->n_outputs ? cfg->n_inputs : cfg->n_outputs;
+		for (int j = 0; j < shared; j++)
+			v->in[j] = (1.0f - d->input_mix) * v->out[j];
+		v->in[0] += d->input_mix * x;
+		if (d->noise > 0.0f)
+			v->in[0] += d->noise * white(v);
+		break;
+	}
+	case CW_MODE_GENERATE:
+		break; /* inputs stay zero */
+	}
+}
+
+float
+cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
+{
+	cw_voice *v = &s->voice[c];
+	const double inc = d->inc;
+	double p = v->phase + inc;
+	while (p >= 1.0) {
+		/* where this step falls between host samples n-1 and n, in (0, 1] */
+		double a = (1.0 - (p - inc)) / inc;
+		float xn = a >= 1.0 ? x : v->x_prev + (float)a * (x - v->x_prev);
+		feed(s, v, xn, d);
+		cwrnn_step(v->state, v->in, v->out);
+		v->y_prev = v->y_cur;
+		v->y_cur = v->out[0];
+		p -= 1.0;
+	}
+	v->phase = p;
+	v->x_prev = x;
+	if (inc == 1.0)
+		return v->y_cur;
+	return v->y_prev + (float)p * (v->y_cur - v->y_prev);
+}

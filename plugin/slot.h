@@ -1,0 +1,77 @@
+/*
+ * A slot is one loaded model with everything needed to play it on up to two
+ * channels: one cwrnn_state per channel plus the small per-channel buffers
+ * of the fractional stepper. Slots are built and freed off the audio thread
+ * (instantiate, the worker, restore) and swapped by pointer in run().
+ *
+ * Fractional stepping. The network runs at its own rate (the model's sample
+ * rate times the playback rate of a note); `inc` is network steps per host
+ * sample. For host sample n the network time is tau; every step k <= tau is
+ * computed with the input interpolated linearly between host samples n-1 and
+ * n, and the output is interpolated between the last two network outputs at
+ * tau - 1 (one network step of latency). When inc is exactly 1 there is no
+ * interpolation and no latency: the output is cwrnn_process's, bit for bit.
+ */
+#ifndef CW_SLOT_H
+#define CW_SLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cwrnn.h"
+
+#define CW_MAX_CHANNELS 2
+
+typedef enum {
+	CW_MODE_TRANSFORM, /* in -> model -> out */
+	CW_MODE_GENERATE,  /* no input, plays from its zero state */
+	CW_MODE_CONTINUE   /* runs on its own output (+ some input and noise) */
+} cw_mode;
+
+typedef struct {
+	cwrnn_state *state;
+	float *in;       /* (n_inputs + 1) network input of the next step */
+	float *out;      /* (n_outputs) network output of the last step */
+	float x_prev;    /* previous host input sample */
+	float y_prev;    /* output 0 of the step before the last */
+	float y_cur;     /* output 0 of the last step */
+	double phase;    /* network time of the last host sample minus last step, [0, 1) */
+	uint32_t noise;  /* xorshift32 state, never 0 */
+} cw_voice;
+
+typedef struct {
+	double inc;      /* network steps per host sample, > 0 */
+	float input_mix; /* continue: 0 = own output only, 1 = audio input only */
+	float noise;     /* continue: noise amplitude added to the network input */
+} cw_drive;
+
+typedef struct {
+	cwrnn_model *model;
+	cw_mode mode;
+	int bundled;          /* 1: owned by the instance's bundled table */
+	int n_voices;
+	cw_voice voice[CW_MAX_CHANNELS];
+	char path[];          /* the file it was loaded from, NUL-terminated */
+} cw_slot;
+
+/* Loads a model file and builds a slot for n_voices channels. Returns NULL
+ * with a message in msg on any failure. Not real-time safe. */
+cw_slot *cw_slot_load(const char *path, int n_voices, char *msg, size_t msg_len);
+
+/* Builds a slot around a model, taking ownership of it (freed on failure).
+ * Not real-time safe. */
+cw_slot *cw_slot_new(cwrnn_model *model, const char *path, int n_voices, char *msg,
+                     size_t msg_len);
+
+void cw_slot_free(cw_slot *slot);
+
+/* [RT] Back to the initial state: time 0, zero hidden state, no history. */
+void cw_slot_reset(cw_slot *slot);
+
+/* [RT] Period overrides for every voice (0 = the model's own). */
+void cw_slot_set_period(cw_slot *slot, int module, uint32_t period);
+
+/* [RT] One host sample through voice c: x is the (gain-scaled) input. */
+float cw_voice_tick(cw_slot *slot, int c, float x, const cw_drive *drive);
+
+#endif

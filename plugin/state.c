@@ -1,0 +1,100 @@
+/* State: the path of a user-loaded model, saved through state:mapPath.
+ * Bundled models are selected by the model control port, which the host
+ * saves itself, so nothing is stored for them. Restore loads at once when
+ * the plugin is not running or no worker is offered (eg-sampler's rule),
+ * otherwise through the worker. */
+#include "plugin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const void *
+feature(const LV2_Feature *const *features, const char *uri)
+{
+	for (int i = 0; features && features[i]; i++)
+		if (!strcmp(features[i]->URI, uri))
+			return features[i]->data;
+	return NULL;
+}
+
+static void
+free_path(const LV2_Feature *const *features, char *path)
+{
+	const LV2_State_Free_Path *fp = feature(features, LV2_STATE__freePath);
+	if (fp)
+		fp->free_path(fp->handle, path);
+	else
+		free(path);
+}
+
+static LV2_State_Status
+save(LV2_Handle handle, LV2_State_Store_Function store, LV2_State_Handle sh, uint32_t flags,
+     const LV2_Feature *const *features)
+{
+	cw_plugin *self = handle;
+	(void)flags;
+	if (!self->map || !self->user || self->cur != self->user)
+		return LV2_STATE_SUCCESS;
+	const LV2_State_Map_Path *map_path = feature(features, LV2_STATE__mapPath);
+	if (!map_path) {
+		lv2_log_error(&self->logger, "cwrnn: host offers no state:mapPath, model path not saved\n");
+		return LV2_STATE_ERR_NO_FEATURE;
+	}
+	char *apath = map_path->abstract_path(map_path->handle, self->user->path);
+	if (!apath)
+		return LV2_STATE_ERR_UNKNOWN;
+	LV2_State_Status st = store(sh, self->uris.cw_model, apath, strlen(apath) + 1,
+	                            self->uris.atom_Path, LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
+	free_path(features, apath);
+	return st;
+}
+
+static LV2_State_Status
+restore(LV2_Handle handle, LV2_State_Retrieve_Function retrieve, LV2_State_Handle sh,
+        uint32_t flags, const LV2_Feature *const *features)
+{
+	cw_plugin *self = handle;
+	(void)flags;
+	if (!self->map)
+		return LV2_STATE_ERR_NO_FEATURE;
+	size_t size = 0;
+	uint32_t type = 0, vflags = 0;
+	const char *value = retrieve(sh, self->uris.cw_model, &size, &type, &vflags);
+	if (!value)
+		return LV2_STATE_SUCCESS; /* no user model saved: keep what plays */
+	if (type != self->uris.atom_Path || size == 0 || value[size - 1] != '\0') {
+		lv2_log_error(&self->logger, "cwrnn: saved model path has the wrong type\n");
+		return LV2_STATE_ERR_BAD_TYPE;
+	}
+	const LV2_State_Map_Path *map_path = feature(features, LV2_STATE__mapPath);
+	char *path = map_path ? map_path->absolute_path(map_path->handle, value) : strdup(value);
+	if (!path)
+		return LV2_STATE_ERR_UNKNOWN;
+
+	LV2_State_Status st = LV2_STATE_SUCCESS;
+	LV2_Worker_Schedule *schedule = (LV2_Worker_Schedule *)feature(features, LV2_WORKER__schedule);
+	if (self->activated && schedule) {
+		if (cw_schedule_load(self, schedule, path, (uint32_t)strlen(path) + 1) != 0) {
+			lv2_log_error(&self->logger, "cwrnn: cannot schedule loading %s\n", path);
+			st = LV2_STATE_ERR_UNKNOWN;
+		}
+	} else {
+		char err[512];
+		cw_slot *slot = cw_slot_load(path, self->n_channels, err, sizeof err);
+		if (slot) {
+			cw_install_now(self, slot);
+		} else {
+			lv2_log_error(&self->logger,
+			              "cwrnn: cannot restore model %s: %s (keeping the current model)\n",
+			              path, err);
+			st = LV2_STATE_ERR_UNKNOWN;
+		}
+	}
+	if (map_path)
+		free_path(features, path);
+	else
+		free(path);
+	return st;
+}
+
+const LV2_State_Interface cw_state_interface = { save, restore };

@@ -1,0 +1,92 @@
+/* Model loading and freeing on the host's worker thread. run() asks for a
+ * load (cw_schedule_load) or hands back a retired slot (cw_drain_retired);
+ * work() does the I/O and allocation; work_response() swaps the new slot in
+ * by pointer, in the audio thread. */
+#include "plugin.h"
+
+#include <string.h>
+
+int
+cw_schedule_load(cw_plugin *self, LV2_Worker_Schedule *schedule, const char *path,
+                 uint32_t len)
+{
+	/* len counts the atom body, which usually includes the NUL */
+	while (len > 0 && path[len - 1] == '\0')
+		len--;
+	if (!schedule || len == 0 || len >= CW_MAX_PATH)
+		return -1;
+	self->load_msg.type = CW_MSG_LOAD;
+	memcpy(self->load_msg.path, path, len);
+	self->load_msg.path[len] = '\0';
+	uint32_t size = (uint32_t)offsetof(cw_msg_load, path) + len + 1;
+	return schedule->schedule_work(schedule->handle, size, &self->load_msg) ==
+	               LV2_WORKER_SUCCESS
+	           ? 0
+	           : -1;
+}
+
+void
+cw_drain_retired(cw_plugin *self)
+{
+	while (self->n_retired > 0 && self->schedule) {
+		cw_msg_slot msg = { CW_MSG_FREE, self->retired[self->n_retired - 1] };
+		if (self->schedule->schedule_work(self->schedule->handle, sizeof msg, &msg) !=
+		    LV2_WORKER_SUCCESS)
+			break; /* try again next run */
+		self->n_retired--;
+	}
+}
+
+static LV2_Worker_Status
+work(LV2_Handle handle, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle rh,
+     uint32_t size, const void *data)
+{
+	cw_plugin *self = handle;
+	uint32_t type;
+	if (size < sizeof type)
+		return LV2_WORKER_ERR_UNKNOWN;
+	memcpy(&type, data, sizeof type);
+
+	if (type == CW_MSG_FREE && size == sizeof(cw_msg_slot)) {
+		cw_msg_slot msg;
+		memcpy(&msg, data, sizeof msg);
+		cw_slot_free(msg.slot);
+		return LV2_WORKER_SUCCESS;
+	}
+	if (type != CW_MSG_LOAD || size <= offsetof(cw_msg_load, path) || size > sizeof(cw_msg_load))
+		return LV2_WORKER_ERR_UNKNOWN;
+
+	char path[CW_MAX_PATH], err[512];
+	size_t len = size - offsetof(cw_msg_load, path);
+	memcpy(path, (const char *)data + offsetof(cw_msg_load, path), len);
+	path[len - 1] = '\0';
+	cw_slot *slot = cw_slot_load(path, self->n_channels, err, sizeof err);
+	if (!slot) {
+		lv2_log_error(&self->logger, "cwrnn: cannot load model %s: %s (keeping the current model)\n",
+		              path, err);
+		return LV2_WORKER_ERR_UNKNOWN;
+	}
+	lv2_log_note(&self->logger, "cwrnn: loaded model %s\n", path);
+	cw_msg_slot msg = { CW_MSG_LOADED, slot };
+	if (respond(rh, sizeof msg, &msg) != LV2_WORKER_SUCCESS) {
+		cw_slot_free(slot);
+		return LV2_WORKER_ERR_NO_SPACE;
+	}
+	return LV2_WORKER_SUCCESS;
+}
+
+static LV2_Worker_Status
+work_response(LV2_Handle handle, uint32_t size, const void *data)
+{
+	cw_plugin *self = handle;
+	cw_msg_slot msg;
+	if (size != sizeof msg)
+		return LV2_WORKER_ERR_UNKNOWN;
+	memcpy(&msg, data, sizeof msg);
+	if (msg.type != CW_MSG_LOADED)
+		return LV2_WORKER_ERR_UNKNOWN;
+	cw_adopt_user(self, msg.slot);
+	return LV2_WORKER_SUCCESS;
+}
+
+const LV2_Worker_Interface cw_worker_interface = { work, work_response, NULL };
