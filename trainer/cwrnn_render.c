@@ -1,0 +1,274 @@
+/* cwrnn-render: runs a model offline with the float engine, exactly as the
+ * plugin does (one cwrnn_state, the input processed as is). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cwrnn.h"
+#include "options.h"
+#include "wav.h"
+
+enum { EXIT_OPTIONS = 1, EXIT_DATA = 2, EXIT_WRITE = 3, EXIT_INTERNAL = 5 };
+
+#define BLOCK 4096  /* frames per cwrnn_process call */
+
+typedef struct {
+	const char *model_path, *input_path, *output_path, *target_path;
+	double seconds;
+	int mixdown;
+} render_options;
+
+/* Everything the program owns; cleanup() releases it all. */
+typedef struct {
+	render_options opt;
+	cwrnn_model *model;
+	cwrnn_state *state;
+	wav_audio input, target;
+	float *in, *out;  /* (frames, m) and (frames, p) */
+	size_t frames;
+	char msg[1024];
+} app;
+
+static void
+cleanup(app *a)
+{
+	cwrnn_state_free(a->state);
+	cwrnn_model_free(a->model);
+	wav_free(&a->input);
+	wav_free(&a->target);
+	free(a->in);
+	free(a->out);
+}
+
+static int
+fatal(app *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+fatal(app *a, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("cwrnn-render: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	cleanup(a);
+	return code;
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: cwrnn-render -m MODEL.cwrnn [-i IN.wav] -o OUT.wav [--seconds S]\n"
+	      "                    [--target T.wav] [--mixdown]\n"
+	      "\n"
+	      "Runs a model with the float engine (as the plugin does) and writes a 32-bit float\n"
+	      "WAV at the model's sample rate.\n"
+	      "  generate models   play --seconds from silence (no -i)\n"
+	      "  transform models  process -i (its rate must be the model's)\n"
+	      "  continue models   are primed on -i (predicting each next sample), then run on\n"
+	      "                    their own output for --seconds more\n"
+	      "  -m, --model FILE  the model\n"
+	      "  -i, --input FILE  input audio (transform, continue)\n"
+	      "  -o, --output FILE output WAV (written atomically)\n"
+	      "      --seconds S   generate / continue length [2]\n"
+	      "      --target FILE print the ESR and NMSE of the output against this file\n"
+	      "      --mixdown     average the channels of a multichannel input\n"
+	      "  -h, --help        this help\n"
+	      "Exit codes: 0 done, 1 bad options, 2 bad model or input, 3 cannot write.\n",
+	      f);
+}
+
+static int
+parse(render_options *o, int argc, char **argv, char *msg, size_t len)
+{
+	memset(o, 0, sizeof *o);
+	o->seconds = 2.0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return 1;
+		if (!strcmp(a, "--mixdown")) {
+			o->mixdown = 1;
+			continue;
+		}
+		const char **dst = !strcmp(a, "-m") || !strcmp(a, "--model")    ? &o->model_path
+		                   : !strcmp(a, "-i") || !strcmp(a, "--input")  ? &o->input_path
+		                   : !strcmp(a, "-o") || !strcmp(a, "--output") ? &o->output_path
+		                   : !strcmp(a, "--target")                     ? &o->target_path
+		                                                                : NULL;
+		int is_seconds = !strcmp(a, "--seconds");
+		if (!dst && !is_seconds) {
+			snprintf(msg, len, "unknown option '%s' (see --help)", a);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			snprintf(msg, len, "%s needs a value (see --help)", a);
+			return -1;
+		}
+		if (dst)
+			*dst = argv[++i];
+		else if (parse_double("--seconds", argv[++i], 0.0, 86400.0, &o->seconds, msg, len) != 0)
+			return -1;
+	}
+	if (!o->model_path || !o->output_path) {
+		snprintf(msg, len, "give a model with -m and an output with -o (see --help)");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_input(app *a)
+{
+	const cwrnn_config *c = &a->model->config;
+	const char *path = a->opt.input_path;
+	if (c->task == CWRNN_TASK_GENERATE) {
+		if (path)
+			snprintf(a->msg, sizeof a->msg, "'%s' is a generate model: it takes no -i",
+			         a->opt.model_path);
+		return path ? EXIT_OPTIONS : 0;
+	}
+	if (!path) {
+		snprintf(a->msg, sizeof a->msg, "'%s' is a %s model: give its input with -i IN.wav",
+		         a->opt.model_path, options_task_name(c->task));
+		return EXIT_OPTIONS;
+	}
+	if (wav_read(path, &a->input, a->msg, sizeof a->msg) != 0)
+		return EXIT_DATA;
+	if (a->input.channels != c->n_inputs &&
+	    (c->n_inputs != 1 || wav_to_mono(&a->input, path, a->opt.mixdown, a->msg,
+	                                      sizeof a->msg) != 0)) {
+		if (c->n_inputs != 1)
+			snprintf(a->msg, sizeof a->msg, "'%s' has %d channels but the model takes %d", path,
+			         a->input.channels, c->n_inputs);
+		return EXIT_DATA;
+	}
+	if ((float)a->input.rate != c->sample_rate) {
+		snprintf(a->msg, sizeof a->msg, "'%s' is %d Hz but the model was trained at %g Hz; "
+		         "resample the input", path, a->input.rate, c->sample_rate);
+		return EXIT_DATA;
+	}
+	return 0;
+}
+
+/* Runs the model: transform over the input; generate for --seconds;
+ * continue primed on the input, then on its own output. */
+static void
+run(app *a)
+{
+	const cwrnn_config *c = &a->model->config;
+	size_t m = (size_t)c->n_inputs, p = (size_t)c->n_outputs;
+	if (c->task == CWRNN_TASK_TRANSFORM) {
+		for (size_t at = 0; at < a->frames; at += BLOCK) {
+			size_t n = a->frames - at < BLOCK ? a->frames - at : BLOCK;
+			cwrnn_process(a->state, a->in + at * m, a->out + at * p, n);
+		}
+	} else if (c->task == CWRNN_TASK_GENERATE) {
+		for (size_t at = 0; at < a->frames; at += BLOCK) {
+			size_t n = a->frames - at < BLOCK ? a->frames - at : BLOCK;
+			cwrnn_process(a->state, NULL, a->out + at * p, n);
+		}
+	} else {
+		/* x(t) = audio(t - 1) while priming (silence before the first
+		 * sample), then the model's own previous output. */
+		float *x = calloc(m, sizeof *x);
+		size_t primed = a->input.frames;
+		for (size_t t = 0; t < a->frames && x; t++) {
+			cwrnn_step(a->state, x, a->out + t * p);
+			const float *next = t < primed ? a->in + t * m : a->out + t * p;
+			memcpy(x, next, m * sizeof *x);
+		}
+		free(x);
+	}
+}
+
+/* Reads --target before anything is rendered, so a bad one writes nothing. */
+static int
+load_target(app *a)
+{
+	const char *path = a->opt.target_path;
+	const cwrnn_config *c = &a->model->config;
+	if (!path)
+		return 0;
+	if (wav_read(path, &a->target, a->msg, sizeof a->msg) != 0 ||
+	    (c->n_outputs == 1 && wav_to_mono(&a->target, path, a->opt.mixdown, a->msg,
+	                                      sizeof a->msg) != 0))
+		return EXIT_DATA;
+	if (a->target.channels != c->n_outputs || (float)a->target.rate != c->sample_rate) {
+		snprintf(a->msg, sizeof a->msg, "'%s' (%d channels, %d Hz) does not match the output "
+		         "(%d channels, %g Hz)", path, a->target.channels, a->target.rate,
+		         c->n_outputs, c->sample_rate);
+		return EXIT_DATA;
+	}
+	return 0;
+}
+
+static void
+compare(const app *a)
+{
+	const char *path = a->opt.target_path;
+	const cwrnn_config *c = &a->model->config;
+	size_t n = (a->frames < a->target.frames ? a->frames : a->target.frames) * (size_t)c->n_outputs;
+	double ee = 0.0, yy = 0.0, ys = 0.0;
+	for (size_t i = 0; i < n; i++) {
+		double y = a->target.samples[i], e = (double)a->out[i] - y;
+		ee += e * e;
+		yy += y * y;
+		ys += y;
+	}
+	double var = yy / (double)n - (ys / (double)n) * (ys / (double)n);
+	printf("cwrnn-render: against %s over %zu samples: ESR %.6g NMSE %.6g\n", path,
+	       n / (size_t)c->n_outputs, yy > 0.0 ? ee / yy : INFINITY,
+	       var > 0.0 ? ee / (double)n / var : INFINITY);
+}
+
+int
+main(int argc, char **argv)
+{
+	app a;
+	memset(&a, 0, sizeof a);
+	int rc = parse(&a.opt, argc, argv, a.msg, sizeof a.msg);
+	if (rc > 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (rc < 0)
+		return fatal(&a, EXIT_OPTIONS, "%s", a.msg);
+	if (cwrnn_model_load(a.opt.model_path, &a.model, a.msg, sizeof a.msg) != CWRNN_OK)
+		return fatal(&a, EXIT_DATA, "%s", a.msg);
+	const cwrnn_config *c = &a.model->config;
+	if ((rc = load_input(&a)) != 0 || (rc = load_target(&a)) != 0)
+		return fatal(&a, rc, "%s", a.msg);
+	if (c->task == CWRNN_TASK_CONTINUE && c->n_inputs != c->n_outputs)
+		return fatal(&a, EXIT_DATA, "'%s' is a continue model with %d inputs and %d outputs; "
+		             "it cannot run on its own output", a.opt.model_path, c->n_inputs,
+		             c->n_outputs);
+	size_t extra = (size_t)llround(a.opt.seconds * c->sample_rate);
+	a.frames = c->task == CWRNN_TASK_TRANSFORM ? a.input.frames
+	           : c->task == CWRNN_TASK_GENERATE ? extra
+	                                            : a.input.frames + extra;
+	if (a.frames == 0)
+		return fatal(&a, EXIT_OPTIONS, "nothing to render: --seconds is 0");
+	size_t m = (size_t)c->n_inputs, p = (size_t)c->n_outputs;
+	a.in = calloc(a.input.frames * m + 1, sizeof *a.in);
+	a.out = calloc(a.frames * p, sizeof *a.out);
+	if (!a.in || !a.out || !(a.state = cwrnn_state_new(a.model)))
+		return fatal(&a, EXIT_INTERNAL, "out of memory for %zu frames", a.frames);
+	for (size_t i = 0; i < a.input.frames * m; i++)
+		a.in[i] = (float)a.input.samples[i];
+	run(&a);
+	if (wav_write_float(a.opt.output_path, a.out, a.frames, (int)p, (int)lroundf(c->sample_rate),
+	                    a.msg, sizeof a.msg) != 0)
+		return fatal(&a, EXIT_WRITE, "%s", a.msg);
+	if (a.opt.target_path)
+		compare(&a);
+	uint64_t events = cwrnn_state_nonfinite_events(a.state);
+	if (events > 0)
+		fprintf(stderr, "cwrnn-render: warning: the state was reset %llu times after NaN or "
+		        "Inf\n", (unsigned long long)events);
+	cleanup(&a);
+	return 0;
+}

@@ -1,0 +1,384 @@
+/* cwrnn-train: trains a Clockwork RNN on audio files and writes a model. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "cwrnn.h"
+#include "dataset.h"
+#include "fail.h"
+#include "options.h"
+#include "progress.h"
+#include "report.h"
+#include "train.h"
+#include "wav.h"
+
+enum {
+	EXIT_OPTIONS = 1,
+	EXIT_DATA = 2,
+	EXIT_WRITE = 3,
+	EXIT_DIVERGED = 4,
+	EXIT_INTERNAL = 5
+};
+
+#define CHECKPOINT_EVERY 5.0  /* seconds between checkpoints during a run */
+
+/* The signal that asked us to stop (0: none). A signal handler can only
+ * reach a global; nothing else is global here. */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Everything the program owns; cleanup() releases it all. */
+typedef struct {
+	train_options opt;
+	wav_audio input, target, val_input, val_target;
+	dataset ds;
+	checkpoint ck;
+	trainer *tr;
+	cwrnn_model *model;
+	progress prog;
+	struct timespec last_checkpoint;
+	char msg[1024];
+} app;
+
+static void
+cleanup(app *a)
+{
+	cwrnn_model_free(a->model);
+	trainer_free(a->tr);
+	checkpoint_free(&a->ck);
+	dataset_free(&a->ds);
+	wav_free(&a->input);
+	wav_free(&a->target);
+	wav_free(&a->val_input);
+	wav_free(&a->val_target);
+}
+
+static int
+fatal(app *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+fatal(app *a, int code, const char *fmt, ...)
+{
+	if (a->tr)
+		progress_end(&a->prog);
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("cwrnn-train: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	cleanup(a);
+	return code;
+}
+
+/* An output path must be creatable: its directory exists and is writable
+ * and the path is not a directory. Checked before hours of training. */
+static int
+check_writable(const char *path, const char *what, char *msg, size_t len)
+{
+	if (!path)
+		return 0;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return tr_fail(msg, len, "%s '%s' is a directory; give a file name", what, path);
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	if (access(dir, W_OK) != 0)
+		return tr_fail(msg, len, "cannot write %s '%s': directory '%s': %s", what, path, dir,
+		               strerror(errno));
+	return 0;
+}
+
+static int
+read_mono(app *a, const char *path, wav_audio *w)
+{
+	if (!path)
+		return 0;
+	if (wav_read(path, w, a->msg, sizeof a->msg) != 0 ||
+	    wav_to_mono(w, path, a->opt.mixdown, a->msg, sizeof a->msg) != 0)
+		return -1;
+	return 0;
+}
+
+/* The model's name: --name, else -o's base name without its extension. */
+static void
+model_name(const train_options *o, char *name)
+{
+	const char *base = o->name;
+	size_t len;
+	if (base) {
+		len = strlen(base);
+	} else {
+		const char *slash = strrchr(o->output, '/');
+		base = slash ? slash + 1 : o->output;
+		const char *dot = strrchr(base, '.');
+		len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	}
+	if (len > CWRNN_NAME_MAX)
+		len = CWRNN_NAME_MAX;
+	memcpy(name, base, len);
+	name[len] = '\0';
+}
+
+static double
+since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + 1e-9 * (double)(now.tv_nsec - t0->tv_nsec);
+}
+
+static void
+on_update(void *ctx, const trainer *t)
+{
+	app *a = ctx;
+	progress_update(&a->prog, t);
+}
+
+static void
+on_eval(void *ctx, const trainer *t)
+{
+	app *a = ctx;
+	progress_eval(&a->prog, t);
+	if (a->opt.checkpoint && t->update_in_epoch == 0 &&
+	    since(&a->last_checkpoint) >= CHECKPOINT_EVERY) {
+		char why[512];
+		if (checkpoint_save(t, a->opt.checkpoint, why, sizeof why) != 0) {
+			progress_end(&a->prog);
+			fprintf(stderr, "cwrnn-train: warning: %s\n", why);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &a->last_checkpoint);
+	}
+}
+
+/* Appends to a summary of at most CWRNN_SUMMARY_MAX bytes (truncating). */
+static void
+append(char *s, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+append(char *s, size_t *n, const char *fmt, ...)
+{
+	size_t cap = CWRNN_SUMMARY_MAX + 1;
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(s + *n, cap - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n = *n + (size_t)w < cap ? *n + (size_t)w : cap - 1;
+}
+
+/* The model's summary: how it was made and how well it does. Nothing that
+ * changes from run to run (no times), so equal runs give equal files. */
+static int
+summarize(app *a)
+{
+	const train_options *o = &a->opt;
+	const trainer *t = a->tr;
+	char *s = malloc(CWRNN_SUMMARY_MAX + 1);
+	if (!s)
+		return -1;
+	size_t n = 0;
+	append(s, &n, "cwrnn-train");
+	for (int i = 1; i < o->argc; i++)
+		append(s, &n, " %s", o->argv[i]);
+	append(s, &n, "\ntask: %s\n", options_task_name(o->task));
+	if (o->input)
+		append(s, &n, "input: %s\n", o->input);
+	if (o->target)
+		append(s, &n, "target: %s\n", o->target);
+	if (o->val_input)
+		append(s, &n, "validation: %s%s%s\n", o->val_input, o->val_target ? ", " : "",
+		    o->val_target ? o->val_target : "");
+	if (o->task == CWRNN_TASK_TRANSFORM)
+		append(s, &n, "latency: %ld samples\n", a->ds.latency);
+	append(s, &n, "training samples: %zu, validation samples: %zu (%s)\n", a->ds.n, a->ds.vn,
+	    a->ds.val == VAL_FILES ? "files" : a->ds.val == VAL_TRAIN ? "training part" : "held out");
+	append(s, &n, "epochs: %d, best epoch %g, validation ESR %.6g, NMSE %.6g\n", t->epoch, t->best_epoch,
+	    t->best_esr, t->best_nmse);
+	int rc = cwrnn_model_set_summary(a->model, s);
+	free(s);
+	return rc;
+}
+
+static void
+setup_from(const train_options *o, const dataset *ds, train_setup *s)
+{
+	memset(s, 0, sizeof *s);
+	int gen = o->task == CWRNN_TASK_GENERATE;
+	s->batch = gen ? 1 : o->batch;
+	s->warmup = gen ? 0 : o->warmup;
+	s->steps = gen ? (ds->n < (size_t)o->segment ? (int)ds->n : o->segment)
+	               : o->warmup + o->segment;
+	s->threads = o->threads;
+	s->loss = o->loss;
+	s->preemph = o->preemph;
+	s->clip = o->clip;
+	s->epochs = o->epochs;
+	s->seconds = o->seconds;
+	s->patience = o->patience;
+	s->optimizer = o->optimizer;
+	s->lr = o->lr;
+	s->momentum = o->momentum;
+	s->init_sigma = o->init_sigma;
+	s->seed = o->seed;
+}
+
+static int
+prepare(app *a, cwrnn_config *cfg)
+{
+	train_options *o = &a->opt;
+	const char *outs[] = {o->output, o->checkpoint, o->report, o->plot};
+	const char *what[] = {"model", "checkpoint", "report", "plot"};
+	for (int i = 0; i < 4; i++)
+		if (check_writable(outs[i], what[i], a->msg, sizeof a->msg) != 0)
+			return EXIT_WRITE;
+	if (o->resume) {
+		if (checkpoint_load(o->resume, &a->ck, a->msg, sizeof a->msg) != 0)
+			return EXIT_DATA;
+		*cfg = a->ck.model->config;
+		if (cfg->task != o->task)
+			return tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' is for %s, not %s", o->resume,
+			               options_task_name(cfg->task), options_task_name(o->task)),
+			       EXIT_OPTIONS;
+		o->optimizer = a->ck.opt_kind;
+		o->lr = a->ck.lr;
+	} else if (options_architecture(o, cfg, a->msg, sizeof a->msg) != 0) {
+		return EXIT_OPTIONS;
+	}
+	if (read_mono(a, o->input, &a->input) || read_mono(a, o->target, &a->target) ||
+	    read_mono(a, o->val_input, &a->val_input) || read_mono(a, o->val_target, &a->val_target))
+		return EXIT_DATA;
+	int steps = o->task == CWRNN_TASK_GENERATE ? 1 : o->warmup + o->segment;
+	if (dataset_build(&a->ds, o, o->input ? &a->input : NULL, o->target ? &a->target : NULL,
+	                  o->val_input ? &a->val_input : NULL, o->val_target ? &a->val_target : NULL,
+	                  steps, o->resume ? cfg : NULL, a->msg, sizeof a->msg) != 0)
+		return EXIT_DATA;
+	if (o->resume && cfg->sample_rate != (float)a->ds.rate)
+		return tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained at %g Hz but the "
+		               "data is %d Hz", o->resume, cfg->sample_rate, a->ds.rate),
+		       EXIT_DATA;
+	cfg->sample_rate = (float)a->ds.rate;
+	cfg->in_scale = a->ds.in_scale;
+	cfg->out_scale = a->ds.out_scale;
+	model_name(o, cfg->name);
+	train_setup s;
+	setup_from(o, &a->ds, &s);
+	if (!(a->tr = trainer_new(&s, &a->ds, cfg, a->msg, sizeof a->msg)))
+		return EXIT_INTERNAL;
+	if (o->resume && checkpoint_restore(a->tr, &a->ck, a->msg, sizeof a->msg) != 0)
+		return EXIT_DATA;
+	return 0;
+}
+
+static void
+announce(const app *a)
+{
+	const trainer *t = a->tr;
+	const dataset *ds = &a->ds;
+	if (a->opt.quiet)
+		return;
+	int hidden = 0;
+	for (int i = 0; i < t->cfg.n_modules; i++)
+		hidden += t->cfg.sizes[i];
+	printf("cwrnn-train %s: %zu parameters (%d hidden units in %d modules), %.2f s to train, "
+	       "%.2f s to validate (%s) at %d Hz, %d thread%s", options_task_name(a->opt.task),
+	       t->n_params, hidden, t->cfg.n_modules, (double)ds->n / ds->rate,
+	       (double)ds->vn / ds->rate,
+	       ds->val == VAL_FILES ? "files" : ds->val == VAL_TRAIN ? "training part" : "held out",
+	       ds->rate, t->n_threads, t->n_threads > 1 ? "s" : "");
+	if (a->opt.task == CWRNN_TASK_TRANSFORM)
+		printf(", latency %ld samples (%.2f ms) removed", ds->latency,
+		       1e3 * (double)ds->latency / ds->rate);
+	if (a->opt.resume)
+		printf(", resuming at epoch %d", t->epoch);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int
+finish(app *a, train_stop stop)
+{
+	trainer *t = a->tr;
+	train_options *o = &a->opt;
+	progress_end(&a->prog);
+	if (t->updates == 0 && !o->resume && stop == STOP_SIGNAL)
+		return fatal(a, 128 + stop_signal, "interrupted before training started; nothing written");
+	if (stop == STOP_DIVERGED && t->best_epoch < 0)
+		return fatal(a, EXIT_DIVERGED, "training diverged (loss not finite) before the first "
+		             "validation; nothing written: try a lower --lr or --clip");
+	if (!(a->model = trainer_model(t, a->msg, sizeof a->msg)) || summarize(a) != 0)
+		return fatal(a, EXIT_INTERNAL, "cannot build the model: %s", a->msg);
+	if (cwrnn_model_save(a->model, o->output, a->msg, sizeof a->msg) != CWRNN_OK)
+		return fatal(a, EXIT_WRITE, "cannot write model '%s': %s", o->output, a->msg);
+	if (o->checkpoint && checkpoint_save(t, o->checkpoint, a->msg, sizeof a->msg) != 0)
+		return fatal(a, EXIT_WRITE, "%s", a->msg);
+	if (o->report && report_write_json(o->report, t, o, &a->ds, a->msg, sizeof a->msg) != 0)
+		return fatal(a, EXIT_WRITE, "%s", a->msg);
+	if (o->plot && report_write_svg(o->plot, t, o, a->msg, sizeof a->msg) != 0)
+		return fatal(a, EXIT_WRITE, "%s", a->msg);
+	if (!o->quiet)
+		printf("cwrnn-train: wrote %s: validation ESR %.4g, NMSE %.4g (best of %g epochs, at "
+		       "epoch %g; stopped: %s)\n", o->output, t->best_esr, t->best_nmse,
+		       t->n_history ? t->history[t->n_history - 1].epoch : 0.0, t->best_epoch,
+		       report_stop_name(stop));
+	int code = 0;
+	if (stop == STOP_SIGNAL) {
+		fprintf(stderr, "cwrnn-train: interrupted (%s): saved the best model so far to %s\n",
+		        stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", o->output);
+		code = 128 + stop_signal;
+	} else if (stop == STOP_DIVERGED) {
+		fprintf(stderr, "cwrnn-train: training diverged (loss not finite); saved the best model "
+		        "so far to %s: try a lower --lr or --clip\n", o->output);
+		code = EXIT_DIVERGED;
+	}
+	cleanup(a);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	app a;
+	memset(&a, 0, sizeof a);
+	int rc = options_parse(&a.opt, argc, argv, a.msg, sizeof a.msg);
+	if (rc > 0) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (rc < 0)
+		return fatal(&a, EXIT_OPTIONS, "%s", a.msg);
+	cwrnn_config cfg;
+	if ((rc = prepare(&a, &cfg)) != 0)
+		return fatal(&a, rc, "%s", a.msg);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	progress_init(&a.prog, stdout, a.opt.quiet, a.tr);
+	clock_gettime(CLOCK_MONOTONIC, &a.last_checkpoint);
+	announce(&a);
+	train_hooks hooks = {on_update, on_eval, &a};
+	train_stop stop = trainer_run(a.tr, &stop_signal, &hooks);
+	return finish(&a, stop);
+}

@@ -1,0 +1,283 @@
+/* Task data: alignment, latency, split, normalisation and batches. */
+#include "dataset.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fail.h"
+#include "rng.h"
+
+#define LATENCY_WINDOW ((size_t)1 << 18)
+
+long
+latency_detect(const double *x, size_t nx, const double *y, size_t ny, long max_lag)
+{
+	size_t w = nx < LATENCY_WINDOW ? nx : LATENCY_WINDOW;
+	long best = 0;
+	double best_c = -1.0;
+	/* Scan 0, 1, -1, 2, -2, ... so that ties keep the smaller |d|. */
+	for (long k = 0; k <= 2 * max_lag; k++) {
+		long d = (k + 1) / 2 * (k % 2 ? 1 : -1);
+		size_t t0 = d < 0 ? (size_t)-d : 0;
+		long t1l = (long)w;
+		if ((long)ny - d < t1l)
+			t1l = (long)ny - d;
+		if (t1l <= (long)t0)
+			continue;
+		size_t t1 = (size_t)t1l;
+		double xy = 0.0, xx = 0.0, yy = 0.0;
+		const double *ys = y + d;
+#pragma omp simd reduction(+ : xy, xx, yy)
+		for (size_t t = t0; t < t1; t++) {
+			xy += x[t] * ys[t];
+			xx += x[t] * x[t];
+			yy += ys[t] * ys[t];
+		}
+		double c = xx > 0.0 && yy > 0.0 ? fabs(xy) / sqrt(xx * yy) : 0.0;
+		if (c > best_c) {
+			best_c = c;
+			best = d;
+		}
+	}
+	return best;
+}
+
+static double *
+owned(dataset *ds, size_t n)
+{
+	for (int i = 0; i < 4; i++) {
+		if (!ds->owned[i]) {
+			ds->owned[i] = malloc((n ? n : 1) * sizeof(double));
+			return ds->owned[i];
+		}
+	}
+	return NULL;
+}
+
+void
+dataset_free(dataset *ds)
+{
+	for (int i = 0; i < 4; i++)
+		free(ds->owned[i]);
+	memset(ds, 0, sizeof *ds);
+}
+
+/* Continue: x(t) = a(t - 1) with silence before the first sample. */
+static double *
+shifted(dataset *ds, const double *a, size_t n)
+{
+	double *x = owned(ds, n);
+	if (x) {
+		x[0] = 0.0;
+		memcpy(x + 1, a, (n - 1) * sizeof *x);
+	}
+	return x;
+}
+
+static int
+check_rates(const wav_audio *a, const char *pa, const wav_audio *b, const char *pb, char *msg,
+            size_t len)
+{
+	if (a->rate != b->rate)
+		return tr_fail(msg, len, "'%s' is %d Hz but '%s' is %d Hz; resample one of them", pa,
+		               a->rate, pb, b->rate);
+	return 0;
+}
+
+/* Transform: latency, then the common part of the two files. */
+static int
+align_pair(const wav_audio *in, const char *pin, const wav_audio *tg, const char *ptg, long d,
+           long max_lag, const double **x, const double **y, size_t *n, char *msg, size_t len)
+{
+	size_t nx = in->frames, ny = tg->frames;
+	size_t diff = nx > ny ? nx - ny : ny - nx;
+	if (diff > (size_t)max_lag)
+		return tr_fail(msg, len, "'%s' has %zu samples but '%s' has %zu: they differ by more "
+		               "than the latency search range (%ld); trim them to the same length", pin,
+		               nx, ptg, ny, max_lag);
+	size_t sx = d < 0 ? (size_t)-d : 0, sy = d > 0 ? (size_t)d : 0;
+	if (sx >= nx || sy >= ny)
+		return tr_fail(msg, len, "'%s' is too short for its latency (%ld samples)", ptg, d);
+	*x = in->samples + sx;
+	*y = tg->samples + sy;
+	*n = nx - sx < ny - sy ? nx - sx : ny - sy;
+	return 0;
+}
+
+static int
+check_sound(const wav_audio *w, const char *path, const char *role, char *msg, size_t len)
+{
+	if (wav_peak(w->samples, w->frames) == 0.0)
+		return tr_fail(msg, len, "%s '%s' is pure silence: there is nothing to learn", role,
+		               path);
+	return 0;
+}
+
+static int
+build_transform(dataset *ds, const train_options *o, const wav_audio *in, const wav_audio *tg,
+                const wav_audio *vin, const wav_audio *vtg, char *msg, size_t len)
+{
+	if (check_rates(in, o->input, tg, o->target, msg, len) != 0 ||
+	    check_sound(tg, o->target, "target", msg, len) != 0 ||
+	    check_sound(in, o->input, "input", msg, len) != 0)
+		return -1;
+	long max_lag = lround(o->max_latency_ms * 1e-3 * in->rate);
+	ds->latency = max_lag > 0 ? latency_detect(in->samples, in->frames, tg->samples, tg->frames,
+	                                           max_lag)
+	                          : 0;
+	size_t n;
+	if (align_pair(in, o->input, tg, o->target, ds->latency, max_lag, &ds->x, &ds->y, &n, msg,
+	               len) != 0)
+		return -1;
+	if (vin) {
+		if (check_rates(in, o->input, vin, o->val_input, msg, len) != 0 ||
+		    check_rates(vin, o->val_input, vtg, o->val_target, msg, len) != 0 ||
+		    check_sound(vtg, o->val_target, "validation target", msg, len) != 0 ||
+		    align_pair(vin, o->val_input, vtg, o->val_target, ds->latency, max_lag, &ds->vx,
+		               &ds->vy, &ds->vn, msg, len) != 0)
+			return -1;
+		ds->n = n;
+		ds->val = VAL_FILES;
+		return 0;
+	}
+	ds->vn = (size_t)floor((double)n * o->val);
+	ds->n = n - ds->vn;
+	ds->vx = ds->x + ds->n;
+	ds->vy = ds->y + ds->n;
+	ds->val = ds->vn > 0 ? VAL_HELD_OUT : VAL_TRAIN;
+	return 0;
+}
+
+static int
+build_continue(dataset *ds, const train_options *o, const wav_audio *in, const wav_audio *vin,
+               char *msg, size_t len)
+{
+	if (check_sound(in, o->input, "input", msg, len) != 0)
+		return -1;
+	size_t n = in->frames;
+	if (!(ds->x = shifted(ds, in->samples, n)))
+		return tr_fail(msg, len, "out of memory for '%s'", o->input);
+	ds->y = in->samples;
+	if (vin) {
+		if (check_rates(in, o->input, vin, o->val_input, msg, len) != 0 ||
+		    check_sound(vin, o->val_input, "validation input", msg, len) != 0)
+			return -1;
+		if (!(ds->vx = shifted(ds, vin->samples, vin->frames)))
+			return tr_fail(msg, len, "out of memory for '%s'", o->val_input);
+		ds->vy = vin->samples;
+		ds->vn = vin->frames;
+		ds->n = n;
+		ds->val = VAL_FILES;
+		return 0;
+	}
+	ds->vn = (size_t)floor((double)n * o->val);
+	ds->n = n - ds->vn;
+	ds->vx = ds->x + ds->n;
+	ds->vy = ds->y + ds->n;
+	ds->val = ds->vn > 0 ? VAL_HELD_OUT : VAL_TRAIN;
+	return 0;
+}
+
+static int
+build_generate(dataset *ds, const train_options *o, const wav_audio *tg, char *msg, size_t len)
+{
+	if (check_sound(tg, o->target, "target", msg, len) != 0)
+		return -1;
+	size_t n = tg->frames;
+	ds->y = tg->samples;
+	ds->vn = (size_t)floor((double)n * o->val);
+	ds->n = n - ds->vn;
+	ds->vy = ds->y + ds->n;
+	ds->v_start = ds->n;
+	ds->val = ds->vn > 0 ? VAL_HELD_OUT : VAL_TRAIN;
+	return 0;
+}
+
+/* Scales that put the training input and the network's target at peak 1. */
+static int
+set_scales(dataset *ds, const char *path, char *msg, size_t len)
+{
+	double in_peak = ds->x ? wav_peak(ds->x, ds->n) : 1.0;
+	double out_peak = 0.0;
+	for (size_t t = 0; t < ds->n; t++) {
+		double r = fabs(ds->y[t] - (ds->skip ? ds->x[t] : 0.0));
+		if (r > out_peak)
+			out_peak = r;
+	}
+	if (out_peak == 0.0)
+		out_peak = wav_peak(ds->y, ds->n);
+	if (in_peak < 1.0 / CWRNN_MAX_SCALE || out_peak < 1.0 / CWRNN_MAX_SCALE || out_peak == 0.0)
+		return tr_fail(msg, len, "the training part of '%s' is silent or too quiet "
+		               "(peak below %g); use louder audio", path, 1.0 / CWRNN_MAX_SCALE);
+	ds->in_scale = (float)(1.0 / in_peak);
+	ds->out_scale = (float)out_peak;
+	return 0;
+}
+
+int
+dataset_build(dataset *ds, const train_options *o, const wav_audio *input,
+              const wav_audio *target, const wav_audio *val_input, const wav_audio *val_target,
+              int steps, const cwrnn_config *scales, char *msg, size_t len)
+{
+	memset(ds, 0, sizeof *ds);
+	ds->task = o->task;
+	ds->skip = o->task == CWRNN_TASK_TRANSFORM && o->skip;
+	int rc;
+	const char *main_path = o->task == CWRNN_TASK_CONTINUE ? o->input : o->target;
+	if (o->task == CWRNN_TASK_TRANSFORM)
+		rc = build_transform(ds, o, input, target, val_input, val_target, msg, len);
+	else if (o->task == CWRNN_TASK_CONTINUE)
+		rc = build_continue(ds, o, input, val_input, msg, len);
+	else
+		rc = build_generate(ds, o, target, msg, len);
+	if (rc != 0)
+		goto fail;
+	ds->rate = o->task == CWRNN_TASK_GENERATE ? target->rate : input->rate;
+	if (ds->n < (size_t)steps) {
+		rc = tr_fail(msg, len, "the training part of '%s' has %zu samples, fewer than one "
+		             "segment (%d); use a shorter --segment/--warmup, a smaller --val or a "
+		             "longer file", main_path, ds->n, steps);
+		goto fail;
+	}
+	if (ds->val == VAL_TRAIN) {
+		ds->vx = ds->x;
+		ds->vy = ds->y;
+		ds->vn = ds->n;
+		ds->v_start = 0;
+	}
+	if (scales) {
+		ds->in_scale = scales->in_scale;
+		ds->out_scale = scales->out_scale;
+	} else if ((rc = set_scales(ds, main_path, msg, len)) != 0) {
+		goto fail;
+	}
+	return 0;
+fail:
+	dataset_free(ds);
+	return -1;
+}
+
+void
+dataset_segment(const dataset *ds, size_t offset, int steps, int b, int B, double *x_net,
+                double *t_net, double *t_raw)
+{
+	double in_s = ds->in_scale, out_s = ds->out_scale;
+	for (int s = 0; s < steps; s++) {
+		size_t t = offset + (size_t)s, at = (size_t)s * (size_t)B + (size_t)b;
+		double x = ds->x ? ds->x[t] : 0.0;
+		if (x_net)
+			x_net[at] = in_s * x;
+		t_net[at] = (ds->y[t] - (ds->skip ? x : 0.0)) / out_s;
+		t_raw[at] = ds->y[t];
+	}
+}
+
+void
+dataset_random_batch(const dataset *ds, uint64_t *rng, int B, int steps, double *x_net,
+                     double *t_net, double *t_raw)
+{
+	uint64_t choices = ds->n - (size_t)steps + 1;
+	for (int b = 0; b < B; b++)
+		dataset_segment(ds, (size_t)rng_below(rng, choices), steps, b, B, x_net, t_net, t_raw);
+}

@@ -1,0 +1,61 @@
+/* Training data for each task: aligned, split into a training and an
+ * evaluation part, normalised the way the model will see it, and cut into
+ * batches. The network works in normalised units:
+ *   x_net = in_scale * x,   y = out_scale * y_net + skip * x,
+ * so the network's target is t_net = (y - skip * x) / out_scale. */
+#ifndef TRAINER_DATASET_H
+#define TRAINER_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cwrnn.h"
+#include "options.h"
+#include "wav.h"
+
+typedef enum {
+	VAL_HELD_OUT = 0,  /* the end of the training files (--val) */
+	VAL_FILES = 1,     /* --val-input / --val-target */
+	VAL_TRAIN = 2      /* no held-out data: evaluate on the training part */
+} val_source;
+
+typedef struct {
+	cwrnn_task task;
+	int skip;
+	int rate;
+	float in_scale, out_scale;  /* exactly what the model stores */
+	const double *x, *y;        /* training part (x NULL for generate) */
+	size_t n;
+	const double *vx, *vy;      /* evaluation part */
+	size_t vn;
+	size_t v_start;             /* generate: index of vy[0] in the sequence from t = 0 */
+	val_source val;
+	long latency;               /* transform: the target lags the input by this */
+	double *owned[4];
+} dataset;
+
+/* Builds the dataset for o->task from the files (already mono). steps is
+ * the length of one training sequence (warmup + segment; generate: one
+ * chunk). scales, if not NULL, fixes in_scale/out_scale (resume). Returns 0,
+ * or -1 with one line in msg naming the file and what to do. */
+int dataset_build(dataset *ds, const train_options *o, const wav_audio *input,
+                  const wav_audio *target, const wav_audio *val_input,
+                  const wav_audio *val_target, int steps, const cwrnn_config *scales,
+                  char *msg, size_t msg_len);
+void dataset_free(dataset *ds);
+
+/* The lag d in -max_lag..max_lag maximising the normalised cross-correlation
+ * |corr(x(t), y(t + d))| over the first 2^18 samples of x: y is x delayed by
+ * d. Ties go to the smaller |d|. */
+long latency_detect(const double *x, size_t nx, const double *y, size_t ny, long max_lag);
+
+/* Writes sequence b of a time-major batch of width B: steps samples of the
+ * training part from offset (x_net may be NULL for generate). */
+void dataset_segment(const dataset *ds, size_t offset, int steps, int b, int B, double *x_net,
+                     double *t_net, double *t_raw);
+
+/* Fills a whole batch with segments at random offsets (transform, continue). */
+void dataset_random_batch(const dataset *ds, uint64_t *rng, int B, int steps, double *x_net,
+                          double *t_net, double *t_raw);
+
+#endif

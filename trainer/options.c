@@ -1,0 +1,491 @@
+/* cwrnn-train's command line: defaults, parsing, validation, --help. */
+#include "options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fail.h"
+#include "train.h"
+
+static const char *const task_names[] = {"generate", "transform", "continue"};
+
+const char *
+options_task_name(cwrnn_task task)
+{
+	if ((int)task < 0 || (int)task > 2)
+		return NULL;
+	return task_names[task];
+}
+
+static int
+default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+void
+options_defaults(train_options *o, cwrnn_task task)
+{
+	memset(o, 0, sizeof *o);
+	o->task = task;
+	o->hidden = 32;
+	o->modules = 8;
+	o->optimizer = CWRNN_OPT_ADAM;
+	o->momentum = 0.95;
+	o->seed = 1;
+	o->threads = default_threads();
+	o->clip = 1.0;
+	o->max_latency_ms = 50.0;
+	o->seconds = 0.0;
+	o->patience = 20;
+	switch (task) {
+	case CWRNN_TASK_GENERATE:
+		/* One sequence from a zero state: truncated BPTT through the file. */
+		o->hidden = 40;
+		o->modules = 9;
+		o->epochs = 300;
+		o->batch = 1;
+		o->segment = 512;
+		o->warmup = 0;
+		o->lr = 3e-3;
+		o->loss = TRAIN_LOSS_MSE;
+		o->preemph = 0.0;
+		o->val = 0.0;
+		o->patience = 0;
+		break;
+	case CWRNN_TASK_TRANSFORM:
+		o->epochs = 100;
+		o->batch = 16;
+		o->segment = 2048;
+		o->warmup = 256;
+		o->lr = 5e-3;
+		o->loss = TRAIN_LOSS_ESR;
+		o->preemph = 0.85;
+		o->val = 0.1;
+		o->skip = 1;
+		break;
+	case CWRNN_TASK_CONTINUE:
+		o->hidden = 40;
+		o->epochs = 100;
+		o->batch = 16;
+		o->segment = 1024;
+		o->warmup = 256;
+		o->lr = 3e-3;
+		o->loss = TRAIN_LOSS_ESR;
+		o->preemph = 0.0;
+		o->val = 0.1;
+		break;
+	}
+}
+
+int
+parse_long(const char *opt, const char *s, long min, long max, long *out, char *msg,
+           size_t msg_len)
+{
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE)
+		return tr_fail(msg, msg_len, "%s: '%s' is not a whole number (expected %ld..%ld)", opt, s,
+		               min, max);
+	if (v < min || v > max)
+		return tr_fail(msg, msg_len, "%s: %ld is out of range (expected %ld..%ld)", opt, v, min,
+		               max);
+	*out = v;
+	return 0;
+}
+
+int
+parse_double(const char *opt, const char *s, double min, double max, double *out, char *msg,
+             size_t msg_len)
+{
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+		return tr_fail(msg, msg_len, "%s: '%s' is not a number (expected %g..%g)", opt, s, min,
+		               max);
+	if (v < min || v > max)
+		return tr_fail(msg, msg_len, "%s: %g is out of range (expected %g..%g)", opt, v, min, max);
+	*out = v;
+	return 0;
+}
+
+static int
+parse_int(const char *opt, const char *s, long min, long max, int *out, char *msg,
+          size_t msg_len)
+{
+	long v;
+	if (parse_long(opt, s, min, max, &v, msg, msg_len) != 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+parse_seed(const char *s, uint64_t *out, char *msg, size_t msg_len)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *s == '+' || *end != '\0' || errno == ERANGE)
+		return tr_fail(msg, msg_len, "--seed: '%s' is not a whole number (expected 0..2^64-1)", s);
+	*out = v;
+	return 0;
+}
+
+/* A comma-separated list of at most CWRNN_MAX_MODULES whole numbers. */
+static int
+parse_list(const char *opt, const char *s, long min, long max, long *out, int *count, char *msg,
+           size_t msg_len)
+{
+	char item[32];
+	int n = 0;
+	const char *p = s;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (n == CWRNN_MAX_MODULES)
+			return tr_fail(msg, msg_len, "%s: more than %d values", opt, CWRNN_MAX_MODULES);
+		if (len == 0 || len >= sizeof item)
+			return tr_fail(msg, msg_len, "%s: '%s' is not a comma-separated list of whole numbers",
+			               opt, s);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (parse_long(opt, item, min, max, &out[n], msg, msg_len) != 0)
+			return -1;
+		n++;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	*count = n;
+	return 0;
+}
+
+static int
+parse_choice(const char *opt, const char *s, const char *a, const char *b, int *out, char *msg,
+             size_t msg_len)
+{
+	if (strcmp(s, a) == 0)
+		*out = 0;
+	else if (strcmp(s, b) == 0)
+		*out = 1;
+	else
+		return tr_fail(msg, msg_len, "%s: '%s' is not one of %s, %s", opt, s, a, b);
+	return 0;
+}
+
+/* Options that take a value. Returns 0, -1 with msg, or 1 if name is not a
+ * value option. */
+static int
+set_value(train_options *o, const char *name, const char *v, char *msg, size_t len)
+{
+	long list[CWRNN_MAX_MODULES];
+	int choice = 0;
+	if (!strcmp(name, "-i") || !strcmp(name, "--input"))
+		o->input = v;
+	else if (!strcmp(name, "-t") || !strcmp(name, "--target"))
+		o->target = v;
+	else if (!strcmp(name, "-o") || !strcmp(name, "--output"))
+		o->output = v;
+	else if (!strcmp(name, "--name")) {
+		if (strlen(v) > CWRNN_NAME_MAX)
+			return tr_fail(msg, len, "--name: longer than %d bytes", CWRNN_NAME_MAX);
+		o->name = v;
+	} else if (!strcmp(name, "--val-input"))
+		o->val_input = v;
+	else if (!strcmp(name, "--val-target"))
+		o->val_target = v;
+	else if (!strcmp(name, "--checkpoint"))
+		o->checkpoint = v;
+	else if (!strcmp(name, "--resume"))
+		o->resume = v;
+	else if (!strcmp(name, "--report"))
+		o->report = v;
+	else if (!strcmp(name, "--plot"))
+		o->plot = v;
+	else if (!strcmp(name, "--hidden")) {
+		o->set_hidden = 1;
+		return parse_int(name, v, 1, CWRNN_MAX_UNITS, &o->hidden, msg, len);
+	} else if (!strcmp(name, "--modules")) {
+		o->set_modules = 1;
+		return parse_int(name, v, 1, CWRNN_MAX_MODULES, &o->modules, msg, len);
+	} else if (!strcmp(name, "--sizes")) {
+		if (parse_list(name, v, 1, CWRNN_MAX_MODULE_UNITS, list, &o->n_sizes, msg, len) != 0)
+			return -1;
+		for (int i = 0; i < o->n_sizes; i++)
+			o->sizes[i] = (int)list[i];
+	} else if (!strcmp(name, "--periods")) {
+		if (parse_list(name, v, 1, CWRNN_MAX_PERIOD, list, &o->n_periods, msg, len) != 0)
+			return -1;
+		for (int i = 0; i < o->n_periods; i++)
+			o->periods[i] = (uint32_t)list[i];
+	} else if (!strcmp(name, "--epochs"))
+		return parse_int(name, v, 0, 100000000, &o->epochs, msg, len);
+	else if (!strcmp(name, "--seconds"))
+		return parse_double(name, v, 0.0, 1e7, &o->seconds, msg, len);
+	else if (!strcmp(name, "--batch"))
+		return parse_int(name, v, 1, 4096, &o->batch, msg, len);
+	else if (!strcmp(name, "--segment"))
+		return parse_int(name, v, 1, 1 << 20, &o->segment, msg, len);
+	else if (!strcmp(name, "--warmup"))
+		return parse_int(name, v, 0, 1 << 20, &o->warmup, msg, len);
+	else if (!strcmp(name, "--lr"))
+		return parse_double(name, v, 1e-12, 10.0, &o->lr, msg, len);
+	else if (!strcmp(name, "--momentum"))
+		return parse_double(name, v, 0.0, 0.999999, &o->momentum, msg, len);
+	else if (!strcmp(name, "--optimizer")) {
+		if (parse_choice(name, v, "adam", "nesterov", &choice, msg, len) != 0)
+			return -1;
+		o->optimizer = choice ? CWRNN_OPT_NESTEROV : CWRNN_OPT_ADAM;
+	} else if (!strcmp(name, "--loss")) {
+		if (!strcmp(v, "sse"))
+			o->loss = TRAIN_LOSS_SSE;
+		else if (parse_choice(name, v, "mse", "esr", &choice, msg, len) == 0)
+			o->loss = choice ? TRAIN_LOSS_ESR : TRAIN_LOSS_MSE;
+		else
+			return tr_fail(msg, len, "--loss: '%s' is not one of mse, esr, sse", v);
+	} else if (!strcmp(name, "--preemph"))
+		return parse_double(name, v, 0.0, 0.999, &o->preemph, msg, len);
+	else if (!strcmp(name, "--seed"))
+		return parse_seed(v, &o->seed, msg, len);
+	else if (!strcmp(name, "--threads"))
+		return parse_int(name, v, 1, 256, &o->threads, msg, len);
+	else if (!strcmp(name, "--val"))
+		return parse_double(name, v, 0.0, 0.9, &o->val, msg, len);
+	else if (!strcmp(name, "--patience"))
+		return parse_int(name, v, 0, 100000000, &o->patience, msg, len);
+	else if (!strcmp(name, "--init-sigma"))
+		return parse_double(name, v, 0.0, 10.0, &o->init_sigma, msg, len);
+	else if (!strcmp(name, "--clip"))
+		return parse_double(name, v, 0.0, 1e6, &o->clip, msg, len);
+	else if (!strcmp(name, "--max-latency"))
+		return parse_double(name, v, 0.0, 1000.0, &o->max_latency_ms, msg, len);
+	else
+		return 1;
+	return 0;
+}
+
+static int
+set_flag(train_options *o, const char *name)
+{
+	if (!strcmp(name, "--no-skip"))
+		o->skip = 0;
+	else if (!strcmp(name, "--mixdown"))
+		o->mixdown = 1;
+	else if (!strcmp(name, "-q") || !strcmp(name, "--quiet"))
+		o->quiet = 1;
+	else
+		return 1;
+	return 0;
+}
+
+/* Which files each task needs, and options that make no sense for it. */
+static int
+check_task(const train_options *o, char *msg, size_t len)
+{
+	const char *task = task_names[o->task];
+	if (!o->output)
+		return tr_fail(msg, len, "no output model: give -o MODEL.cwrnn");
+	if (o->task == CWRNN_TASK_GENERATE) {
+		if (!o->target)
+			return tr_fail(msg, len, "generate needs --target T.wav (the audio to learn)");
+		if (o->input)
+			return tr_fail(msg, len, "generate takes no --input (it plays from silence)");
+		if (o->val_input || o->val_target)
+			return tr_fail(msg, len, "generate holds out the end of --target with --val; "
+			               "--val-input/--val-target apply to transform and continue");
+	} else if (o->task == CWRNN_TASK_TRANSFORM) {
+		if (!o->input || !o->target)
+			return tr_fail(msg, len, "transform needs --input DRY.wav and --target WET.wav");
+		if (!o->val_input != !o->val_target)
+			return tr_fail(msg, len, "transform needs both --val-input and --val-target, or neither");
+	} else {
+		if (!o->input)
+			return tr_fail(msg, len, "continue needs --input X.wav (the audio to predict)");
+		if (o->target || o->val_target)
+			return tr_fail(msg, len, "continue predicts its own input: it takes no --target "
+			               "(use --val-input for a validation file)");
+	}
+	if (o->epochs == 0 && o->seconds == 0.0)
+		return tr_fail(msg, len, "%s: --epochs 0 and --seconds 0 would never stop; "
+		               "give one of them", task);
+	return 0;
+}
+
+int
+options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
+{
+	if (argc < 2)
+		return tr_fail(msg, len, "no task given: use generate, transform or continue "
+		               "(see --help)");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return 1;
+	int task = -1;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(argv[1], task_names[i]))
+			task = i;
+	if (task < 0)
+		return tr_fail(msg, len, "unknown task '%s': use generate, transform or continue",
+		               argv[1]);
+	options_defaults(o, (cwrnn_task)task);
+	o->argc = argc;
+	o->argv = argv;
+	for (int i = 2; i < argc; i++) {
+		char name[64];
+		const char *arg = argv[i], *value = NULL;
+		const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+		size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+		if (nlen >= sizeof name)
+			return tr_fail(msg, len, "unknown option '%s' (see --help)", arg);
+		memcpy(name, arg, nlen);
+		name[nlen] = '\0';
+		if (!strcmp(name, "-h") || !strcmp(name, "--help"))
+			return 1;
+		if (!eq && set_flag(o, name) == 0)
+			continue;
+		if (eq)
+			value = eq + 1;
+		else if (i + 1 < argc)
+			value = argv[++i];
+		else if (name[0] == '-')
+			return tr_fail(msg, len, "%s needs a value (see --help)", name);
+		if (name[0] != '-')
+			return tr_fail(msg, len, "unexpected argument '%s' (see --help)", arg);
+		int rc = set_value(o, name, value, msg, len);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return tr_fail(msg, len, "unknown option '%s' (see --help)", name);
+	}
+	cwrnn_config cfg;
+	if (options_architecture(o, &cfg, msg, len) != 0)
+		return -1;
+	return check_task(o, msg, len);
+}
+
+int
+options_architecture(const train_options *o, cwrnn_config *cfg, char *msg, size_t len)
+{
+	int g = o->modules;
+	memset(cfg, 0, sizeof *cfg);
+	if (o->n_sizes > 0) {
+		int sum = 0;
+		for (int i = 0; i < o->n_sizes; i++)
+			sum += o->sizes[i];
+		if (o->set_modules && o->modules != o->n_sizes)
+			return tr_fail(msg, len, "--sizes lists %d modules but --modules is %d", o->n_sizes,
+			               o->modules);
+		if (o->set_hidden && o->hidden != sum)
+			return tr_fail(msg, len, "--sizes adds up to %d units but --hidden is %d", sum,
+			               o->hidden);
+		if (sum > CWRNN_MAX_UNITS)
+			return tr_fail(msg, len, "--sizes adds up to %d units (at most %d)", sum,
+			               CWRNN_MAX_UNITS);
+		g = o->n_sizes;
+		memcpy(cfg->sizes, o->sizes, sizeof cfg->sizes);
+	} else {
+		if (o->hidden < g)
+			return tr_fail(msg, len, "--hidden %d is fewer units than --modules %d", o->hidden, g);
+		for (int i = 0; i < g; i++)
+			cfg->sizes[i] = o->hidden / g + (i < o->hidden % g);
+	}
+	if (o->n_periods > 0) {
+		if (o->n_periods != g)
+			return tr_fail(msg, len, "--periods lists %d periods but there are %d modules",
+			               o->n_periods, g);
+		for (int i = 1; i < g; i++)
+			if (o->periods[i] < o->periods[i - 1])
+				return tr_fail(msg, len, "--periods must not decrease (modules go from fast to "
+				               "slow): %u comes after %u", o->periods[i], o->periods[i - 1]);
+		memcpy(cfg->periods, o->periods, sizeof cfg->periods);
+	} else {
+		for (int i = 0; i < g; i++)
+			cfg->periods[i] = i < 30 ? 1u << i : CWRNN_MAX_PERIOD;
+	}
+	cfg->n_modules = g;
+	cfg->n_inputs = o->task == CWRNN_TASK_GENERATE ? 0 : 1;
+	cfg->n_outputs = 1;
+	cfg->skip = o->task == CWRNN_TASK_TRANSFORM ? o->skip : 0;
+	cfg->task = o->task;
+	cfg->sample_rate = 44100.0f;
+	cfg->in_scale = 1.0f;
+	cfg->out_scale = 1.0f;
+	return cwrnn_config_check(cfg, msg, len);
+}
+
+void
+options_usage(FILE *f)
+{
+	fputs(
+	"usage: cwrnn-train generate  --target T.wav              -o M.cwrnn [options]\n"
+	"       cwrnn-train transform --input X.wav --target Y.wav -o M.cwrnn [options]\n"
+	"       cwrnn-train continue  --input X.wav               -o M.cwrnn [options]\n"
+	"\n"
+	"Trains a Clockwork RNN on audio and writes a .cwrnn model (play it with\n"
+	"cwrnn-render or the cwrnn LV2 plugin).\n"
+	"  generate   learn to produce T.wav from silence (the clock starts at T's\n"
+	"             first sample); truncated BPTT through the file in --segment chunks\n"
+	"  transform  learn an effect from a dry/wet pair; a constant latency between\n"
+	"             the files is found and removed; the dry signal is added to the\n"
+	"             output (skip connection) unless --no-skip\n"
+	"  continue   next-sample prediction (input x(t) = audio(t-1), target audio(t))\n"
+	"\n"
+	"Files (WAV, or any format libsndfile reads; mono unless --mixdown):\n"
+	"  -i, --input FILE       dry input (transform) or the audio (continue)\n"
+	"  -t, --target FILE      the audio to produce (generate, transform)\n"
+	"  -o, --output FILE      model to write (atomically; required)\n"
+	"      --name NAME        model name (default: -o's base name)\n"
+	"      --val-input FILE   validation input instead of --val (transform, continue)\n"
+	"      --val-target FILE  validation target (transform)\n"
+	"      --mixdown          average the channels of multichannel files\n"
+	"      --max-latency MS   latency search range, +-MS (transform; 0: off) [50]\n"
+	"\n"
+	"Network (defaults: generate / transform / continue):\n"
+	"      --hidden N         hidden units [40 / 32 / 40]\n"
+	"      --modules G        modules, units split evenly [9 / 8 / 8]\n"
+	"      --sizes A,B,..     explicit module sizes, fast to slow (sets both above)\n"
+	"      --periods A,B,..   module periods, non-decreasing [1,2,4,..,2^(G-1)]\n"
+	"      --no-skip          transform: no dry signal added to the output\n"
+	"      --init-sigma S     initial weights N(0, S^2); 0: 1/sqrt(fan-in) [0]\n"
+	"\n"
+	"Training:\n"
+	"      --epochs E         passes over the training audio; 0: no limit [300 / 100 / 100]\n"
+	"      --seconds S        time budget, stop at whichever limit comes first; 0: none [0]\n"
+	"      --batch B          segments per update (transform, continue) [1 / 16 / 16]\n"
+	"      --segment N        samples per segment (per chunk for generate) [512 / 2048 / 1024]\n"
+	"      --warmup N         samples run before the loss counts (transform, continue)\n"
+	"                         [0 / 256 / 256]\n"
+	"      --lr R             learning rate [3e-3 / 5e-3 / 3e-3]\n"
+	"      --optimizer adam|nesterov  [adam]\n"
+	"      --momentum M       Nesterov momentum [0.95]\n"
+	"      --loss mse|esr|sse mean squared error, error-to-signal ratio, or the paper's\n"
+	"                         0.5 x sum of squared errors (normalised units) [mse / esr / esr]\n"
+	"      --preemph A        loss pre-emphasis e(t) - A e(t-1); 0: off [0 / 0.85 / 0]\n"
+	"      --clip C           clip the gradient norm to C; 0: off [1]\n"
+	"      --seed N           initial weights and segment choice [1]\n"
+	"      --threads N        threads splitting the batch [all cores]\n"
+	"      --val F            fraction held out from the end for validation;\n"
+	"                         0: validate on the training audio [0 / 0.1 / 0.1]\n"
+	"      --patience P       stop after P epochs without a better validation ESR;\n"
+	"                         0: off [0 / 20 / 20]\n"
+	"\n"
+	"Output and recovery:\n"
+	"      --checkpoint FILE  save weights, optimizer and position every few seconds\n"
+	"      --resume FILE      continue from a checkpoint (its network and optimizer win)\n"
+	"      --report FILE      JSON: configuration, numbers, learning curve\n"
+	"      --plot FILE        SVG plot of the training and validation curves\n"
+	"  -q, --quiet            no progress output\n"
+	"  -h, --help             this help\n"
+	"\n"
+	"The best model by validation ESR is written. Ctrl-C (or SIGTERM) finishes the\n"
+	"current update, writes the best model so far and the checkpoint, and exits 130\n"
+	"(143). Exit codes: 0 done, 1 bad options, 2 bad input data, 3 cannot write an\n"
+	"output, 4 training diverged, 5 out of memory or engine failure.\n",
+	f);
+}

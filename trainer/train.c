@@ -1,0 +1,406 @@
+/* The training loop: threads over the batch, optimizer, evaluation. */
+#include "train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fail.h"
+
+#define EVAL_CHUNK 4096
+
+/* One thread's share of the batch: sequences b0 .. b0 + n - 1. */
+struct slice {
+	trainer *t;
+	int b0, n;
+	cwrnn_batch *batch;
+	double *x, *y, *target, *dy;  /* (steps, n, 1) */
+	double *grad;                 /* (n_params) */
+	double loss;
+	int steps;                    /* this update's length */
+	int failed;
+};
+
+const char *
+train_loss_name(train_loss loss)
+{
+	return loss == TRAIN_LOSS_SSE ? "sse" : loss == TRAIN_LOSS_ESR ? "esr" : "mse";
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *
+alloc_doubles(size_t n)
+{
+	return calloc(n ? n : 1, sizeof(double));
+}
+
+static int
+slices_new(trainer *t)
+{
+	int T = t->n_threads, B = t->s.batch;
+	size_t len = (size_t)t->s.steps;
+	t->slices = calloc((size_t)T, sizeof *t->slices);
+	if (!t->slices)
+		return -1;
+	for (int k = 0; k < T; k++) {
+		slice *sl = &t->slices[k];
+		sl->t = t;
+		sl->b0 = k * B / T;
+		sl->n = (k + 1) * B / T - sl->b0;
+		sl->batch = cwrnn_batch_new(&t->net_cfg, sl->n, t->s.steps);
+		sl->x = alloc_doubles(len * (size_t)sl->n);
+		sl->y = alloc_doubles(len * (size_t)sl->n);
+		sl->target = alloc_doubles(len * (size_t)sl->n);
+		sl->dy = alloc_doubles(len * (size_t)sl->n);
+		sl->grad = alloc_doubles(t->n_params);
+		if (!sl->batch || !sl->x || !sl->y || !sl->target || !sl->dy || !sl->grad)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+slices_free(trainer *t)
+{
+	if (!t->slices)
+		return;
+	for (int k = 0; k < t->n_threads; k++) {
+		slice *sl = &t->slices[k];
+		cwrnn_batch_free(sl->batch);
+		free(sl->x);
+		free(sl->y);
+		free(sl->target);
+		free(sl->dy);
+		free(sl->grad);
+	}
+	free(t->slices);
+}
+
+trainer *
+trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, char *msg,
+            size_t msg_len)
+{
+	if (cwrnn_config_check(cfg, msg, msg_len) != 0)
+		return NULL;
+	trainer *t = calloc(1, sizeof *t);
+	if (!t) {
+		tr_fail(msg, msg_len, "out of memory");
+		return NULL;
+	}
+	t->s = *s;
+	t->ds = ds;
+	t->cfg = *cfg;
+	t->net_cfg = *cfg;
+	t->net_cfg.in_scale = 1.0f;
+	t->net_cfg.out_scale = 1.0f;
+	t->net_cfg.skip = 0;
+	cwrnn_layout layout;
+	cwrnn_layout_of(cfg, &layout);
+	t->n_params = layout.n_params;
+	t->n_threads = s->threads < 1 ? 1 : s->threads > s->batch ? s->batch : s->threads;
+	t->rng = s->seed ^ 0x5eed5eed5eed5eedull;
+	t->best_epoch = -1.0;
+	t->best_esr = INFINITY;
+	t->best_nmse = INFINITY;
+	size_t whole = (size_t)s->steps * (size_t)s->batch;
+	t->params = alloc_doubles(t->n_params);
+	t->grad = alloc_doubles(t->n_params);
+	t->best = alloc_doubles(t->n_params);
+	t->bx = alloc_doubles(whole);
+	t->bt = alloc_doubles(whole);
+	t->braw = alloc_doubles(whole);
+	t->ex = alloc_doubles(EVAL_CHUNK);
+	t->ey = alloc_doubles(EVAL_CHUNK);
+	t->eval = cwrnn_batch_new(&t->net_cfg, 1, EVAL_CHUNK);
+	if (!t->params || !t->grad || !t->best || !t->bx || !t->bt || !t->braw || !t->ex || !t->ey ||
+	    !t->eval || slices_new(t) != 0 ||
+	    cwrnn_optimizer_init(&t->opt, s->optimizer, t->n_params, s->lr) != 0 ||
+	    !(t->workers = pool_new(t->n_threads))) {
+		tr_fail(msg, msg_len, "out of memory (or no threads) for %zu parameters, batch %d x %d",
+		        t->n_params, s->batch, s->steps);
+		trainer_free(t);
+		return NULL;
+	}
+	t->opt.momentum = s->momentum;
+	cwrnn_params_init(cfg, t->params, s->init_sigma, s->seed);
+	memcpy(t->best, t->params, t->n_params * sizeof *t->best);
+	if (ds->task == CWRNN_TASK_GENERATE)
+		t->updates_per_epoch = (long)((ds->n + (size_t)s->steps - 1) / (size_t)s->steps);
+	else
+		t->updates_per_epoch = (long)((ds->n + whole - 1) / whole);
+	if (t->updates_per_epoch < 1)
+		t->updates_per_epoch = 1;
+	t->started = now_seconds();
+	return t;
+}
+
+void
+trainer_free(trainer *t)
+{
+	if (!t)
+		return;
+	pool_free(t->workers);
+	slices_free(t);
+	cwrnn_optimizer_free(&t->opt);
+	cwrnn_batch_free(t->eval);
+	free(t->params);
+	free(t->grad);
+	free(t->best);
+	free(t->bx);
+	free(t->bt);
+	free(t->braw);
+	free(t->ex);
+	free(t->ey);
+	free(t->history);
+	free(t);
+}
+
+/* One thread's forward, loss and backward over its sequences. */
+static void
+slice_job(void *ctx, int index)
+{
+	trainer *t = ctx;
+	slice *sl = &t->slices[index];
+	int B = t->s.batch, n = sl->n, steps = sl->steps;
+	int has_x = t->net_cfg.n_inputs > 0;
+	for (int s = 0; s < steps; s++) {
+		for (int b = 0; b < n; b++) {
+			size_t from = (size_t)s * (size_t)B + (size_t)(sl->b0 + b);
+			size_t to = (size_t)s * (size_t)n + (size_t)b;
+			sl->x[to] = has_x ? t->bx[from] : 0.0;
+			sl->target[to] = t->bt[from];
+		}
+	}
+	if (t->ds->task != CWRNN_TASK_GENERATE)
+		cwrnn_batch_reset(sl->batch);
+	sl->failed = cwrnn_batch_forward(sl->batch, t->params, sl->x, sl->y, steps) != 0;
+	if (sl->failed)
+		return;
+	int warmup = t->ds->task == CWRNN_TASK_GENERATE ? 0 : t->s.warmup;
+	sl->loss = cwrnn_loss(sl->y, sl->target, sl->dy, steps, n, 1, warmup, t->s.preemph,
+	                      t->loss_scale);
+	memset(sl->grad, 0, t->n_params * sizeof *sl->grad);
+	cwrnn_batch_backward(sl->batch, t->params, sl->x, sl->dy, sl->grad);
+}
+
+static int
+all_finite(const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			return 0;
+	return 1;
+}
+
+/* Fills the batch arrays for the next update; returns its length. */
+static int
+next_batch(trainer *t)
+{
+	const dataset *ds = t->ds;
+	if (ds->task != CWRNN_TASK_GENERATE) {
+		dataset_random_batch(ds, &t->rng, t->s.batch, t->s.steps, t->bx, t->bt, t->braw);
+		return t->s.steps;
+	}
+	/* Generate: the next chunk of the one sequence; the state carries over
+	 * between chunks and restarts with each epoch. */
+	size_t at = (size_t)t->update_in_epoch * (size_t)t->s.steps;
+	size_t left = ds->n - at;
+	int steps = left < (size_t)t->s.steps ? (int)left : t->s.steps;
+	if (t->update_in_epoch == 0)
+		cwrnn_batch_reset(t->slices[0].batch);
+	dataset_segment(ds, at, steps, 0, 1, NULL, t->bt, t->braw);
+	return steps;
+}
+
+double
+trainer_update(trainer *t)
+{
+	int steps = next_batch(t);
+	int B = t->s.batch;
+	int warmup = t->ds->task == CWRNN_TASK_GENERATE ? 0 : t->s.warmup;
+	double os = t->ds->out_scale;
+	/* The loss is measured on the model's real output y = os * y_net + skip
+	 * * x: the error in network units is the real one over os, so the
+	 * scale from the raw target is multiplied by os^2. */
+	if (t->s.loss == TRAIN_LOSS_SSE)
+		t->loss_scale = 0.5;
+	else
+		t->loss_scale = cwrnn_loss_scale(t->s.loss == TRAIN_LOSS_ESR ? CWRNN_LOSS_ESR
+		                                                             : CWRNN_LOSS_MSE,
+		                                 t->braw, steps, B, 1, warmup, t->s.preemph) *
+		                os * os;
+	double t0 = now_seconds();
+	for (int k = 0; k < t->n_threads; k++)
+		t->slices[k].steps = steps;
+	pool_run(t->workers, slice_job, t);
+	double loss = 0.0;
+	memset(t->grad, 0, t->n_params * sizeof *t->grad);
+	for (int k = 0; k < t->n_threads; k++) {
+		slice *sl = &t->slices[k];
+		if (sl->failed)
+			return NAN;
+		loss += sl->loss;
+		for (size_t i = 0; i < t->n_params; i++)
+			t->grad[i] += sl->grad[i];
+	}
+	if (!isfinite(loss) || !all_finite(t->grad, t->n_params))
+		return isfinite(loss) ? NAN : loss;
+	cwrnn_clip_grad_norm(t->grad, t->n_params, t->s.clip);
+	cwrnn_optimizer_step(&t->opt, t->params, t->grad);
+	t->train_seconds += now_seconds() - t0;
+	t->sample_steps += (double)steps * (double)B;
+	t->updates++;
+	t->last_loss = loss;
+	t->epoch_loss += loss;
+	return loss;
+}
+
+void
+trainer_evaluate(trainer *t, const double *params, double *esr, double *nmse)
+{
+	const dataset *ds = t->ds;
+	double os = ds->out_scale, is = ds->in_scale;
+	int gen = ds->task == CWRNN_TASK_GENERATE;
+	size_t first = gen ? ds->v_start : 0, total = first + ds->vn;
+	double ee = 0.0, yy = 0.0, ys = 0.0;
+	cwrnn_batch_reset(t->eval);
+	for (size_t at = 0; at < total; at += EVAL_CHUNK) {
+		int steps = total - at < EVAL_CHUNK ? (int)(total - at) : EVAL_CHUNK;
+		/* Generate runs from t = 0 through the training part first. */
+		const double *x = gen ? NULL : ds->vx + at;
+		const double *y = gen ? ds->y + at : ds->vy + at;
+		for (int s = 0; s < steps; s++)
+			t->ex[s] = x ? is * x[s] : 0.0;
+		if (cwrnn_batch_forward(t->eval, params, t->ex, t->ey, steps) != 0) {
+			*esr = *nmse = NAN;
+			return;
+		}
+		for (int s = 0; s < steps; s++) {
+			if (at + (size_t)s < first)
+				continue;
+			double out = os * t->ey[s] + (ds->skip ? x[s] : 0.0);
+			double e = out - y[s];
+			ee += e * e;
+			yy += y[s] * y[s];
+			ys += y[s];
+		}
+	}
+	double n = (double)ds->vn;
+	double var = yy / n - (ys / n) * (ys / n);
+	*esr = yy > 0.0 ? ee / yy : INFINITY;
+	*nmse = var > 0.0 ? ee / n / var : INFINITY;
+	if (!isfinite(ee)) {
+		*esr = NAN;
+		*nmse = NAN;
+	}
+}
+
+double
+trainer_seconds(const trainer *t)
+{
+	return t->seconds_before + (now_seconds() - t->started);
+}
+
+int
+trainer_record(trainer *t, const train_point *p)
+{
+	if (t->n_history == t->cap_history) {
+		size_t cap = t->cap_history ? 2 * t->cap_history : 64;
+		train_point *h = realloc(t->history, cap * sizeof *h);
+		if (!h)
+			return -1;
+		t->history = h;
+		t->cap_history = cap;
+	}
+	t->history[t->n_history++] = *p;
+	return 0;
+}
+
+/* Evaluates the current parameters, records a curve row, keeps the best. */
+static void
+evaluate_now(trainer *t, double epoch, long updates, const train_hooks *hooks)
+{
+	train_point p = {.epoch = epoch};
+	p.train_loss = updates > 0 ? t->epoch_loss / (double)updates : NAN;
+	trainer_evaluate(t, t->params, &p.val_esr, &p.val_nmse);
+	p.seconds = trainer_seconds(t);
+	trainer_record(t, &p);
+	if (p.val_esr < t->best_esr) {
+		t->best_esr = p.val_esr;
+		t->best_nmse = p.val_nmse;
+		t->best_epoch = epoch;
+		t->since_best = 0;
+		memcpy(t->best, t->params, t->n_params * sizeof *t->best);
+	} else {
+		t->since_best++;
+	}
+	t->epoch_loss = 0.0;
+	if (hooks && hooks->on_eval)
+		hooks->on_eval(hooks->ctx, t);
+}
+
+static train_stop
+limit_reached(const trainer *t, const volatile sig_atomic_t *interrupt)
+{
+	if (interrupt && *interrupt)
+		return STOP_SIGNAL;
+	if (t->s.epochs > 0 && t->epoch >= t->s.epochs)
+		return STOP_EPOCHS;
+	if (t->s.seconds > 0.0 && now_seconds() - t->started >= t->s.seconds)
+		return STOP_TIME;
+	if (t->s.patience > 0 && t->since_best >= t->s.patience)
+		return STOP_PATIENCE;
+	return STOP_NONE;
+}
+
+train_stop
+trainer_run(trainer *t, const volatile sig_atomic_t *interrupt, const train_hooks *hooks)
+{
+	t->started = now_seconds();
+	t->stop = STOP_NONE;
+	while ((t->stop = limit_reached(t, interrupt)) == STOP_NONE) {
+		double loss = trainer_update(t);
+		if (!isfinite(loss)) {
+			t->stop = STOP_DIVERGED;
+			break;
+		}
+		t->update_in_epoch++;
+		if (t->update_in_epoch == t->updates_per_epoch) {
+			t->epoch++;
+			long n = t->update_in_epoch;
+			t->update_in_epoch = 0;
+			evaluate_now(t, t->epoch, n, hooks);
+		} else if (hooks && hooks->on_update) {
+			hooks->on_update(hooks->ctx, t);
+		}
+	}
+	/* A stop mid-epoch still counts: evaluate what the last updates made. */
+	if (t->stop != STOP_DIVERGED && t->update_in_epoch > 0) {
+		double part = (double)t->update_in_epoch / (double)t->updates_per_epoch;
+		evaluate_now(t, t->epoch + part, t->update_in_epoch, hooks);
+	}
+	return t->stop;
+}
+
+cwrnn_model *
+trainer_model(const trainer *t, char *msg, size_t msg_len)
+{
+	cwrnn_model *model = cwrnn_model_new(&t->cfg, msg, msg_len);
+	if (!model)
+		return NULL;
+	const double *w = t->best_epoch >= 0 ? t->best : t->params;
+	if (cwrnn_model_from_double(model, w) != 0) {
+		tr_fail(msg, msg_len, "the trained weights do not fit in floats");
+		cwrnn_model_free(model);
+		return NULL;
+	}
+	return model;
+}

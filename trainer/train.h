@@ -1,0 +1,132 @@
+/* The training loop over the engine: batches split across threads, exact
+ * gradients summed in a fixed order (the same seed and thread count give
+ * the same model bit for bit), the optimizer, evaluation, the best model
+ * and the stop rules. Used by cwrnn-train and bench_train. */
+#ifndef TRAINER_TRAIN_H
+#define TRAINER_TRAIN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cwrnn.h"
+#include "dataset.h"
+#include "pool.h"
+
+/* Training losses: the engine's MSE and ESR (in the model's real output
+ * units), and the paper's 0.5 * sum of squared errors in the network's
+ * normalised units. */
+typedef enum { TRAIN_LOSS_MSE = 0, TRAIN_LOSS_ESR = 1, TRAIN_LOSS_SSE = 2 } train_loss;
+
+/* A short name for a loss ("mse", "esr", "sse"). */
+const char *train_loss_name(train_loss loss);
+
+typedef struct {
+	int batch;         /* sequences per update (generate: 1) */
+	int steps;         /* samples per sequence: warmup + segment (generate: chunk) */
+	int warmup;        /* leading samples without loss */
+	int threads;       /* at most batch */
+	train_loss loss;
+	double preemph;
+	double clip;       /* gradient norm, 0: off */
+	int epochs;        /* 0: no limit */
+	double seconds;    /* 0: no limit */
+	int patience;      /* 0: off */
+	cwrnn_optimizer_kind optimizer;
+	double lr, momentum;
+	double init_sigma;
+	uint64_t seed;
+} train_setup;
+
+/* One row of the learning curve. */
+typedef struct {
+	double epoch;       /* epochs done (fractional when stopped mid-epoch) */
+	double train_loss;  /* mean training loss since the previous row */
+	double val_esr, val_nmse;
+	double seconds;     /* training time so far, across resumes */
+} train_point;
+
+typedef enum {
+	STOP_NONE = 0,
+	STOP_EPOCHS,
+	STOP_TIME,
+	STOP_PATIENCE,
+	STOP_SIGNAL,
+	STOP_DIVERGED
+} train_stop;
+
+typedef struct slice slice;
+
+typedef struct {
+	train_setup s;
+	const dataset *ds;
+	cwrnn_config cfg;      /* the model's config (scales, skip, task) */
+	cwrnn_config net_cfg;  /* what the batches run: unit scales, no skip */
+	size_t n_params;
+	double *params, *grad, *best;  /* (n_params) each */
+	cwrnn_optimizer opt;
+	uint64_t rng;          /* segment choice */
+
+	int epoch;             /* completed epochs */
+	long updates_per_epoch, update_in_epoch;
+	uint64_t updates;      /* all updates, across resumes */
+	double epoch_loss;     /* sum of update losses in this epoch */
+	double last_loss;      /* the latest update's loss */
+	double sample_steps;   /* sequence steps trained in this run */
+	double train_seconds;  /* time in updates, this run */
+	double seconds_before; /* training time of earlier runs (resume) */
+	double started;        /* monotonic clock when this run started */
+	double best_esr, best_nmse;
+	double best_epoch;     /* -1: none yet */
+	int since_best;        /* evaluations without improvement */
+	train_point *history;
+	size_t n_history, cap_history;
+	train_stop stop;
+
+	pool *workers;
+	int n_threads;
+	slice *slices;
+	double *bx, *bt, *braw;  /* the whole batch, (steps, batch, 1) each */
+	double loss_scale;
+	cwrnn_batch *eval;       /* one sequence for evaluation */
+	double *ex, *ey;         /* (EVAL_CHUNK) */
+} trainer;
+
+/* Hooks called from the loop (any may be NULL): after every update, and
+ * after every evaluation (end of an epoch or the final one). */
+typedef struct {
+	void (*on_update)(void *ctx, const trainer *t);
+	void (*on_eval)(void *ctx, const trainer *t);
+	void *ctx;
+} train_hooks;
+
+/* A trainer for cfg (the model's config, with scales from ds) with weights
+ * from cwrnn_params_init. Returns NULL with msg on failure. */
+trainer *trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, char *msg,
+                     size_t msg_len);
+void trainer_free(trainer *t);
+
+/* One optimizer update. Returns its loss (NaN or Inf when training
+ * diverged; then the parameters are left as they were). */
+double trainer_update(trainer *t);
+
+/* Runs the double-precision batch forward over the evaluation part and
+ * measures what the model (scales and skip included) outputs there. */
+void trainer_evaluate(trainer *t, const double *params, double *esr, double *nmse);
+
+/* Trains until a stop rule fires or *interrupt becomes non-zero (checked
+ * between updates). Returns the reason. */
+train_stop trainer_run(trainer *t, const volatile sig_atomic_t *interrupt,
+                       const train_hooks *hooks);
+
+/* Seconds since the run started plus those of earlier runs. */
+double trainer_seconds(const trainer *t);
+
+/* The best parameters (or the current ones if no evaluation ran) as a model
+ * with t->cfg. Returns NULL with msg. */
+cwrnn_model *trainer_model(const trainer *t, char *msg, size_t msg_len);
+
+/* Appends a learning-curve row. Returns 0 or -1 on no memory. */
+int trainer_record(trainer *t, const train_point *p);
+
+#endif

@@ -1,0 +1,52 @@
+# cwrnn-train and cwrnn-render: command-line programs over the engine and
+# libsndfile; their tests (check-trainer) and benchmark (bench-train).
+
+SNDFILE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sndfile 2>/dev/null)
+SNDFILE_LIBS := $(shell $(PKG_CONFIG) --libs sndfile 2>/dev/null)
+
+TRAINER_MAINS := trainer/cwrnn_train.c trainer/cwrnn_render.c
+TRAINER_LIB_SRC := $(filter-out $(TRAINER_MAINS),$(wildcard trainer/*.c))
+TRAINER_LIB_OBJ := $(TRAINER_LIB_SRC:%.c=$(OBJ)/%.o)
+TRAINER_TEST_SRC := $(wildcard tests/trainer/*.c)
+TRAINER_TEST_OBJ := $(TRAINER_TEST_SRC:%.c=$(OBJ)/%.o)
+TRAINER_ALL_OBJ := $(TRAINER_LIB_OBJ) $(TRAINER_MAINS:%.c=$(OBJ)/%.o) $(TRAINER_TEST_OBJ) \
+	$(OBJ)/bench/bench_train.o
+TRAINER_LIBS := $(SNDFILE_LIBS) -lpthread -lm
+
+$(TRAINER_ALL_OBJ): CFLAGS += $(SNDFILE_CFLAGS) -Itrainer
+$(TRAINER_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS)
+
+CWRNN_TRAIN := $(BUILD)/cwrnn-train
+CWRNN_RENDER := $(BUILD)/cwrnn-render
+
+.PHONY: trainer check-trainer bench-train
+all: trainer
+trainer: $(CWRNN_TRAIN) $(CWRNN_RENDER)
+
+$(CWRNN_TRAIN): $(OBJ)/trainer/cwrnn_train.o $(TRAINER_LIB_OBJ) $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TRAINER_LIBS)
+
+$(CWRNN_RENDER): $(OBJ)/trainer/cwrnn_render.o $(TRAINER_LIB_OBJ) $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TRAINER_LIBS)
+
+$(BUILD)/tests/check_trainer: $(TRAINER_TEST_OBJ) $(TRAINER_LIB_OBJ) $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(TRAINER_LIBS)
+
+# Unit tests (Check), then the end-to-end script over the two programs.
+check-trainer: need-deps $(BUILD)/tests/check_trainer $(CWRNN_TRAIN) $(CWRNN_RENDER)
+	$(BUILD)/tests/check_trainer
+	tests/trainer/e2e.sh $(BUILD)
+
+check: check-trainer
+
+$(BUILD)/bench/bench_train: $(OBJ)/bench/bench_train.o $(TRAINER_LIB_OBJ) $(LIBCWRNN)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TRAINER_LIBS)
+
+bench-train: $(BUILD)/bench/bench_train
+	$(BUILD)/bench/bench_train
+
+bench: bench-train

@@ -1,0 +1,159 @@
+/* Audio files: libsndfile reads and atomic float writes. */
+#include "wav.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sndfile.h>
+
+#include "cwrnn.h"
+#include "fail.h"
+
+/* Why a file libsndfile refused cannot be opened, in the user's terms. */
+static int
+open_error(const char *path, char *msg, size_t msg_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return tr_fail(msg, msg_len, "cannot open '%s': %s", path, strerror(errno));
+	fclose(f);
+	return tr_fail(msg, msg_len, "'%s' is not a WAV file (or any audio format libsndfile reads); "
+	            "convert it to WAV first", path);
+}
+
+int
+wav_read(const char *path, wav_audio *w, char *msg, size_t msg_len)
+{
+	memset(w, 0, sizeof *w);
+	SF_INFO info;
+	memset(&info, 0, sizeof info);
+	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	if (!sf)
+		return open_error(path, msg, msg_len);
+	int rc = -1;
+	if (info.frames <= 0 || info.channels <= 0) {
+		tr_fail(msg, msg_len, "'%s' contains no audio (0 samples)", path);
+		goto done;
+	}
+	if ((size_t)info.frames > WAV_MAX_FRAMES) {
+		tr_fail(msg, msg_len, "'%s' is too long (%lld frames, at most %zu); cut it shorter", path,
+		     (long long)info.frames, WAV_MAX_FRAMES);
+		goto done;
+	}
+	if (info.channels > CWRNN_MAX_INPUTS) {
+		tr_fail(msg, msg_len, "'%s' has %d channels (at most %d)", path, info.channels,
+		     CWRNN_MAX_INPUTS);
+		goto done;
+	}
+	if (info.samplerate < CWRNN_MIN_SAMPLE_RATE || info.samplerate > CWRNN_MAX_SAMPLE_RATE) {
+		tr_fail(msg, msg_len, "'%s' has a sample rate of %d Hz (allowed %g..%g); resample it", path,
+		     info.samplerate, CWRNN_MIN_SAMPLE_RATE, CWRNN_MAX_SAMPLE_RATE);
+		goto done;
+	}
+	size_t n = (size_t)info.frames * (size_t)info.channels;
+	w->samples = malloc(n * sizeof *w->samples);
+	if (!w->samples) {
+		tr_fail(msg, msg_len, "out of memory reading '%s' (%zu samples)", path, n);
+		goto done;
+	}
+	sf_count_t got = sf_readf_double(sf, w->samples, info.frames);
+	if (got != info.frames) {
+		tr_fail(msg, msg_len, "'%s' is truncated or unreadable after frame %lld of %lld", path,
+		     (long long)got, (long long)info.frames);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(w->samples[i])) {
+			tr_fail(msg, msg_len, "'%s' has a NaN or infinite sample at frame %zu; fix the file",
+			     path, i / (size_t)info.channels);
+			goto done;
+		}
+	}
+	w->frames = (size_t)info.frames;
+	w->channels = info.channels;
+	w->rate = info.samplerate;
+	rc = 0;
+done:
+	sf_close(sf);
+	if (rc != 0)
+		wav_free(w);
+	return rc;
+}
+
+int
+wav_to_mono(wav_audio *w, const char *path, int mixdown, char *msg, size_t msg_len)
+{
+	if (w->channels == 1)
+		return 0;
+	if (!mixdown)
+		return tr_fail(msg, msg_len, "'%s' has %d channels; models are mono: pass --mixdown to "
+		            "average the channels, or give a mono file", path, w->channels);
+	size_t c = (size_t)w->channels;
+	for (size_t t = 0; t < w->frames; t++) {
+		double sum = 0.0;
+		for (size_t j = 0; j < c; j++)
+			sum += w->samples[t * c + j];
+		w->samples[t] = sum / (double)c;
+	}
+	w->channels = 1;
+	return 0;
+}
+
+void
+wav_free(wav_audio *w)
+{
+	free(w->samples);
+	memset(w, 0, sizeof *w);
+}
+
+double
+wav_peak(const double *x, size_t n)
+{
+	double peak = 0.0;
+	for (size_t i = 0; i < n; i++)
+		if (fabs(x[i]) > peak)
+			peak = fabs(x[i]);
+	return peak;
+}
+
+int
+wav_write_float(const char *path, const float *data, size_t frames, int channels, int rate,
+                char *msg, size_t msg_len)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 32);
+	if (!tmp)
+		return tr_fail(msg, msg_len, "out of memory writing '%s'", path);
+	snprintf(tmp, len + 32, "%s.tmp-%ld", path, (long)getpid());
+	SF_INFO info;
+	memset(&info, 0, sizeof info);
+	info.samplerate = rate;
+	info.channels = channels;
+	info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+	if (frames > 0x7fffffffu / (unsigned)channels)
+		info.format = SF_FORMAT_RF64 | SF_FORMAT_FLOAT;
+	int rc = -1;
+	SNDFILE *sf = sf_open(tmp, SFM_WRITE, &info);
+	if (!sf) {
+		tr_fail(msg, msg_len, "cannot write '%s': %s", path, sf_strerror(NULL));
+		free(tmp);
+		return -1;
+	}
+	if (sf_writef_float(sf, data, (sf_count_t)frames) != (sf_count_t)frames)
+		tr_fail(msg, msg_len, "cannot write '%s': %s", path, sf_strerror(sf));
+	else
+		rc = 0;
+	if (sf_close(sf) != 0 && rc == 0)
+		rc = tr_fail(msg, msg_len, "cannot finish writing '%s'", path);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = tr_fail(msg, msg_len, "cannot rename the finished file to '%s': %s", path,
+		          strerror(errno));
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
