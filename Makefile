@@ -78,7 +78,7 @@ bench-engine: $(BUILD)/bench/bench_engine
 bench: bench-engine
 
 # ---------------------------------------------------------------- parts
--include $(sort $(wildcard */*.mk))
+-include $(sort $(wildcard */*.mk */*/*.mk))
 
 clean:
 	rm -rf build build-sanitize
