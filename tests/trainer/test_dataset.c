@@ -1,0 +1,229 @@
+/* Datasets: latency recovered exactly, alignment, splits, batch layout and
+ * refusals of data that cannot train. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "suites.h"
+
+static char msg[512];
+
+/* target(t) = f(input(t - delay)) with f a soft clipper; silence before. */
+static void
+make_pair(wav_audio *in, wav_audio *out, size_t n, long delay, uint64_t seed)
+{
+	make_audio(in, n, seed);
+	make_audio(out, n + (size_t)(delay > 0 ? delay : 0), seed + 1);
+	for (size_t t = 0; t < out->frames; t++) {
+		long s = (long)t - delay;
+		out->samples[t] = s >= 0 && (size_t)s < n ? tanh(3.0 * in->samples[s]) : 0.0;
+	}
+}
+
+static train_options
+transform_options(void)
+{
+	train_options o;
+	options_defaults(&o, CWRNN_TASK_TRANSFORM);
+	o.input = "in.wav";
+	o.target = "out.wav";
+	o.val = 0.25;
+	return o;
+}
+
+START_TEST(known_delay_is_recovered_exactly)
+{
+	long delays[] = {0, 1, 37, 220, 2205, -12};
+	for (size_t i = 0; i < sizeof delays / sizeof *delays; i++) {
+		wav_audio in, out;
+		make_pair(&in, &out, 20000, delays[i] > 0 ? delays[i] : 0, 7 + i);
+		const double *x = in.samples, *y = out.samples;
+		size_t nx = in.frames, ny = out.frames;
+		if (delays[i] < 0) {  /* the target leads: drop its first samples */
+			y += -delays[i];
+			ny -= (size_t)-delays[i];
+		}
+		ck_assert_int_eq(latency_detect(x, nx, y, ny, 2205), delays[i]);
+		wav_free(&in);
+		wav_free(&out);
+	}
+}
+END_TEST
+
+START_TEST(delay_outside_the_range_is_not_invented)
+{
+	wav_audio in, out;
+	make_pair(&in, &out, 20000, 300, 3);
+	long d = latency_detect(in.samples, in.frames, out.samples, out.frames, 100);
+	ck_assert_int_le(labs(d), 100);
+	wav_free(&in);
+	wav_free(&out);
+}
+END_TEST
+
+START_TEST(transform_aligns_and_splits)
+{
+	wav_audio in, out;
+	make_pair(&in, &out, 40000, 123, 11);
+	train_options o = transform_options();
+	dataset ds;
+	ck_assert_int_eq(dataset_build(&ds, &o, &in, &out, NULL, NULL, 1000, NULL, msg, sizeof msg),
+	                 0);
+	ck_assert_int_eq(ds.latency, 123);
+	ck_assert_uint_eq(ds.n + ds.vn, 40000);
+	ck_assert_uint_eq(ds.vn, 10000);
+	ck_assert_int_eq(ds.val, VAL_HELD_OUT);
+	for (size_t t = 0; t < ds.n; t += 997)
+		ck_assert_double_eq(ds.y[t], tanh(3.0 * ds.x[t]));
+	ck_assert_ptr_eq(ds.vx, ds.x + ds.n);
+	ck_assert_float_eq_tol(ds.in_scale, 1.0f / (float)wav_peak(ds.x, ds.n), 1e-6f);
+	ck_assert_int_eq(ds.skip, 1);
+	dataset_free(&ds);
+	wav_free(&in);
+	wav_free(&out);
+}
+END_TEST
+
+START_TEST(segments_are_time_major_and_normalised)
+{
+	wav_audio in, out;
+	make_pair(&in, &out, 5000, 0, 5);
+	train_options o = transform_options();
+	dataset ds;
+	ck_assert_int_eq(dataset_build(&ds, &o, &in, &out, NULL, NULL, 100, NULL, msg, sizeof msg),
+	                 0);
+	enum { B = 3, S = 4 };
+	double x[S * B], t[S * B], raw[S * B];
+	dataset_segment(&ds, 10, S, 1, B, x, t, raw);
+	for (int s = 0; s < S; s++) {
+		double xs = ds.x[10 + s], ys = ds.y[10 + s];
+		ck_assert_double_eq(x[s * B + 1], (double)ds.in_scale * xs);
+		ck_assert_double_eq(raw[s * B + 1], ys);
+		ck_assert_double_eq_tol(t[s * B + 1] * ds.out_scale + xs, ys, 1e-12);
+	}
+	dataset_free(&ds);
+	wav_free(&in);
+	wav_free(&out);
+}
+END_TEST
+
+START_TEST(random_batches_replay_from_the_seed)
+{
+	wav_audio in, out;
+	make_pair(&in, &out, 3000, 0, 9);
+	train_options o = transform_options();
+	dataset ds;
+	ck_assert_int_eq(dataset_build(&ds, &o, &in, &out, NULL, NULL, 64, NULL, msg, sizeof msg),
+	                 0);
+	enum { B = 5, S = 64 };
+	double x1[S * B], t1[S * B], r1[S * B], x2[S * B], t2[S * B], r2[S * B];
+	uint64_t a = 42, b = 42;
+	dataset_random_batch(&ds, &a, B, S, x1, t1, r1);
+	dataset_random_batch(&ds, &b, B, S, x2, t2, r2);
+	ck_assert_int_eq(memcmp(r1, r2, sizeof r1), 0);
+	ck_assert_uint_eq(a, b);
+	/* Each sequence is a contiguous run of the training part. */
+	for (int k = 0; k < B; k++) {
+		size_t off = 0;
+		while (off + S <= ds.n && ds.y[off] != r1[k])
+			off++;
+		ck_assert_uint_le(off + S, ds.n);
+		for (int s = 0; s < S; s++)
+			ck_assert_double_eq(r1[s * B + k], ds.y[off + (size_t)s]);
+	}
+	dataset_free(&ds);
+	wav_free(&in);
+	wav_free(&out);
+}
+END_TEST
+
+START_TEST(continue_inputs_are_the_previous_sample)
+{
+	wav_audio a;
+	make_audio(&a, 2000, 4);
+	train_options o;
+	options_defaults(&o, CWRNN_TASK_CONTINUE);
+	o.input = "a.wav";
+	o.val = 0.1;
+	dataset ds;
+	ck_assert_int_eq(dataset_build(&ds, &o, &a, NULL, NULL, NULL, 100, NULL, msg, sizeof msg), 0);
+	ck_assert_double_eq(ds.x[0], 0.0);
+	for (size_t t = 1; t < ds.n; t++)
+		ck_assert_double_eq(ds.x[t], ds.y[t - 1]);
+	ck_assert_double_eq(ds.vx[0], ds.y[ds.n - 1]);
+	ck_assert_int_eq(ds.skip, 0);
+	dataset_free(&ds);
+	wav_free(&a);
+}
+END_TEST
+
+START_TEST(generate_validates_on_the_whole_file_without_val)
+{
+	wav_audio a;
+	make_audio(&a, 1000, 4);
+	train_options o;
+	options_defaults(&o, CWRNN_TASK_GENERATE);
+	o.target = "t.wav";
+	dataset ds;
+	ck_assert_int_eq(dataset_build(&ds, &o, NULL, &a, NULL, NULL, 1, NULL, msg, sizeof msg), 0);
+	ck_assert_int_eq(ds.val, VAL_TRAIN);
+	ck_assert_uint_eq(ds.vn, 1000);
+	ck_assert_uint_eq(ds.v_start, 0);
+	ck_assert_ptr_null(ds.x);
+	ck_assert_float_eq(ds.out_scale, (float)wav_peak(a.samples, 1000));
+	dataset_free(&ds);
+	wav_free(&a);
+}
+END_TEST
+
+static void
+assert_refused(wav_audio *in, wav_audio *out, int steps, const char *says)
+{
+	train_options o = transform_options();
+	dataset ds;
+	ck_assert_int_eq(dataset_build(&ds, &o, in, out, NULL, NULL, steps, NULL, msg, sizeof msg), -1);
+	ck_assert_msg(strstr(msg, says) != NULL, "message '%s' should mention '%s'", msg, says);
+}
+
+START_TEST(data_that_cannot_train_is_refused)
+{
+	wav_audio in, out;
+	make_pair(&in, &out, 5000, 0, 1);
+	memset(out.samples, 0, out.frames * sizeof *out.samples);
+	assert_refused(&in, &out, 100, "'out.wav' is pure silence");
+	wav_free(&out);
+	make_audio(&out, 5000, 2);
+	out.rate = 48000;
+	assert_refused(&in, &out, 100, "is 44100 Hz but 'out.wav' is 48000 Hz");
+	wav_free(&out);
+	make_audio(&out, 9000, 2);
+	assert_refused(&in, &out, 100, "trim them to the same length");
+	wav_free(&out);
+	make_audio(&out, 5000, 2);
+	assert_refused(&in, &out, 4000, "fewer than one segment");
+	wav_free(&out);
+	wav_free(&in);
+}
+END_TEST
+
+Suite *
+dataset_suite(void)
+{
+	Suite *s = suite_create("dataset");
+	TCase *latency = tcase_create("latency");
+	tcase_add_test(latency, known_delay_is_recovered_exactly);
+	tcase_add_test(latency, delay_outside_the_range_is_not_invented);
+	suite_add_tcase(s, latency);
+	TCase *slicing = tcase_create("slicing");
+	tcase_add_test(slicing, transform_aligns_and_splits);
+	tcase_add_test(slicing, segments_are_time_major_and_normalised);
+	tcase_add_test(slicing, random_batches_replay_from_the_seed);
+	tcase_add_test(slicing, continue_inputs_are_the_previous_sample);
+	tcase_add_test(slicing, generate_validates_on_the_whole_file_without_val);
+	suite_add_tcase(s, slicing);
+	TCase *refusals = tcase_create("refusals");
+	tcase_add_test(refusals, data_that_cannot_train_is_refused);
+	suite_add_tcase(s, refusals);
+	return s;
+}

@@ -1,0 +1,198 @@
+/* The training loop: determinism across runs and thread counts, evaluation
+ * that agrees with the float engine, learning, and stop rules. */
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+
+static char msg[512];
+
+void
+fixture_init(fixture *f, int threads, uint64_t seed)
+{
+	memset(f, 0, sizeof *f);
+	make_audio(&f->in, 6000, 21);
+	make_audio(&f->out, 6000, 22);
+	for (size_t t = 0; t < 6000; t++)  /* a soft clipper with a one-sample memory */
+		f->out.samples[t] = tanh(2.0 * f->in.samples[t] + (t ? f->in.samples[t - 1] : 0.0));
+	train_options o;
+	options_defaults(&o, CWRNN_TASK_TRANSFORM);
+	o.input = "in.wav";
+	o.target = "out.wav";
+	o.val = 0.2;
+	o.max_latency_ms = 0.0;
+	ck_assert_int_eq(dataset_build(&f->ds, &o, &f->in, &f->out, NULL, NULL, 80, NULL, msg,
+	                               sizeof msg), 0);
+	cwrnn_config_default(&f->cfg, 3, 4);
+	f->cfg.n_inputs = 1;
+	f->cfg.skip = 1;
+	f->cfg.task = CWRNN_TASK_TRANSFORM;
+	f->cfg.in_scale = f->ds.in_scale;
+	f->cfg.out_scale = f->ds.out_scale;
+	train_setup s = {.batch = 4, .steps = 80, .warmup = 16, .threads = threads,
+	                 .loss = TRAIN_LOSS_ESR, .preemph = 0.5, .clip = 1.0, .epochs = 3,
+	                 .optimizer = CWRNN_OPT_ADAM, .lr = 1e-2, .momentum = 0.9, .seed = seed};
+	f->setup = s;
+	f->t = trainer_new(&f->setup, &f->ds, &f->cfg, msg, sizeof msg);
+	ck_assert_msg(f->t != NULL, "%s", msg);
+}
+
+void
+fixture_free(fixture *f)
+{
+	trainer_free(f->t);
+	dataset_free(&f->ds);
+	wav_free(&f->in);
+	wav_free(&f->out);
+}
+
+static void
+updates(trainer *t, int n)
+{
+	for (int i = 0; i < n; i++)
+		ck_assert(isfinite(trainer_update(t)));
+}
+
+START_TEST(same_seed_and_threads_same_weights)
+{
+	fixture a, b;
+	fixture_init(&a, 2, 5);
+	fixture_init(&b, 2, 5);
+	updates(a.t, 10);
+	updates(b.t, 10);
+	ck_assert_int_eq(memcmp(a.t->params, b.t->params, a.t->n_params * sizeof(double)), 0);
+	fixture_free(&a);
+	fixture_free(&b);
+}
+END_TEST
+
+START_TEST(thread_count_changes_only_rounding)
+{
+	fixture a, b;
+	fixture_init(&a, 1, 5);
+	fixture_init(&b, 3, 5);
+	ck_assert_int_eq(b.t->n_threads, 3);
+	updates(a.t, 5);
+	updates(b.t, 5);
+	for (size_t i = 0; i < a.t->n_params; i++)
+		ck_assert_double_eq_tol(a.t->params[i], b.t->params[i], 1e-9);
+	fixture_free(&a);
+	fixture_free(&b);
+}
+END_TEST
+
+START_TEST(different_seeds_differ)
+{
+	fixture a, b;
+	fixture_init(&a, 1, 5);
+	fixture_init(&b, 1, 6);
+	ck_assert_int_ne(memcmp(a.t->params, b.t->params, a.t->n_params * sizeof(double)), 0);
+	fixture_free(&a);
+	fixture_free(&b);
+}
+END_TEST
+
+/* What trainer_evaluate measures in double precision is what the float
+ * engine (what users hear) produces, scales and skip included. */
+START_TEST(evaluation_agrees_with_the_float_engine)
+{
+	fixture f;
+	fixture_init(&f, 2, 3);
+	updates(f.t, 20);
+	double esr, nmse;
+	trainer_evaluate(f.t, f.t->params, &esr, &nmse);
+	cwrnn_model *m = trainer_model(f.t, msg, sizeof msg);
+	ck_assert_ptr_nonnull(m);
+	cwrnn_state *st = cwrnn_state_new(m);
+	double ee = 0.0, yy = 0.0;
+	for (size_t t = 0; t < f.ds.vn; t++) {
+		float x = (float)f.ds.vx[t], y;
+		cwrnn_step(st, &x, &y);
+		ee += ((double)y - f.ds.vy[t]) * ((double)y - f.ds.vy[t]);
+		yy += f.ds.vy[t] * f.ds.vy[t];
+	}
+	ck_assert_double_eq_tol(ee / yy, esr, 1e-4 * esr + 1e-7);
+	ck_assert(esr < 1.0);
+	cwrnn_state_free(st);
+	cwrnn_model_free(m);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(training_reduces_the_validation_error)
+{
+	fixture f;
+	fixture_init(&f, 2, 1);
+	double before, after, nmse;
+	trainer_evaluate(f.t, f.t->params, &before, &nmse);
+	updates(f.t, 150);
+	trainer_evaluate(f.t, f.t->params, &after, &nmse);
+	ck_assert_msg(after < 0.5 * before, "ESR %g -> %g", before, after);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(epoch_limit_stops_with_a_curve_and_a_best_model)
+{
+	fixture f;
+	fixture_init(&f, 2, 1);
+	ck_assert_int_eq(trainer_run(f.t, NULL, NULL), STOP_EPOCHS);
+	ck_assert_int_eq(f.t->epoch, 3);
+	ck_assert_uint_eq(f.t->n_history, 3);
+	ck_assert_uint_eq(f.t->updates, 3 * (uint64_t)f.t->updates_per_epoch);
+	ck_assert(f.t->best_epoch >= 1.0);
+	ck_assert(f.t->best_esr <= f.t->history[0].val_esr);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(interrupt_stops_before_the_next_update)
+{
+	fixture f;
+	fixture_init(&f, 1, 1);
+	volatile sig_atomic_t flag = 1;
+	ck_assert_int_eq(trainer_run(f.t, &flag, NULL), STOP_SIGNAL);
+	ck_assert_uint_eq(f.t->updates, 0);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(patience_stops_when_validation_stalls)
+{
+	fixture f;
+	fixture_init(&f, 1, 1);
+	f.t->s.lr = 1e-12;  /* nothing can improve */
+	f.t->opt.lr = 1e-12;
+	f.t->s.epochs = 100;
+	f.t->s.patience = 2;
+	f.t->best_esr = 0.0;  /* pretend an unbeatable earlier result */
+	f.t->best_epoch = 0.0;
+	ck_assert_int_eq(trainer_run(f.t, NULL, NULL), STOP_PATIENCE);
+	ck_assert_int_eq(f.t->epoch, 2);
+	fixture_free(&f);
+}
+END_TEST
+
+Suite *
+train_suite(void)
+{
+	Suite *s = suite_create("train");
+	TCase *det = tcase_create("determinism");
+	tcase_add_test(det, same_seed_and_threads_same_weights);
+	tcase_add_test(det, thread_count_changes_only_rounding);
+	tcase_add_test(det, different_seeds_differ);
+	suite_add_tcase(s, det);
+	TCase *eval = tcase_create("evaluation and learning");
+	tcase_set_timeout(eval, 30);
+	tcase_add_test(eval, evaluation_agrees_with_the_float_engine);
+	tcase_add_test(eval, training_reduces_the_validation_error);
+	suite_add_tcase(s, eval);
+	TCase *stop = tcase_create("stop rules");
+	tcase_add_test(stop, epoch_limit_stops_with_a_curve_and_a_best_model);
+	tcase_add_test(stop, interrupt_stops_before_the_next_update);
+	tcase_add_test(stop, patience_stops_when_validation_stalls);
+	suite_add_tcase(s, stop);
+	return s;
+}

@@ -1,0 +1,146 @@
+/* WAV files: round trip, and one clear refusal per kind of bad file. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sndfile.h>
+
+#include "suites.h"
+#include "wav.h"
+
+static char dir[64], path[256], msg[512];
+
+static void
+setup(void)
+{
+	ck_assert_ptr_nonnull(make_temp_dir(dir, sizeof dir));
+}
+
+static void
+teardown(void)
+{
+	cleanup_dir(dir);
+}
+
+static const char *
+file(const char *name)
+{
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return path;
+}
+
+static void
+assert_refused(const char *p, const char *says)
+{
+	wav_audio w;
+	ck_assert_int_eq(wav_read(p, &w, msg, sizeof msg), -1);
+	ck_assert_msg(strstr(msg, says) != NULL, "message '%s' should mention '%s'", msg, says);
+	ck_assert_msg(strstr(msg, p) != NULL, "message '%s' should name the file", msg);
+	ck_assert_ptr_null(w.samples);
+}
+
+START_TEST(float_round_trip_is_exact)
+{
+	float data[6] = {0.0f, 0.5f, -0.25f, 1.5f, -3.0f, 1e-7f};
+	ck_assert_int_eq(wav_write_float(file("f.wav"), data, 3, 2, 48000, msg, sizeof msg), 0);
+	wav_audio w;
+	ck_assert_int_eq(wav_read(path, &w, msg, sizeof msg), 0);
+	ck_assert_uint_eq(w.frames, 3);
+	ck_assert_int_eq(w.channels, 2);
+	ck_assert_int_eq(w.rate, 48000);
+	for (int i = 0; i < 6; i++)
+		ck_assert_float_eq((float)w.samples[i], data[i]);
+	ck_assert_int_eq(wav_to_mono(&w, path, 1, msg, sizeof msg), 0);
+	ck_assert_int_eq(w.channels, 1);
+	ck_assert_double_eq(w.samples[0], 0.25);
+	ck_assert_double_eq(w.samples[1], 0.625);
+	wav_free(&w);
+}
+END_TEST
+
+START_TEST(stereo_needs_mixdown)
+{
+	float data[4] = {0.1f, 0.2f, 0.3f, 0.4f};
+	ck_assert_int_eq(wav_write_float(file("s.wav"), data, 2, 2, 44100, msg, sizeof msg), 0);
+	wav_audio w;
+	ck_assert_int_eq(wav_read(path, &w, msg, sizeof msg), 0);
+	ck_assert_int_eq(wav_to_mono(&w, path, 0, msg, sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "--mixdown"));
+	ck_assert_ptr_nonnull(strstr(msg, "2 channels"));
+	wav_free(&w);
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+	assert_refused(file("nothing.wav"), "cannot open");
+}
+END_TEST
+
+START_TEST(text_is_not_audio)
+{
+	FILE *f = fopen(file("notes.wav"), "w");
+	fputs("these are not samples\n", f);
+	fclose(f);
+	assert_refused(path, "is not a WAV file");
+}
+END_TEST
+
+START_TEST(empty_audio)
+{
+	ck_assert_int_eq(wav_write_float(file("empty.wav"), NULL, 0, 1, 44100, msg, sizeof msg), 0);
+	assert_refused(path, "contains no audio");
+}
+END_TEST
+
+START_TEST(nan_samples)
+{
+	float data[4] = {0.1f, NAN, 0.3f, 0.0f};
+	ck_assert_int_eq(wav_write_float(file("nan.wav"), data, 4, 1, 44100, msg, sizeof msg), 0);
+	assert_refused(path, "NaN or infinite sample at frame 1");
+	float inf[2] = {0.0f, INFINITY};
+	ck_assert_int_eq(wav_write_float(file("inf.wav"), inf, 2, 1, 44100, msg, sizeof msg), 0);
+	assert_refused(path, "at frame 1");
+}
+END_TEST
+
+START_TEST(rate_the_engine_cannot_run)
+{
+	float data[2] = {0.1f, 0.2f};
+	ck_assert_int_eq(wav_write_float(file("slow.wav"), data, 2, 1, 500, msg, sizeof msg), 0);
+	assert_refused(path, "500 Hz");
+}
+END_TEST
+
+START_TEST(write_leaves_no_partial_file)
+{
+	float data[2] = {0.1f, 0.2f};
+	snprintf(path, sizeof path, "%s/missing-dir/out.wav", dir);
+	ck_assert_int_eq(wav_write_float(path, data, 2, 1, 44100, msg, sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "out.wav"));
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_null(f);
+}
+END_TEST
+
+Suite *
+wav_suite(void)
+{
+	Suite *s = suite_create("wav");
+	TCase *io = tcase_create("reading and writing");
+	tcase_add_checked_fixture(io, setup, teardown);
+	tcase_add_test(io, float_round_trip_is_exact);
+	tcase_add_test(io, stereo_needs_mixdown);
+	tcase_add_test(io, write_leaves_no_partial_file);
+	suite_add_tcase(s, io);
+	TCase *bad = tcase_create("bad files");
+	tcase_add_checked_fixture(bad, setup, teardown);
+	tcase_add_test(bad, missing_file);
+	tcase_add_test(bad, text_is_not_audio);
+	tcase_add_test(bad, empty_audio);
+	tcase_add_test(bad, nan_samples);
+	tcase_add_test(bad, rate_the_engine_cannot_run);
+	suite_add_tcase(s, bad);
+	return s;
+}
