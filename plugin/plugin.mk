@@ -79,7 +79,7 @@ $(PLUGIN_TEST_OBJ): CFLAGS += -DCW_NO_HEAP_HOOK
 endif
 
 # -rdynamic exports the test's malloc/free so the plugin's calls reach them.
-$(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(LIBCWRNN)
+$(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(OBJ)/plugin/ports.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) -lm -ldl
 

@@ -1,0 +1,858 @@
+/*
+ * Plugin tests through lilv: the bundle as hosts see it, run() against the
+ * engine's own cwrnn_process, model loading through the worker and patch
+ * messages, state, controls, generators, sample rates, and no heap calls in
+ * run(). Needs LV2_PATH pointing at build/ (make check-plugin sets it).
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cwrnn.h"
+#include "heap.h"
+#include "host.h"
+#include "ports.h"
+#include "uris.h"
+
+#define N_SIG 12000
+
+static char tmp_dir[1024];
+static char bundle_default[1024];
+
+/* ------------------------------------------------------------- helpers */
+
+static uint64_t rng_state;
+
+static double
+uniform(void)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (double)(rng_state >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static double
+gauss(void)
+{
+	double s = 0;
+	for (int i = 0; i < 12; i++)
+		s += uniform();
+	return s - 6.0;
+}
+
+/* A small random model saved under tmp_dir; returns its path (static buffer
+ * per call site is avoided: the caller passes out). */
+static void
+make_model(char *out, size_t out_len, const char *name, cwrnn_task task, int n_in, int skip,
+           float rate, uint64_t seed)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 4, 3);
+	cfg.n_inputs = n_in;
+	cfg.n_outputs = 1;
+	cfg.skip = skip;
+	cfg.task = task;
+	cfg.sample_rate = rate;
+	snprintf(cfg.name, sizeof cfg.name, "%s", name);
+	char msg[256];
+	cwrnn_model *m = cwrnn_model_new(&cfg, msg, sizeof msg);
+	ck_assert_msg(m != NULL, "model_new: %s", msg);
+	rng_state = seed;
+	const cwrnn_layout *l = &m->layout;
+	for (int i = 0; i < cfg.n_modules; i++) {
+		size_t k = (size_t)cfg.sizes[i], cols = (size_t)(l->n - l->unit_offset[i]);
+		for (size_t j = 0; j < k * cols; j++)
+			m->params[l->w_h[i] + j] = (float)(0.9 * gauss() / sqrt((double)cols));
+		for (size_t j = 0; j < k * (size_t)n_in; j++)
+			m->params[l->w_i[i] + j] = (float)gauss();
+		for (size_t j = 0; j < k; j++)
+			m->params[l->b[i] + j] = (float)(0.5 * gauss());
+	}
+	for (int j = 0; j < l->n; j++)
+		m->params[l->w_o + (size_t)j] = (float)(gauss() / sqrt((double)l->n));
+	m->params[l->b_o] = 0.05f;
+	snprintf(out, out_len, "%s/%s.cwrnn", tmp_dir, name);
+	ck_assert_int_eq(cwrnn_model_save(m, out, msg, sizeof msg), CWRNN_OK);
+	cwrnn_model_free(m);
+}
+
+static void
+make_signal(float *x, size_t n, uint64_t seed)
+{
+	rng_state = seed;
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)(0.4 * sin(0.013 * (double)i) + 0.3 * (uniform() - 0.5));
+}
+
+/* The engine's output for a model file on a fresh state. periods: module
+ * overrides (NULL: none). */
+static void
+engine_ref(const char *path, const float *in, float *out, size_t n, const uint32_t *periods)
+{
+	char msg[256];
+	cwrnn_model *m = NULL;
+	ck_assert_msg(cwrnn_model_load(path, &m, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	cwrnn_state *s = cwrnn_state_new(m);
+	ck_assert_ptr_nonnull(s);
+	for (int i = 0; periods && i < m->config.n_modules; i++)
+		cwrnn_state_set_period(s, i, periods[i]);
+	if (m->config.n_inputs == 0) {
+		cwrnn_process(s, NULL, out, n);
+	} else {
+		ck_assert_int_eq(m->config.n_inputs, 1);
+		cwrnn_process(s, in, out, n);
+	}
+	cwrnn_state_free(s);
+	cwrnn_model_free(m);
+}
+
+static double
+max_diff(const float *a, const float *b, size_t n)
+{
+	double d = 0;
+	for (size_t i = 0; i < n; i++) {
+		double e = fabs((double)a[i] - (double)b[i]);
+		if (!(e <= d))
+			d = e; /* NaN propagates */
+	}
+	return d;
+}
+
+static double
+rms(const float *a, size_t n)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += (double)a[i] * a[i];
+	return sqrt(s / (double)n);
+}
+
+/* lilv saves an external file as a link in the state directory */
+static void
+assert_same_file(const char *a, const char *b)
+{
+	char ra[4096], rb[4096];
+	ck_assert_msg(realpath(a, ra) != NULL, "%s does not exist", a);
+	ck_assert_msg(realpath(b, rb) != NULL, "%s does not exist", b);
+	ck_assert_str_eq(ra, rb);
+}
+
+static th_host *
+host_new(void)
+{
+	th_host *h = calloc(1, sizeof *h);
+	ck_assert_ptr_nonnull(h);
+	return h;
+}
+
+static void
+host_open(th_host *h, const char *uri, double rate, int options)
+{
+	ck_assert_msg(th_open(h, uri, rate, options) == 0, "cannot open %s at %g Hz", uri, rate);
+}
+
+static void
+host_free(th_host *h)
+{
+	th_close(h);
+	free(h);
+	ck_assert_msg(th_heap_violations() == 0, "%ld heap calls inside run()",
+	              th_heap_violations());
+}
+
+/* Sends a patch:Set and runs one frame of silence, after which the worker
+ * has delivered the new model: the next run plays it from its start. */
+static void
+load_by_patch(th_host *h, const char *path)
+{
+	th_send_set_path(h, 0, path);
+	th_run(h, NULL, NULL, 1);
+}
+
+static void
+fixture_setup(void)
+{
+	const char *base = getenv("CW_TEST_TMP");
+	if (!base)
+		base = "/tmp";
+	mkdir(base, 0755);
+	snprintf(tmp_dir, sizeof tmp_dir, "%s/cwplugin-XXXXXX", base);
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+	const char *lv2_path = getenv("LV2_PATH");
+	ck_assert_msg(lv2_path != NULL, "set LV2_PATH to the build directory");
+	snprintf(bundle_default, sizeof bundle_default, "%s/cwrnn.lv2/models/default.cwrnn",
+	         lv2_path);
+}
+
+static void
+fixture_teardown(void)
+{
+	if (getenv("CW_TEST_KEEP"))
+		return;
+	char cmd[1100];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp_dir);
+}
+
+/* ------------------------------------------------------------- bundle */
+
+START_TEST(test_heap_counter_sees_calls_under_the_guard)
+{
+	ck_assert_msg(th_heap_hooked(), "heap hooks not compiled in (SANITIZE build)");
+	long before = th_heap_violations();
+	th_heap_guard(1);
+	void *volatile p = malloc(16);
+	free(p);
+	th_heap_guard(0);
+	ck_assert_int_eq(th_heap_violations() - before, 2);
+}
+END_TEST
+
+START_TEST(test_bundle_lists_both_plugins_with_the_port_table)
+{
+	LilvWorld *w = lilv_world_new();
+	lilv_world_load_all(w);
+	const char *uris[2] = { CW_URI_MONO, CW_URI_STEREO };
+	LilvNode *integer = lilv_new_uri(w, LV2_CORE__integer);
+	LilvNode *toggled = lilv_new_uri(w, LV2_CORE__toggled);
+	LilvNode *enumeration = lilv_new_uri(w, LV2_CORE__enumeration);
+	LilvNode *optional = lilv_new_uri(w, LV2_CORE__connectionOptional);
+	for (int p = 0; p < 2; p++) {
+		LilvNode *u = lilv_new_uri(w, uris[p]);
+		const LilvPlugin *pl = lilv_plugins_get_by_uri(lilv_world_get_all_plugins(w), u);
+		lilv_node_free(u);
+		ck_assert_msg(pl != NULL, "%s not found in LV2_PATH", uris[p]);
+		uint32_t n = lilv_plugin_get_num_ports(pl);
+		ck_assert_uint_eq(n, p ? CW_N_PORTS : CW_N_PORTS_MONO);
+		ck_assert_int_eq(lilv_plugin_has_latency(pl), 1);
+		ck_assert_uint_eq(lilv_plugin_get_latency_port_index(pl), CW_PORT_LATENCY);
+		float mins[CW_N_PORTS], maxs[CW_N_PORTS], defs[CW_N_PORTS];
+		lilv_plugin_get_port_ranges_float(pl, mins, maxs, defs);
+		for (uint32_t i = 0; i < n; i++) {
+			const LilvPort *port = lilv_plugin_get_port_by_index(pl, i);
+			const cw_port_info *info = &cw_ports[i];
+			ck_assert_str_eq(lilv_node_as_string(lilv_port_get_symbol(pl, port)),
+			                 cw_port_symbol((int)i, p));
+			LilvNode *name = lilv_port_get_name(pl, port);
+			ck_assert_ptr_nonnull(name);
+			lilv_node_free(name);
+			if (info->kind == CW_KIND_CONTROL_IN || info->kind == CW_KIND_CONTROL_OUT) {
+				ck_assert_float_eq(mins[i], info->min);
+				ck_assert_float_eq(defs[i], info->def);
+				if (i != CW_PORT_MODEL)
+					ck_assert_float_eq(maxs[i], info->max);
+			}
+			ck_assert_int_eq(lilv_port_has_property(pl, port, integer),
+			                 !!(info->props & CW_PROP_INTEGER));
+			ck_assert_int_eq(lilv_port_has_property(pl, port, toggled),
+			                 !!(info->props & CW_PROP_TOGGLED));
+			ck_assert_int_eq(lilv_port_has_property(pl, port, enumeration),
+			                 !!(info->props & CW_PROP_ENUM));
+			ck_assert_int_eq(lilv_port_has_property(pl, port, optional),
+			                 !!(info->props & CW_PROP_OPTIONAL));
+		}
+		/* the model port lists the bundled default */
+		LilvScalePoints *sp =
+		    lilv_port_get_scale_points(pl, lilv_plugin_get_port_by_index(pl, CW_PORT_MODEL));
+		ck_assert_ptr_nonnull(sp);
+		ck_assert_uint_ge(lilv_scale_points_size(sp), 1);
+		lilv_scale_points_free(sp);
+		ck_assert_float_eq(maxs[CW_PORT_MODEL], (float)(lilv_plugin_get_num_ports(pl) ? maxs[CW_PORT_MODEL] : 0));
+	}
+	lilv_node_free(integer);
+	lilv_node_free(toggled);
+	lilv_node_free(enumeration);
+	lilv_node_free(optional);
+	lilv_world_free(w);
+}
+END_TEST
+
+/* --------------------------------------------------- engine equivalence */
+
+static const uint32_t plan_1[] = { 1 };
+static const uint32_t plan_64[] = { 64 };
+static const uint32_t plan_1000[] = { 1000 };
+static const uint32_t plan_4096[] = { 4096 };
+static const uint32_t plan_vary[] = { 7, 0, 1, 333, 64, 2048, 3, 8192, 511, 0, 90 };
+static const struct {
+	const uint32_t *sizes;
+	int n;
+} plans[] = { { plan_1, 1 }, { plan_64, 1 }, { plan_1000, 1 }, { plan_4096, 1 }, { plan_vary, 11 } };
+
+START_TEST(test_default_model_plays_like_the_engine_for_every_block_plan)
+{
+	/* the default model is a 48 kHz transform model */
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 1);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	ck_assert_double_gt(rms(ref, N_SIG), 0.01);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, N_SIG, plans[_i].sizes, plans[_i].n);
+	ck_assert_msg(max_diff(y, ref, N_SIG) <= 1e-6, "plan %d: max diff %g", _i,
+	              max_diff(y, ref, N_SIG));
+	ck_assert_float_eq(h->latency, 0.0f);
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_plugin_runs_without_any_host_feature)
+{
+	/* what lv2apply offers: no urid map, no worker, atom ports unconnected */
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 2);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, 0);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, N_SIG, plan_1, 1);
+	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_stereo_channels_are_independent_streams)
+{
+	static float xl[N_SIG], xr[N_SIG], yl[N_SIG], yr[N_SIG], rl[N_SIG], rr[N_SIG];
+	make_signal(xl, N_SIG, 3);
+	make_signal(xr, N_SIG, 4);
+	engine_ref(bundle_default, xl, rl, N_SIG, NULL);
+	engine_ref(bundle_default, xr, rr, N_SIG, NULL);
+	th_host *h = host_new();
+	host_open(h, CW_URI_STEREO, 48000, TH_ALL);
+	ck_assert_int_eq(h->n_channels, 2);
+	const float *in[2] = { xl, xr };
+	float *out[2] = { yl, yr };
+	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	ck_assert_double_le(max_diff(yl, rl, N_SIG), 1e-6);
+	ck_assert_double_le(max_diff(yr, rr, N_SIG), 1e-6);
+	host_free(h);
+}
+END_TEST
+
+/* ------------------------------------------------ model loading (worker) */
+
+START_TEST(test_patch_set_swaps_the_model_and_notify_reports_it)
+{
+	static const double rates[2] = { 44100, 48000 };
+	double rate = rates[_i];
+	char path[1100];
+	make_model(path, sizeof path, "swap", CWRNN_TASK_TRANSFORM, 1, 1, (float)rate, 11);
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 5);
+	engine_ref(path, x, ref, N_SIG, NULL);
+
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, rate, TH_ALL);
+	th_send_get(h, 0);
+	th_run(h, NULL, NULL, 16);
+	ck_assert_int_eq(h->n_notified, 1);
+	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "get answered %s", h->notified);
+
+	load_by_patch(h, path);
+	ck_assert_int_eq(h->log_errors, 0);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	ck_assert_int_eq(h->n_notified, 2);
+	ck_assert_str_eq(h->notified, path);
+	/* after the 20 ms crossfade from the default model, exactly the new one */
+	size_t fade = (size_t)(0.02 * rate) + 2;
+	ck_assert_double_le(max_diff(y + fade, ref + fade, N_SIG - fade), 1e-6);
+	ck_assert_double_gt(max_diff(y, ref, fade), 1e-4); /* the fade did happen */
+
+	th_send_get(h, 3);
+	th_run(h, NULL, NULL, 8);
+	ck_assert_int_eq(h->n_notified, 3);
+	ck_assert_str_eq(h->notified, path);
+
+	/* a second swap retires the first user model through the worker */
+	char path2[1100];
+	make_model(path2, sizeof path2, "swap2", CWRNN_TASK_TRANSFORM, 1, 0, (float)rate, 12);
+	load_by_patch(h, path2);
+	th_run_blocks(h, in, out, 4096, plan_64, 1);
+	ck_assert_str_eq(h->notified, path2);
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_bad_model_paths_keep_the_old_model_and_log_an_error)
+{
+	char garbage[1100], truncated[1100], good[1100];
+	snprintf(garbage, sizeof garbage, "%s/garbage.cwrnn", tmp_dir);
+	FILE *f = fopen(garbage, "wb");
+	for (int i = 0; i < 3000; i++)
+		fputc((i * 7919) & 0xFF, f);
+	fclose(f);
+	make_model(good, sizeof good, "trunc", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 13);
+	snprintf(truncated, sizeof truncated, "%s/truncated.cwrnn", tmp_dir);
+	{
+		FILE *in = fopen(good, "rb");
+		FILE *out = fopen(truncated, "wb");
+		char buf[100];
+		size_t n = fread(buf, 1, sizeof buf, in);
+		fwrite(buf, 1, n, out);
+		fclose(in);
+		fclose(out);
+	}
+	const char *bad[] = { "/nonexistent/model.cwrnn", tmp_dir, garbage, truncated };
+
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 6);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	size_t at = 0;
+	for (int b = 0; b < 4; b++) {
+		th_send_set_path(h, 0, bad[b]);
+		const float *in[1] = { x + at };
+		float *out[1] = { y + at };
+		th_run_blocks(h, in, out, 1000, plan_64, 1);
+		at += 1000;
+		ck_assert_msg(h->log_errors == b + 1, "no error logged for %s", bad[b]);
+		ck_assert_msg(strstr(h->last_log, bad[b]) != NULL, "log does not name the file: %s",
+		              h->last_log);
+	}
+	const float *in[1] = { x + at };
+	float *out[1] = { y + at };
+	th_send_get(h, 0);
+	th_run_blocks(h, in, out, N_SIG - at, plan_1000, 1);
+	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "now playing %s", h->notified);
+	/* the default model never stopped */
+	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	host_free(h);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- state */
+
+START_TEST(test_state_save_and_restore_keep_the_model_path)
+{
+	char path[1100], dir[1100];
+	make_model(path, sizeof path, "saved", CWRNN_TASK_TRANSFORM, 1, 1, 44100, 21);
+	snprintf(dir, sizeof dir, "%s/state", tmp_dir);
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 7);
+	engine_ref(path, x, ref, N_SIG, NULL);
+
+	th_host *a = host_new();
+	host_open(a, CW_URI_MONO, 44100, TH_ALL);
+	load_by_patch(a, path);
+	th_run(a, NULL, NULL, 256);
+	ck_assert_int_eq(th_save_state(a, dir), 0);
+	ck_assert_msg(access(path, R_OK) == 0, "saving the state removed %s", path);
+	host_free(a);
+
+	/* restored before activation: loaded at once, plays from sample 0 */
+	th_host *b = host_new();
+	host_open(b, CW_URI_MONO, 44100, TH_ALL | TH_DEFER_ACTIVATE);
+	ck_assert_int_eq(th_restore_state(b, dir), 0);
+	ck_assert_msg(b->log_errors == 0, "restore logged: %s", b->last_log);
+	th_activate(b);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(b, in, out, N_SIG, plan_vary, 11);
+	assert_same_file(b->notified, path);
+	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	host_free(b);
+
+	/* restored while running: through the worker, then a crossfade */
+	th_host *c = host_new();
+	host_open(c, CW_URI_MONO, 44100, TH_ALL);
+	th_run(c, NULL, NULL, 64);
+	ck_assert_int_eq(th_restore_state(c, dir), 0);
+	ck_assert_int_eq(c->n_requests, 1);
+	th_run(c, NULL, NULL, 1); /* the worker loads it after this run */
+	th_run_blocks(c, in, out, N_SIG, plan_1000, 1);
+	assert_same_file(c->notified, path);
+	size_t fade = (size_t)(0.02 * 44100) + 2;
+	ck_assert_double_le(max_diff(y + fade, ref + fade, N_SIG - fade), 1e-6);
+	host_free(c);
+}
+END_TEST
+
+START_TEST(test_restore_of_a_missing_file_logs_and_keeps_playing)
+{
+	char path[1100], dir[1100];
+	make_model(path, sizeof path, "vanishing", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 22);
+	snprintf(dir, sizeof dir, "%s/state2", tmp_dir);
+	th_host *a = host_new();
+	host_open(a, CW_URI_MONO, 48000, TH_ALL);
+	load_by_patch(a, path);
+	ck_assert_int_eq(th_save_state(a, dir), 0);
+	host_free(a);
+	ck_assert_msg(unlink(path) == 0, "cannot remove %s", path);
+
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 8);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	th_host *b = host_new();
+	host_open(b, CW_URI_MONO, 48000, TH_ALL | TH_DEFER_ACTIVATE);
+	th_restore_state(b, dir);
+	ck_assert_int_eq(b->log_errors, 1);
+	ck_assert_msg(strstr(b->last_log, "vanishing") != NULL, "log: %s", b->last_log);
+	th_activate(b);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(b, in, out, N_SIG, plan_64, 1);
+	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	host_free(b);
+}
+END_TEST
+
+/* ------------------------------------------------------------- controls */
+
+START_TEST(test_bypass_crossfades_to_the_dry_signal)
+{
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 9);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, 2000, plan_64, 1);
+	h->controls[CW_PORT_ENABLED] = 0.0f;
+	in[0] = x + 2000;
+	out[0] = y + 2000;
+	th_run_blocks(h, in, out, N_SIG - 2000, plan_64, 1);
+	ck_assert_double_le(max_diff(y, ref, 2000), 1e-6);
+	size_t ramp = 480 + 2; /* 10 ms */
+	ck_assert_double_eq(max_diff(y + 2000 + ramp, x + 2000 + ramp, N_SIG - 2000 - ramp), 0.0);
+	/* during the ramp: a linear crossfade from wet to dry */
+	for (size_t j = 0; j + 2 < ramp; j++) {
+		double en = 1.0 - (double)(j + 1) / 480.0;
+		double want = en * ref[2000 + j] + (1.0 - en) * x[2000 + j];
+		ck_assert_msg(fabs(y[2000 + j] - want) <= 1e-4, "ramp sample %zu: %g vs %g", j,
+		              y[2000 + j], want);
+	}
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_gain_and_dry_wet_scale_the_wet_signal)
+{
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 10);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	h->controls[CW_PORT_OUT_GAIN] = -6.0f;  /* set before the first run: no ramp */
+	h->controls[CW_PORT_DRY_WET] = 75.0f;
+	h->controls[CW_PORT_IN_GAIN] = 500.0f;  /* clamped to +24 dB */
+	h->controls[CW_PORT_IN_GAIN] = 0.0f;
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, 4000, plan_1000, 1);
+	double g = pow(10.0, -6.0 / 20.0);
+	for (size_t i = 0; i < 4000; i++)
+		ck_assert_double_le(fabs(y[i] - (0.25 * x[i] + 0.75 * g * ref[i])), 1e-5);
+
+	/* a change is smoothed: no jump to the new gain at once */
+	h->controls[CW_PORT_OUT_GAIN] = -40.0f;
+	h->controls[CW_PORT_DRY_WET] = 100.0f;
+	in[0] = x + 4000;
+	out[0] = y + 4000;
+	th_run_blocks(h, in, out, N_SIG - 4000, plan_64, 1);
+	double first = fabs(y[4000] - ref[4000] * g), settled = 0;
+	ck_assert_double_lt(first, 0.05);
+	for (size_t i = N_SIG - 2000; i < N_SIG; i++)
+		settled = fmax(settled, fabs(y[i] - 0.01 * ref[i]));
+	ck_assert_double_le(settled, 1e-5);
+
+	/* out-of-range and NaN controls are clamped */
+	h->controls[CW_PORT_OUT_GAIN] = NAN;
+	h->controls[CW_PORT_IN_GAIN] = 1e9f;
+	h->controls[CW_PORT_STRETCH] = -3.0f;
+	th_run_blocks(h, in, out, 2000, plan_64, 1);
+	for (size_t i = 0; i < 2000; i++)
+		ck_assert(isfinite(out[0][i]));
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_period_ports_and_stretch_override_the_model_periods)
+{
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 11);
+	/* default model: 6 modules, periods 1..32 */
+	uint32_t periods[6] = { 0, 3, 0, 0, 100, 0 };
+	engine_ref(bundle_default, x, ref, N_SIG, periods);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	h->controls[CW_PORT_PERIOD_2] = 3.2f; /* integer port: rounds to 3 */
+	h->controls[CW_PORT_PERIOD_5] = 100.0f;
+	h->controls[CW_PORT_PERIOD_8] = 7.0f; /* no module 8: ignored */
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	host_free(h);
+
+	/* stretch 2: every period doubled, overrides included */
+	uint32_t doubled[6] = { 2, 6, 8, 16, 200, 64 };
+	engine_ref(bundle_default, x, ref, N_SIG, doubled);
+	h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	h->controls[CW_PORT_PERIOD_2] = 3.0f;
+	h->controls[CW_PORT_PERIOD_5] = 100.0f;
+	h->controls[CW_PORT_STRETCH] = 2.0f;
+	th_run_blocks(h, in, out, N_SIG, plan_1000, 1);
+	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_nonfinite_input_never_reaches_the_output)
+{
+	static float x[N_SIG], y[N_SIG];
+	make_signal(x, N_SIG, 12);
+	x[100] = NAN;
+	x[2000] = INFINITY;
+	x[2001] = -INFINITY;
+	for (int i = 3000; i < 3100; i++)
+		x[i] = 1e-40f; /* denormals */
+	th_host *h = host_new();
+	host_open(h, CW_URI_STEREO, 48000, TH_ALL);
+	h->controls[CW_PORT_DRY_WET] = 50.0f;
+	const float *in[2] = { x, x };
+	float *out[2] = { y, y };
+	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	for (int i = 0; i < N_SIG; i++)
+		ck_assert_msg(isfinite(y[i]), "y[%d] = %g", i, y[i]);
+	th_run(h, in, out, 0);
+	host_free(h);
+}
+END_TEST
+
+/* ------------------------------------------------------------ generators */
+
+START_TEST(test_generator_free_runs_and_notes_restart_and_release)
+{
+	char path[1100];
+	make_model(path, sizeof path, "gen", CWRNN_TASK_GENERATE, 0, 0, 44100, 31);
+	static float y[N_SIG], ref[N_SIG];
+	engine_ref(path, NULL, ref, N_SIG, NULL);
+	ck_assert_double_gt(rms(ref, N_SIG), 1e-3);
+
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 44100, TH_ALL);
+	h->controls[CW_PORT_DRY_WET] = 100.0f;
+	load_by_patch(h, path);
+	/* free-running: after the crossfade, the engine's output, input ignored */
+	static float x[N_SIG];
+	make_signal(x, N_SIG, 13);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, 4000, plan_64, 1);
+	ck_assert_double_le(max_diff(y + 1000, ref + 1000, 3000), 1e-6);
+
+	/* note on at the root, velocity 127: restart from the initial state */
+	th_send_midi(h, 10, 0x90, 60, 127);
+	th_run(h, NULL, out, 10 + 4000);
+	size_t attack = 89; /* 2 ms */
+	ck_assert_double_le(max_diff(y + 10 + attack, ref + attack, 4000 - attack), 1e-6);
+
+	/* note off: a 30 ms release, then silence */
+	th_send_midi(h, 0, 0x80, 60, 0);
+	th_run(h, NULL, out, 3000);
+	ck_assert_double_eq(rms(y + 1400, 1600), 0.0);
+	ck_assert_double_gt(rms(y, 100), 1e-4);
+
+	/* the trigger control restarts it too */
+	h->controls[CW_PORT_TRIGGER] = 1.0f;
+	th_run(h, NULL, out, 4000);
+	ck_assert_double_le(max_diff(y + attack, ref + attack, 4000 - attack), 1e-6);
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_a_note_an_octave_up_steps_the_network_twice_per_sample)
+{
+	char path[1100];
+	make_model(path, sizeof path, "gen8", CWRNN_TASK_GENERATE, 0, 0, 44100, 32);
+	static float y[N_SIG], ref[2 * N_SIG];
+	engine_ref(path, NULL, ref, 2 * N_SIG, NULL);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 44100, TH_ALL);
+	load_by_patch(h, path);
+	h->controls[CW_PORT_ROOT] = 48.0f;
+	th_send_midi(h, 0, 0x90, 60, 127);
+	float *out[1] = { y };
+	th_run_blocks(h, NULL, out, N_SIG, plan_64, 1);
+	/* out[n] = y(2n): the output of the step before the last (after the
+	 * 20 ms crossfade from the default model) */
+	for (size_t n = 1000; n < N_SIG; n++)
+		ck_assert_double_le(fabs(y[n] - ref[2 * n]), 1e-6);
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_continue_model_runs_on_its_own_output)
+{
+	char path[1100];
+	make_model(path, sizeof path, "cont", CWRNN_TASK_CONTINUE, 1, 0, 48000, 33);
+	/* reference: x(t) = y(t - 1), x(0) = 0 */
+	static float y[N_SIG], ref[N_SIG];
+	char msg[256];
+	cwrnn_model *m = NULL;
+	ck_assert(cwrnn_model_load(path, &m, msg, sizeof msg) == CWRNN_OK);
+	cwrnn_state *s = cwrnn_state_new(m);
+	float xin = 0.0f;
+	for (int t = 0; t < N_SIG; t++) {
+		cwrnn_step(s, &xin, &ref[t]);
+		xin = ref[t];
+	}
+	cwrnn_state_free(s);
+	cwrnn_model_free(m);
+
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	load_by_patch(h, path);
+	static float x[N_SIG];
+	make_signal(x, N_SIG, 14);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	ck_assert_double_le(max_diff(y + 1000, ref + 1000, N_SIG - 1000), 1e-6);
+
+	/* input mix and noise change what it plays */
+	h->controls[CW_PORT_INPUT_MIX] = 50.0f;
+	h->controls[CW_PORT_NOISE] = 0.05f;
+	h->controls[CW_PORT_TRIGGER] = 1.0f;
+	th_run_blocks(h, in, out, N_SIG, plan_1000, 1);
+	ck_assert_double_gt(max_diff(y + 1000, ref + 1000, N_SIG - 1000), 1e-3);
+	host_free(h);
+}
+END_TEST
+
+/* ---------------------------------------------------------- sample rates */
+
+/* y at fractional step position t (y(-1), y(-2), ... are 0). */
+static double
+lerp_at(const float *y, double t)
+{
+	double k = floor(t);
+	double a = t - k;
+	long i = (long)k;
+	double y0 = i >= 0 ? y[i] : 0.0, y1 = i + 1 >= 0 ? y[i + 1] : 0.0;
+	return y0 + a * (y1 - y0);
+}
+
+START_TEST(test_a_model_keeps_its_own_rate_at_other_session_rates)
+{
+	static const double rates[4] = { 44100, 48000, 88200, 96000 };
+	double rate = rates[_i];
+	char path[1100];
+	make_model(path, sizeof path, "rate", CWRNN_TASK_TRANSFORM, 1, 1, 44100, 41);
+	const double inc = 44100.0 / rate;
+	size_t n = 8000, steps = (size_t)((double)(n + 1) * inc) + 2;
+	static float x[N_SIG], y[N_SIG], xs[N_SIG], ref[N_SIG];
+	make_signal(x, n, 15);
+	/* network step k reads the input at host position (k + 1) / inc - 1 */
+	for (size_t k = 0; k < steps; k++) {
+		double t = (double)(k + 1) / inc - 1.0;
+		xs[k] = (float)lerp_at(x, t);
+	}
+	engine_ref(path, xs, ref, steps, NULL);
+
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, rate, TH_ALL | TH_DEFER_ACTIVATE);
+	char dir[1100];
+	snprintf(dir, sizeof dir, "%s/rate", tmp_dir);
+	/* install before activation through a saved state, so it plays from 0 */
+	{
+		th_host *a = host_new();
+		host_open(a, CW_URI_MONO, rate, TH_ALL);
+		load_by_patch(a, path);
+		ck_assert_int_eq(th_save_state(a, dir), 0);
+		host_free(a);
+	}
+	ck_assert_int_eq(th_restore_state(h, dir), 0);
+	th_activate(h);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run_blocks(h, in, out, n, plan_vary, 11);
+	/* host sample n plays the network at step position (n + 1) * inc - 2 */
+	double worst = 0;
+	for (size_t i = 0; i < n; i++) {
+		double e = inc == 1.0 ? fabs(y[i] - ref[i]) : fabs(y[i] - lerp_at(ref, (double)(i + 1) * inc - 2.0));
+		worst = fmax(worst, e);
+	}
+	ck_assert_msg(worst <= 1e-5, "at %g Hz: max error %g", rate, worst);
+	ck_assert_float_eq(h->latency, inc == 1.0 ? 0.0f : (float)rint(1.0 / inc));
+	host_free(h);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- main */
+
+static Suite *
+plugin_suite(void)
+{
+	Suite *s = suite_create("plugin");
+	TCase *tc = tcase_create("bundle");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_test(tc, test_heap_counter_sees_calls_under_the_guard);
+	tcase_add_test(tc, test_bundle_lists_both_plugins_with_the_port_table);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("engine equivalence");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_loop_test(tc, test_default_model_plays_like_the_engine_for_every_block_plan, 0,
+	                    (int)(sizeof plans / sizeof plans[0]));
+	tcase_add_test(tc, test_plugin_runs_without_any_host_feature);
+	tcase_add_test(tc, test_stereo_channels_are_independent_streams);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("model loading");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_loop_test(tc, test_patch_set_swaps_the_model_and_notify_reports_it, 0, 2);
+	tcase_add_test(tc, test_bad_model_paths_keep_the_old_model_and_log_an_error);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("state");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_test(tc, test_state_save_and_restore_keep_the_model_path);
+	tcase_add_test(tc, test_restore_of_a_missing_file_logs_and_keeps_playing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("controls");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_test(tc, test_bypass_crossfades_to_the_dry_signal);
+	tcase_add_test(tc, test_gain_and_dry_wet_scale_the_wet_signal);
+	tcase_add_test(tc, test_period_ports_and_stretch_override_the_model_periods);
+	tcase_add_test(tc, test_nonfinite_input_never_reaches_the_output);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("generators");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_test(tc, test_generator_free_runs_and_notes_restart_and_release);
+	tcase_add_test(tc, test_a_note_an_octave_up_steps_the_network_twice_per_sample);
+	tcase_add_test(tc, test_continue_model_runs_on_its_own_output);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sample rates");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_loop_test(tc, test_a_model_keeps_its_own_rate_at_other_session_rates, 0, 4);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(plugin_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
