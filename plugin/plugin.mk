@@ -92,7 +92,7 @@ check-plugin: need-deps plugin $(BUILD)/tests/check_plugin
 check: check-plugin
 
 # ---------------------------------------------------------------- bench
-$(BUILD)/bench/bench_plugin: $(OBJ)/bench/bench_plugin.o $(LIBCWRNN)
+$(BUILD)/bench/bench_plugin: $(OBJ)/bench/bench_plugin.o $(OBJ)/plugin/ports.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PLUGIN_LILV_LIBS) -lm
 
