@@ -370,6 +370,29 @@ START_TEST(huge_input_keeps_output_finite)
 }
 END_TEST
 
+START_TEST(state_never_holds_subnormal_values)
+{
+	/* W_I x = 1e-20 * 1e-20 = 1e-40 is subnormal in float: it must arrive
+	 * in the state as zero, not as a slow subnormal. */
+	int sizes[] = {1};
+	uint32_t periods[] = {1};
+	cwrnn_config cfg = fixture_config(1, sizes, periods, 1, 1);
+	cwrnn_model *model = cwrnn_model_new(&cfg, NULL, 0);
+	model->params[model->layout.w_i[0]] = 1e-20f;
+	model->params[model->layout.w_o] = 1.0f;
+	cwrnn_state *state = cwrnn_state_new(model);
+	float in = 1e-20f, out;
+	cwrnn_process(state, &in, &out, 1);
+	ck_assert_int_ne(fpclassify(cwrnn_state_hidden(state)[0]), FP_SUBNORMAL);
+	ck_assert_int_ne(fpclassify(out), FP_SUBNORMAL);
+	/* ...and the caller's floating-point mode is left as it was. */
+	volatile float tiny = 1e-30f, product = tiny * 1e-10f;
+	ck_assert_int_eq(fpclassify(product), FP_SUBNORMAL);
+	cwrnn_state_free(state);
+	cwrnn_model_free(model);
+}
+END_TEST
+
 /* ------------------------------------------------------- real time */
 
 START_TEST(step_and_process_make_no_heap_calls)
@@ -426,6 +449,7 @@ inference_suite(void)
 	TCase *bad = tcase_create("nonfinite");
 	tcase_add_test(bad, nan_and_inf_input_is_caught_counted_and_recovered);
 	tcase_add_test(bad, huge_input_keeps_output_finite);
+	tcase_add_test(bad, state_never_holds_subnormal_values);
 	suite_add_tcase(s, bad);
 	TCase *rt = tcase_create("realtime");
 	tcase_add_test(rt, step_and_process_make_no_heap_calls);
