@@ -73,9 +73,12 @@ PLUGIN_TEST_SRC := $(wildcard tests/plugin/*.c)
 PLUGIN_TEST_OBJ := $(PLUGIN_TEST_SRC:%.c=$(OBJ)/%.o)
 $(PLUGIN_TEST_OBJ) $(OBJ)/bench/bench_plugin.o: CFLAGS += $(CHECK_CFLAGS) $(PLUGIN_LILV_CFLAGS) \
 	$(PLUGIN_LV2_CFLAGS) -Iplugin
+PLUGIN_TOOLS_ENV :=
 ifeq ($(SANITIZE),1)
-# ASan owns malloc: the test's heap counter cannot interpose it.
+# ASan owns malloc: the test's heap counter cannot interpose it. The lilv
+# tools load the instrumented plugin only with the ASan runtime preloaded.
 $(PLUGIN_TEST_OBJ): CFLAGS += -DCW_NO_HEAP_HOOK
+PLUGIN_TOOLS_ENV := LD_PRELOAD=$(shell $(CC) -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0
 endif
 
 # -rdynamic exports the test's malloc/free so the plugin's calls reach them.
@@ -83,11 +86,18 @@ $(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(OBJ)/plugin/ports.o $(LIBCWRNN
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) -lm -ldl
 
-check-plugin: need-deps plugin $(BUILD)/tests/check_plugin
+# build/ holds more than bundles and lilv reports every directory without a
+# manifest, so the lilv tests look at build/lv2/, which links to the bundle.
+PLUGIN_LV2_PATH := $(abspath $(BUILD))/lv2
+$(PLUGIN_LV2_PATH)/$(BUNDLE_NAME):
+	@mkdir -p $(dir $@)
+	ln -sfn ../$(BUNDLE_NAME) $@
+
+check-plugin: need-deps plugin $(BUILD)/tests/check_plugin $(PLUGIN_LV2_PATH)/$(BUNDLE_NAME)
 	tests/plugin/validate.sh $(BUNDLE)
-	LV2_PATH=$(abspath $(BUILD)) CW_TEST_TMP=$(abspath $(BUILD))/tests/plugin-tmp \
+	LV2_PATH=$(PLUGIN_LV2_PATH) CW_TEST_TMP=$(abspath $(BUILD))/tests/plugin-tmp \
 		$(BUILD)/tests/check_plugin
-	tests/plugin/tools.sh $(BUILD)
+	$(PLUGIN_TOOLS_ENV) tests/plugin/tools.sh $(BUILD)
 
 check: check-plugin
 
@@ -96,8 +106,8 @@ $(BUILD)/bench/bench_plugin: $(OBJ)/bench/bench_plugin.o $(OBJ)/plugin/ports.o $
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PLUGIN_LILV_LIBS) -lm
 
-bench-plugin: plugin $(BUILD)/bench/bench_plugin
-	LV2_PATH=$(abspath $(BUILD)) $(BUILD)/bench/bench_plugin $(BUNDLE)/models/default.cwrnn
+bench-plugin: plugin $(BUILD)/bench/bench_plugin $(PLUGIN_LV2_PATH)/$(BUNDLE_NAME)
+	LV2_PATH=$(PLUGIN_LV2_PATH) $(BUILD)/bench/bench_plugin $(BUNDLE)/models/default.cwrnn
 
 bench: bench-plugin
 
