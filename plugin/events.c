@@ -9,23 +9,28 @@
 void
 cw_notify_begin(cw_plugin *self, LV2_Atom_Forge_Frame *frame)
 {
+	self->notify_open = 0;
 	if (!self->notify || !self->map)
 		return;
 	const uint32_t capacity = self->notify->atom.size;
 	lv2_atom_forge_set_buffer(&self->forge, (uint8_t *)self->notify, capacity);
-	lv2_atom_forge_sequence_head(&self->forge, frame, 0);
+	self->notify_open = lv2_atom_forge_sequence_head(&self->forge, frame, 0) != 0;
 }
 
 /* patch:Set cwrnn:model <path of the playing model>. */
 void
 cw_notify_path(cw_plugin *self, int64_t frames)
 {
-	if (!self->notify || !self->map)
+	if (!self->notify_open)
 		return;
 	const cw_uris *u = &self->uris;
 	LV2_Atom_Forge *forge = &self->forge;
 	LV2_Atom_Forge_Frame frame;
 	const char *path = self->cur->path;
+	/* all or nothing: event header, object header, two properties, path */
+	const uint32_t need = 128 + (uint32_t)strlen(path) + 8;
+	if (forge->size - forge->offset < need)
+		return;
 	if (!lv2_atom_forge_frame_time(forge, frames))
 		return;
 	if (!lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))

@@ -99,6 +99,7 @@ read_controls(cw_plugin *self)
 	self->input_mix.target = control(self, CW_PORT_INPUT_MIX) / 100.0f;
 	self->noise.target = control(self, CW_PORT_NOISE);
 	self->root = control(self, CW_PORT_ROOT);
+	self->enabled_target = control(self, CW_PORT_ENABLED);
 
 	int changed = 0;
 	float stretch = control(self, CW_PORT_STRETCH);
@@ -141,7 +142,7 @@ read_controls(cw_plugin *self)
 		self->wet.cur = self->wet.target;
 		self->input_mix.cur = self->input_mix.target;
 		self->noise.cur = self->noise.target;
-		self->enabled = control(self, CW_PORT_ENABLED);
+		self->enabled = self->enabled_target;
 		self->snap = 0;
 	}
 }
@@ -257,7 +258,7 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 {
 	cw_drive dc = drive_of(self, self->cur);
 	cw_drive dp = self->prev ? drive_of(self, self->prev) : dc;
-	float target_en = control(self, CW_PORT_ENABLED);
+	const float target_en = self->enabled_target;
 
 	for (uint32_t i = start; i < end; i++) {
 		float gin = smooth_next(&self->in_gain);
@@ -349,7 +350,7 @@ run(LV2_Handle handle, uint32_t n_samples)
 	}
 	cw_render(self, offset, n_samples);
 
-	if (self->notify && self->map)
+	if (self->notify_open)
 		lv2_atom_forge_pop(&self->forge, &frame);
 	if (self->latency)
 		*self->latency = latency_of(self);

@@ -78,12 +78,13 @@ typedef struct {
 	int model_port;           /* last value seen on the model port */
 	int model_port_seen;
 	int notify_path;          /* report the current path on notify */
+	int notify_open;          /* the notify sequence was started this run */
 	cw_msg_load load_msg;     /* request buffer, built in run() */
 
 	/* controls, clamped and smoothed */
 	int snap;                 /* first run after activate: no ramps */
 	cw_smooth in_gain, out_gain, wet, input_mix, noise;
-	float enabled, enabled_step;
+	float enabled, enabled_target, enabled_step;
 	uint32_t period[CW_N_PERIOD_PORTS];
 	float stretch;
 	float trigger;

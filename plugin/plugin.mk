@@ -20,11 +20,13 @@ $(OBJ)/plugin/plugin.o: CFLAGS += -I$(PLUGIN_GEN)
 $(OBJ)/plugin/plugin.o: $(PLUGIN_GEN)/cw_bundled.h
 
 # The default model (not trained: see plugin/default_model.c); bundled
-# models are the default followed by presets/models/*.cwrnn, in that order,
-# which is the order of the model port's scale points.
+# models are the default followed by $(PLUGIN_MODELS_DIR)/*.cwrnn sorted by
+# name, which is the order of the model port's scale points.
 DEFAULT_MODEL ?= $(PLUGIN_GEN)/default.cwrnn
-PRESET_MODELS := $(filter-out presets/models/default.cwrnn,$(sort $(wildcard presets/models/*.cwrnn)))
-BUNDLE_MODELS := $(BUNDLE)/models/default.cwrnn $(PRESET_MODELS:presets/models/%=$(BUNDLE)/models/%)
+PLUGIN_MODELS_DIR ?= presets/models
+PRESET_MODELS := $(filter-out %/default.cwrnn,$(sort $(wildcard $(PLUGIN_MODELS_DIR)/*.cwrnn)))
+BUNDLE_MODELS := $(BUNDLE)/models/default.cwrnn \
+	$(PRESET_MODELS:$(PLUGIN_MODELS_DIR)/%=$(BUNDLE)/models/%)
 
 PLUGIN_BUNDLE_FILES := $(BUNDLE)/manifest.ttl $(BUNDLE)/cwrnn.ttl $(BUNDLE)/$(PLUGIN_SO) \
 	$(BUNDLE_MODELS)
@@ -48,7 +50,7 @@ $(BUNDLE)/models/default.cwrnn: $(DEFAULT_MODEL)
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-$(BUNDLE)/models/%.cwrnn: presets/models/%.cwrnn
+$(BUNDLE)/models/%.cwrnn: $(PLUGIN_MODELS_DIR)/%.cwrnn
 	@mkdir -p $(dir $@)
 	cp $< $@
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -507,6 +508,72 @@ START_TEST(test_restore_of_a_missing_file_logs_and_keeps_playing)
 }
 END_TEST
 
+/* ------------------------------------------------------- bundled models */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The bundled models in the model port's order: default first, then by name. */
+static int
+bundled_models(char names[][256], int max)
+{
+	char dir[1100];
+	snprintf(dir, sizeof dir, "%s/cwrnn.lv2/models", getenv("LV2_PATH"));
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	char *list[64];
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d)) && n < 64;) {
+		size_t len = strlen(e->d_name);
+		if (len > 6 && !strcmp(e->d_name + len - 6, ".cwrnn") && strcmp(e->d_name, "default.cwrnn"))
+			list[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(list, (size_t)n, sizeof *list, cmp_str);
+	int k = 0;
+	snprintf(names[k++], 256, "%s/default.cwrnn", dir);
+	for (int i = 0; i < n; i++) {
+		if (k < max)
+			snprintf(names[k++], 256, "%s/%s", dir, list[i]);
+		free(list[i]);
+	}
+	return k;
+}
+
+START_TEST(test_model_port_selects_each_bundled_model)
+{
+	static char names[16][256];
+	int n = bundled_models(names, 16);
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 16);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, 0); /* no worker needed: all preloaded */
+	h->controls[CW_PORT_MODEL] = 40.0f; /* out of range: the last model */
+	for (int m = n - 1; m >= 0; m--) {
+		char msg[256];
+		cwrnn_model *model = NULL;
+		ck_assert(cwrnn_model_load(names[m], &model, msg, sizeof msg) == CWRNN_OK);
+		int generator = model->config.n_inputs == 0;
+		cwrnn_model_free(model);
+		engine_ref(names[m], generator ? NULL : x, ref, N_SIG, NULL);
+		const float *in[1] = { x };
+		float *out[1] = { y };
+		th_run_blocks(h, in, out, N_SIG, plan_64, 1);
+		/* the selected model starts from its initial state at the switch
+		 * (or at the start for the last one) and plays alone after 20 ms */
+		size_t fade = n == 1 ? 0 : 962;
+		ck_assert_msg(max_diff(y + fade, ref + fade, N_SIG - fade) <= 1e-6,
+		              "model %d (%s): max diff %g", m, names[m],
+		              max_diff(y + fade, ref + fade, N_SIG - fade));
+		h->controls[CW_PORT_MODEL] = (float)(m - 1);
+	}
+	host_free(h);
+}
+END_TEST
+
 /* ------------------------------------------------------------- controls */
 
 START_TEST(test_bypass_crossfades_to_the_dry_signal)
@@ -819,6 +886,8 @@ plugin_suite(void)
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_loop_test(tc, test_patch_set_swaps_the_model_and_notify_reports_it, 0, 2);
 	tcase_add_test(tc, test_bad_model_paths_keep_the_old_model_and_log_an_error);
+
+	tcase_add_test(tc, test_model_port_selects_each_bundled_model);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("state");
