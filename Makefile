@@ -80,6 +80,12 @@ bench: bench-engine
 # ---------------------------------------------------------------- parts
 -include $(sort $(wildcard */*.mk */*/*.mk))
 
+# The paper's sequence-generation experiment (README: Reproducing the paper).
+.PHONY: paper
+paper: $(BUILD)/cwrnn-train
+	TRAIN=$(BUILD)/cwrnn-train OUT=$(BUILD)/paper scripts/paper.sh $(PAPER_SEEDS)
+PAPER_SEEDS ?= 5
+
 clean:
 	rm -rf build build-sanitize
 
