@@ -320,11 +320,20 @@ add_axes(text *b, const frame *f)
 		    H - BOTTOM);
 		add(b, "<text x='%.1f' y='%d' text-anchor='middle'>%g</text>\n", x, H - BOTTOM + 18, e);
 	}
+	/* Decades, and 2 and 5 times them when few decades are shown. */
+	int minor = f->ly1 - f->ly0 <= 2.0;
 	for (int d = (int)f->ly0; d <= (int)f->ly1; d++) {
-		double y = py(f, pow(10.0, d));
-		add(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#ddd'/>\n", LEFT, y,
-		    W - RIGHT, y);
-		add(b, "<text x='%d' y='%.1f' text-anchor='end'>1e%d</text>\n", LEFT - 6, y + 4, d);
+		static const int mult[3] = {1, 2, 5};
+		for (int i = 0; i < 3; i++) {
+			int k = mult[i];
+			if (k > 1 && (!minor || d == (int)f->ly1))
+				continue;
+			double y = py(f, k * pow(10.0, d));
+			add(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#%s'/>\n", LEFT, y,
+			    W - RIGHT, y, k == 1 ? "ccc" : "eee");
+			add(b, "<text x='%d' y='%.1f' text-anchor='end'>%de%d</text>\n", LEFT - 6, y + 4,
+			    k, d);
+		}
 	}
 	add(b, "<text x='%d' y='%d' text-anchor='middle'>epoch</text>\n", (LEFT + W - RIGHT) / 2,
 	    H - 25);
