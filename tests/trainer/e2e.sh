@@ -131,6 +131,16 @@ rc=$?
 if [ $rc -eq 130 ] && "$RENDER" -m int.cwrnn -i dry.wav -o int.wav 2>>int.err; then
 	pass "Ctrl-C saves a valid model and exits 130 ($(tail -n 1 int.err))"
 else fail "Ctrl-C saves a valid model and exits 130" "rc=$rc $(cat int.err)"; fi
+"$TRAIN" generate -t tone.wav -o term.cwrnn --epochs 0 --seconds 60 --hidden 12 --modules 4 \
+	>term.log 2>term.err &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ $rc -eq 143 ] && "$RENDER" -m term.cwrnn -o term.wav 2>>term.err; then
+	pass "SIGTERM saves a valid model and exits 143"
+else fail "SIGTERM saves a valid model and exits 143" "rc=$rc $(cat term.err)"; fi
 check "an interrupted run resumes" \
 	"$TRAIN" transform -i dry.wav -t wet.wav -o int2.cwrnn --epochs 1000 --seconds 1 \
 	--resume int.ckpt -q
