@@ -478,7 +478,7 @@ options_usage(FILE *f)
 	"                         0: off [0/20/20]\n"
 	"\n"
 	"Output and recovery:\n"
-	"      --checkpoint FILE  save weights, optimizer, epoch (every 5 s and at the end)\n"
+	"      --checkpoint FILE  save weights, optimizer, epoch (every 5 s, and at end)\n"
 	"      --resume FILE      continue from a checkpoint; its network, scales and\n"
 	"                         optimizer are used; --epochs counts its epochs too\n"
 	"      --report FILE      JSON: configuration, numbers, learning curve\n"

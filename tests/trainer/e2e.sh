@@ -73,6 +73,10 @@ for f in task params seconds epochs sample_steps_per_second train_loss val_esr v
 	json_has t.json "$f" || missing="$missing $f"
 done
 if [ -z "$missing" ]; then pass "report has the fields"; else fail "report has the fields" "$missing"; fi
+if command -v python3 >/dev/null 2>&1; then
+	if python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["task"] == "transform" and len(d["history"]) == 3' t.json 2>err.log
+	then pass "report is valid JSON"; else fail "report is valid JSON" "$(cat err.log)"; fi
+else echo "skip report is valid JSON (no python3)"; fi
 if grep -q '<svg' t.svg && grep -q 'polyline' t.svg && grep -q '>epoch<' t.svg; then
 	pass "plot is an SVG with curves and axes"; else fail "plot is an SVG" "$(head -c 200 t.svg)"; fi
 check "render transform" "$RENDER" -m t.cwrnn -i dry.wav -o t.wav --target wet0.wav
