@@ -230,7 +230,9 @@ drive_of(const cw_plugin *self, const cw_slot *s)
 		inc = CW_MIN_INC;
 	if (inc > CW_MAX_INC)
 		inc = CW_MAX_INC;
-	return (cw_drive){ .inc = inc, .input_mix = self->input_mix.cur, .noise = self->noise.cur };
+	cw_drive d = { .input_mix = self->input_mix.cur, .noise = self->noise.cur };
+	cw_drive_set_rate(&d, &self->kernel, inc);
+	return d;
 }
 
 /* -------------------------------------------------------------- rendering */
@@ -307,16 +309,16 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 	}
 }
 
+/* Generators have no input to be late against; the others are late by the
+ * resampling delay when their rate is not the host's. */
 static float
 latency_of(const cw_plugin *self)
 {
 	const cw_slot *s = self->cur;
 	if (s->mode == CW_MODE_GENERATE)
 		return 0.0f;
-	double inc = s->model->config.sample_rate / self->rate;
-	if (inc == 1.0)
-		return 0.0f;
-	double lat = rint(1.0 / inc);
+	cw_drive d = drive_of(self, s);
+	double lat = rint(cw_drive_latency(&d));
 	return (float)(lat > cw_ports[CW_PORT_LATENCY].max ? cw_ports[CW_PORT_LATENCY].max : lat);
 }
 
@@ -426,6 +428,7 @@ instantiate(const LV2_Descriptor *desc, double rate, const char *bundle_path,
 	}
 	self->n_channels = !strcmp(desc->URI, CW_URI_STEREO) ? 2 : 1;
 	self->rate = rate;
+	cw_rs_kernel_init(&self->kernel);
 	if (load_bundled(self, bundle_path) != 0) {
 		lv2_log_error(&self->logger, "cwrnn: no bundled model could be loaded from %s\n",
 		              bundle_path);

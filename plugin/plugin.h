@@ -64,6 +64,7 @@ typedef struct {
 
 	int n_channels;
 	double rate;
+	cw_rs_kernel kernel;      /* resampling prototype, filled in instantiate */
 	int activated;
 
 	/* models */

@@ -11,7 +11,7 @@ PLUGIN_GEN := $(BUILD)/plugin
 PLUGIN_SO := cwrnn.so
 
 PLUGIN_SRC := plugin/plugin.c plugin/events.c plugin/worker.c plugin/state.c plugin/slot.c \
-	plugin/ports.c
+	plugin/resample.c plugin/ports.c
 PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(OBJ)/%.o)
 PLUGIN_TOOL_OBJ := $(OBJ)/plugin/gen_ttl.o $(OBJ)/plugin/default_model.o
 
@@ -84,7 +84,8 @@ PLUGIN_TOOLS_ENV := LD_PRELOAD=$(shell $(CC) -print-file-name=libasan.so) ASAN_O
 endif
 
 # -rdynamic exports the test's malloc/free so the plugin's calls reach them.
-$(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(OBJ)/plugin/ports.o $(LIBCWRNN)
+$(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(OBJ)/plugin/ports.o $(OBJ)/plugin/resample.o \
+		$(OBJ)/plugin/slot.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) -lm -ldl
 

@@ -18,7 +18,7 @@ const cw_port_info cw_ports[CW_N_PORTS] = {
 	                      .min = 0, .max = 1, .def = 1,
 	                      .props = CW_PROP_TOGGLED | CW_PROP_ENABLED },
 	[CW_PORT_LATENCY] = { .symbol = "latency", .name = "Latency", .kind = CW_KIND_CONTROL_OUT,
-	                      .min = 0, .max = 64, .def = 0, .unit = "units:frame",
+	                      .min = 0, .max = 1024, .def = 0, .unit = "units:frame",
 	                      .props = CW_PROP_INTEGER | CW_PROP_LATENCY },
 	[CW_PORT_MODEL] = { .symbol = "model", .name = "Bundled model", .kind = CW_KIND_CONTROL_IN,
 	                    .min = 0, .max = 0, .def = 0,

@@ -77,7 +77,8 @@ cw_slot_reset(cw_slot *s)
 		cwrnn_state_reset(v->state);
 		memset(v->in, 0, ((size_t)s->model->config.n_inputs + 1) * sizeof *v->in);
 		memset(v->out, 0, (size_t)s->model->config.n_outputs * sizeof *v->out);
-		v->x_prev = v->y_prev = v->y_cur = 0.0f;
+		cw_rs_clear(&v->xs);
+		cw_rs_clear(&v->ys);
 		v->phase = 0.0;
 		v->noise = 0x9e3779b9u ^ (uint32_t)(c * 0x85ebca6bu);
 	}
@@ -124,25 +125,47 @@ feed(cw_slot *s, cw_voice *v, float x, const cw_drive *d)
 	}
 }
 
+void
+cw_drive_set_rate(cw_drive *d, const cw_rs_kernel *kernel, double inc)
+{
+	d->inc = inc;
+	d->kernel = kernel;
+	d->c_in = 0.5 * (inc < 1.0 ? inc : 1.0);
+	d->c_out = 0.5 * (inc > 1.0 ? 1.0 / inc : 1.0);
+	d->d_in = ceil(cw_rs_half(d->c_in));
+	d->d_out = ceil(cw_rs_half(d->c_out));
+}
+
+double
+cw_drive_latency(const cw_drive *d)
+{
+	return d->inc == 1.0 ? 0.0 : d->d_in + (1.0 + d->d_out) / d->inc;
+}
+
 float
 cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 {
 	cw_voice *v = &s->voice[c];
 	const double inc = d->inc;
+	cw_rs_push(&v->xs, x);
+	if (inc == 1.0) {
+		feed(s, v, x, d);
+		cwrnn_step(v->state, v->in, v->out);
+		cw_rs_push(&v->ys, v->out[0]);
+		return v->out[0];
+	}
 	double p = v->phase + inc;
 	while (p >= 1.0) {
-		/* where this step falls between host samples n-1 and n, in (0, 1] */
+		/* this step falls at host time n - 1 + a, a in (0, 1] */
 		double a = (1.0 - (p - inc)) / inc;
-		float xn = a >= 1.0 ? x : v->x_prev + (float)a * (x - v->x_prev);
+		float xn = s->mode == CW_MODE_GENERATE
+		               ? 0.0f
+		               : cw_rs_read(&v->xs, d->kernel, 1.0 - a + d->d_in, d->c_in);
 		feed(s, v, xn, d);
 		cwrnn_step(v->state, v->in, v->out);
-		v->y_prev = v->y_cur;
-		v->y_cur = v->out[0];
+		cw_rs_push(&v->ys, v->out[0]);
 		p -= 1.0;
 	}
 	v->phase = p;
-	v->x_prev = x;
-	if (inc == 1.0)
-		return v->y_cur;
-	return v->y_prev + (float)p * (v->y_cur - v->y_prev);
+	return cw_rs_read(&v->ys, d->kernel, 1.0 - p + d->d_out, d->c_out);
 }

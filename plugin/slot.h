@@ -6,11 +6,12 @@
  *
  * Fractional stepping. The network runs at its own rate (the model's sample
  * rate times the playback rate of a note); `inc` is network steps per host
- * sample. For host sample n the network time is tau; every step k <= tau is
- * computed with the input interpolated linearly between host samples n-1 and
- * n, and the output is interpolated between the last two network outputs at
- * tau - 1 (one network step of latency). When inc is exactly 1 there is no
- * interpolation and no latency: the output is cwrnn_process's, bit for bit.
+ * sample. Host input goes into a stream that the network reads, band-limited
+ * (resample.h), at the host time of each of its steps, d_in host samples
+ * late; network outputs go into a stream that the host reads at its own
+ * sample times, d_out network steps late. The latency in host samples is
+ * d_in + (1 + d_out) / inc. When inc is exactly 1 nothing is interpolated and
+ * there is no latency: the output is cwrnn_process's, bit for bit.
  */
 #ifndef CW_SLOT_H
 #define CW_SLOT_H
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "cwrnn.h"
+#include "resample.h"
 
 #define CW_MAX_CHANNELS 2
 
@@ -32,18 +34,26 @@ typedef struct {
 	cwrnn_state *state;
 	float *in;       /* (n_inputs + 1) network input of the next step */
 	float *out;      /* (n_outputs) network output of the last step */
-	float x_prev;    /* previous host input sample */
-	float y_prev;    /* output 0 of the step before the last */
-	float y_cur;     /* output 0 of the last step */
 	double phase;    /* network time of the last host sample minus last step, [0, 1) */
 	uint32_t noise;  /* xorshift32 state, never 0 */
+	cw_rs_stream xs; /* host input, one sample per host sample */
+	cw_rs_stream ys; /* network output 0, one sample per step */
 } cw_voice;
 
 typedef struct {
 	double inc;      /* network steps per host sample, > 0 */
 	float input_mix; /* continue: 0 = own output only, 1 = audio input only */
 	float noise;     /* continue: noise amplitude added to the network input */
+	const cw_rs_kernel *kernel;
+	double c_in, c_out; /* cutoffs, cycles per host sample / per network step */
+	double d_in, d_out; /* delays: host samples / network steps */
 } cw_drive;
+
+/* Fills the resampling part of a drive for inc (latency: see above). */
+void cw_drive_set_rate(cw_drive *d, const cw_rs_kernel *kernel, double inc);
+
+/* Latency in host samples of a drive (0 when inc is 1). */
+double cw_drive_latency(const cw_drive *d);
 
 typedef struct {
 	cwrnn_model *model;
