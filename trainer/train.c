@@ -20,6 +20,8 @@ struct slice {
 	double loss;
 	int steps;                    /* this update's length */
 	int failed;
+	cwrnn_batch *eval;            /* one sequence for evaluation */
+	double *ex, *ey;              /* (EVAL_CHUNK) */
 };
 
 const char *
@@ -61,7 +63,11 @@ slices_new(trainer *t)
 		sl->target = alloc_doubles(len * (size_t)sl->n);
 		sl->dy = alloc_doubles(len * (size_t)sl->n);
 		sl->grad = alloc_doubles(t->n_params);
-		if (!sl->batch || !sl->x || !sl->y || !sl->target || !sl->dy || !sl->grad)
+		sl->eval = cwrnn_batch_new(&t->net_cfg, 1, EVAL_CHUNK);
+		sl->ex = alloc_doubles(EVAL_CHUNK);
+		sl->ey = alloc_doubles(EVAL_CHUNK);
+		if (!sl->batch || !sl->x || !sl->y || !sl->target || !sl->dy || !sl->grad ||
+		    !sl->eval || !sl->ex || !sl->ey)
 			return -1;
 	}
 	return 0;
@@ -80,6 +86,9 @@ slices_free(trainer *t)
 		free(sl->target);
 		free(sl->dy);
 		free(sl->grad);
+		cwrnn_batch_free(sl->eval);
+		free(sl->ex);
+		free(sl->ey);
 	}
 	free(t->slices);
 }
@@ -117,11 +126,12 @@ trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, ch
 	t->bx = alloc_doubles(whole);
 	t->bt = alloc_doubles(whole);
 	t->braw = alloc_doubles(whole);
-	t->ex = alloc_doubles(EVAL_CHUNK);
-	t->ey = alloc_doubles(EVAL_CHUNK);
-	t->eval = cwrnn_batch_new(&t->net_cfg, 1, EVAL_CHUNK);
-	if (!t->params || !t->grad || !t->best || !t->bx || !t->bt || !t->braw || !t->ex || !t->ey ||
-	    !t->eval || slices_new(t) != 0 ||
+	t->eval_pieces = ds->task == CWRNN_TASK_GENERATE
+	                     ? 1
+	                     : (ds->vn + TRAIN_EVAL_PIECE - 1) / TRAIN_EVAL_PIECE;
+	t->eval_sums = alloc_doubles(3 * t->eval_pieces);
+	if (!t->params || !t->grad || !t->best || !t->bx || !t->bt || !t->braw || !t->eval_sums ||
+	    slices_new(t) != 0 ||
 	    cwrnn_optimizer_init(&t->opt, s->optimizer, t->n_params, s->lr) != 0 ||
 	    !(t->workers = pool_new(t->n_threads))) {
 		tr_fail(msg, msg_len, "out of memory (or no threads) for %zu parameters, batch %d x %d",
@@ -150,15 +160,13 @@ trainer_free(trainer *t)
 	pool_free(t->workers);
 	slices_free(t);
 	cwrnn_optimizer_free(&t->opt);
-	cwrnn_batch_free(t->eval);
 	free(t->params);
 	free(t->grad);
 	free(t->best);
 	free(t->bx);
 	free(t->bt);
 	free(t->braw);
-	free(t->ex);
-	free(t->ey);
+	free(t->eval_sums);
 	free(t->history);
 	free(t);
 }
@@ -263,37 +271,80 @@ trainer_update(trainer *t)
 	return loss;
 }
 
-void
-trainer_evaluate(trainer *t, const double *params, double *esr, double *nmse)
+/* Runs one sequence from the zero state over samples [from, end) of x and
+ * y (x NULL: no input) and sums the errors of [first, end) into sums. */
+static int
+eval_range(const trainer *t, slice *sl, const double *params, const double *x, const double *y,
+           size_t from, size_t first, size_t end, double *sums)
 {
 	const dataset *ds = t->ds;
 	double os = ds->out_scale, is = ds->in_scale;
-	int gen = ds->task == CWRNN_TASK_GENERATE;
-	size_t first = gen ? ds->v_start : 0, total = first + ds->vn;
 	double ee = 0.0, yy = 0.0, ys = 0.0;
-	cwrnn_batch_reset(t->eval);
-	for (size_t at = 0; at < total; at += EVAL_CHUNK) {
-		int steps = total - at < EVAL_CHUNK ? (int)(total - at) : EVAL_CHUNK;
-		/* Generate runs from t = 0 through the training part first. */
-		const double *x = gen ? NULL : ds->vx + at;
-		const double *y = gen ? ds->y + at : ds->vy + at;
+	cwrnn_batch_reset(sl->eval);
+	for (size_t at = from; at < end; at += EVAL_CHUNK) {
+		int steps = end - at < EVAL_CHUNK ? (int)(end - at) : EVAL_CHUNK;
 		for (int s = 0; s < steps; s++)
-			t->ex[s] = x ? is * x[s] : 0.0;
-		if (cwrnn_batch_forward(t->eval, params, t->ex, t->ey, steps) != 0) {
-			*esr = *nmse = NAN;
-			return;
-		}
+			sl->ex[s] = x ? is * x[at + (size_t)s] : 0.0;
+		if (cwrnn_batch_forward(sl->eval, params, sl->ex, sl->ey, steps) != 0)
+			return -1;
 		for (int s = 0; s < steps; s++) {
-			if (at + (size_t)s < first)
+			size_t i = at + (size_t)s;
+			if (i < first)
 				continue;
-			double out = os * t->ey[s] + (ds->skip ? x[s] : 0.0);
-			double e = out - y[s];
+			double out = os * sl->ey[s] + (ds->skip ? x[i] : 0.0);
+			double e = out - y[i];
 			ee += e * e;
-			yy += y[s] * y[s];
-			ys += y[s];
+			yy += y[i] * y[i];
+			ys += y[i];
 		}
 	}
-	double n = (double)ds->vn;
+	sums[0] = ee;
+	sums[1] = yy;
+	sums[2] = ys;
+	return 0;
+}
+
+typedef struct {
+	trainer *t;
+	const double *params;
+} eval_ctx;
+
+static void
+eval_job(void *ctx, int index)
+{
+	eval_ctx *c = ctx;
+	trainer *t = c->t;
+	const dataset *ds = t->ds;
+	slice *sl = &t->slices[index];
+	for (size_t k = (size_t)index; k < t->eval_pieces; k += (size_t)t->n_threads) {
+		double *sums = t->eval_sums + 3 * k;
+		int rc;
+		if (ds->task == CWRNN_TASK_GENERATE) {
+			rc = eval_range(t, sl, c->params, NULL, ds->y, 0, ds->v_start, ds->v_start + ds->vn,
+			                sums);
+		} else {
+			size_t first = k * TRAIN_EVAL_PIECE;
+			size_t end = first + TRAIN_EVAL_PIECE < ds->vn ? first + TRAIN_EVAL_PIECE : ds->vn;
+			size_t from = first > TRAIN_EVAL_PREROLL ? first - TRAIN_EVAL_PREROLL : 0;
+			rc = eval_range(t, sl, c->params, ds->vx, ds->vy, from, first, end, sums);
+		}
+		if (rc != 0)
+			sums[0] = NAN;
+	}
+}
+
+void
+trainer_evaluate(trainer *t, const double *params, double *esr, double *nmse)
+{
+	eval_ctx c = {t, params};
+	pool_run(t->workers, eval_job, &c);
+	double ee = 0.0, yy = 0.0, ys = 0.0;
+	for (size_t k = 0; k < t->eval_pieces; k++) {
+		ee += t->eval_sums[3 * k];
+		yy += t->eval_sums[3 * k + 1];
+		ys += t->eval_sums[3 * k + 2];
+	}
+	double n = (double)t->ds->vn;
 	double var = yy / n - (ys / n) * (ys / n);
 	*esr = yy > 0.0 ? ee / yy : INFINITY;
 	*nmse = var > 0.0 ? ee / n / var : INFINITY;

@@ -88,8 +88,8 @@ typedef struct {
 	slice *slices;
 	double *bx, *bt, *braw;  /* the whole batch, (steps, batch, 1) each */
 	double loss_scale;
-	cwrnn_batch *eval;       /* one sequence for evaluation */
-	double *ex, *ey;         /* (EVAL_CHUNK) */
+	size_t eval_pieces;      /* evaluation pieces (see trainer_evaluate) */
+	double *eval_sums;       /* (eval_pieces, 3): error and target sums */
 } trainer;
 
 /* Hooks called from the loop (any may be NULL): after every update, and
@@ -111,7 +111,16 @@ void trainer_free(trainer *t);
 double trainer_update(trainer *t);
 
 /* Runs the double-precision batch forward over the evaluation part and
- * measures what the model (scales and skip included) outputs there. */
+ * measures what the model (scales and skip included) outputs there: ESR =
+ * sum (y - target)^2 / sum target^2 and NMSE = MSE / variance of target.
+ * Generate runs its one sequence from t = 0. Transform and continue split
+ * the part into pieces of TRAIN_EVAL_PIECE samples spread over the threads;
+ * the first starts from the zero state at the start of the part, each later
+ * one from the zero state TRAIN_EVAL_PREROLL samples before it (those
+ * samples count for nothing). The pieces do not depend on the thread count
+ * and are summed in order, so neither does the result. */
+#define TRAIN_EVAL_PIECE 65536
+#define TRAIN_EVAL_PREROLL 4096
 void trainer_evaluate(trainer *t, const double *params, double *esr, double *nmse);
 
 /* Trains until a stop rule fires or *interrupt becomes non-zero (checked

@@ -37,6 +37,7 @@ typedef struct {
 } fixture;
 
 void fixture_init(fixture *f, int threads, uint64_t seed);
+void fixture_init_len(fixture *f, int threads, uint64_t seed, size_t n);
 void fixture_free(fixture *f);
 
 #endif

@@ -12,10 +12,16 @@ static char msg[512];
 void
 fixture_init(fixture *f, int threads, uint64_t seed)
 {
+	fixture_init_len(f, threads, seed, 6000);
+}
+
+void
+fixture_init_len(fixture *f, int threads, uint64_t seed, size_t n)
+{
 	memset(f, 0, sizeof *f);
-	make_audio(&f->in, 6000, 21);
-	make_audio(&f->out, 6000, 22);
-	for (size_t t = 0; t < 6000; t++)  /* a soft clipper with a one-sample memory */
+	make_audio(&f->in, n, 21);
+	make_audio(&f->out, n, 22);
+	for (size_t t = 0; t < n; t++)  /* a soft clipper with a one-sample memory */
 		f->out.samples[t] = tanh(2.0 * f->in.samples[t] + (t ? f->in.samples[t - 1] : 0.0));
 	train_options o;
 	options_defaults(&o, CWRNN_TASK_TRANSFORM);
@@ -121,6 +127,38 @@ START_TEST(evaluation_agrees_with_the_float_engine)
 }
 END_TEST
 
+/* A long evaluation part is cut into pieces spread over the threads: the
+ * result does not depend on the thread count and stays close to one
+ * sequential run of the float engine over the whole part. */
+START_TEST(long_evaluation_is_the_same_on_any_thread_count)
+{
+	fixture a, b;
+	fixture_init_len(&a, 1, 3, 1000000);
+	fixture_init_len(&b, 3, 3, 1000000);
+	ck_assert_uint_eq(a.t->eval_pieces, 4);
+	updates(a.t, 3);
+	double esr_a, nmse_a, esr_b, nmse_b;
+	trainer_evaluate(a.t, a.t->params, &esr_a, &nmse_a);
+	trainer_evaluate(b.t, a.t->params, &esr_b, &nmse_b);
+	ck_assert_double_eq(esr_a, esr_b);
+	ck_assert_double_eq(nmse_a, nmse_b);
+	cwrnn_model *m = trainer_model(a.t, msg, sizeof msg);
+	cwrnn_state *st = cwrnn_state_new(m);
+	double ee = 0.0, yy = 0.0;
+	for (size_t t = 0; t < a.ds.vn; t++) {
+		float x = (float)a.ds.vx[t], y;
+		cwrnn_step(st, &x, &y);
+		ee += ((double)y - a.ds.vy[t]) * ((double)y - a.ds.vy[t]);
+		yy += a.ds.vy[t] * a.ds.vy[t];
+	}
+	ck_assert_double_eq_tol(ee / yy, esr_a, 1e-3 * esr_a);
+	cwrnn_state_free(st);
+	cwrnn_model_free(m);
+	fixture_free(&a);
+	fixture_free(&b);
+}
+END_TEST
+
 START_TEST(training_reduces_the_validation_error)
 {
 	fixture f;
@@ -187,6 +225,7 @@ train_suite(void)
 	TCase *eval = tcase_create("evaluation and learning");
 	tcase_set_timeout(eval, 30);
 	tcase_add_test(eval, evaluation_agrees_with_the_float_engine);
+	tcase_add_test(eval, long_evaluation_is_the_same_on_any_thread_count);
 	tcase_add_test(eval, training_reduces_the_validation_error);
 	suite_add_tcase(s, eval);
 	TCase *stop = tcase_create("stop rules");
