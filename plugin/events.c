@@ -51,10 +51,9 @@ handle_midi(cw_plugin *self, const uint8_t *msg, uint32_t size)
 	if (status == 0x90 && msg[2] > 0) {
 		cw_restart(self, msg[1] & 0x7F, (float)(msg[2] & 0x7F) / 127.0f);
 	} else if (status == 0x80 || status == 0x90) {
-		if ((msg[1] & 0x7F) == self->note)
-			self->gate = 0;
+		cw_release(self, msg[1] & 0x7F);
 	} else if (status == 0xB0 && (msg[1] == 123 || msg[1] == 120)) {
-		self->gate = 0; /* all notes off / all sound off */
+		cw_release(self, -1); /* all notes off / all sound off */
 	}
 }
 

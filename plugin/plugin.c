@@ -210,14 +210,39 @@ cw_install_now(cw_plugin *self, cw_slot *s)
 	self->notify_path = 1;
 }
 
+static void
+start_note(cw_plugin *self)
+{
+	cw_slot_reset(self->cur);
+	self->note = self->next_note;
+	self->velocity = self->next_velocity;
+	self->gate = !self->next_released;
+	self->env = 0.0f;
+	self->steal = 0;
+	self->next_released = 0;
+}
+
+/* Restarts a generator from its initial state. If it is sounding, it first
+ * fades out over the attack time (no click), then restarts (see cw_render). */
 void
 cw_restart(cw_plugin *self, int note, float velocity)
 {
-	cw_slot_reset(self->cur);
-	self->note = note;
-	self->gate = 1;
-	self->velocity = velocity;
-	self->env = 0.0f;
+	self->next_note = note;
+	self->next_velocity = velocity;
+	self->next_released = 0;
+	if (self->cur->mode != CW_MODE_TRANSFORM && self->env > 0.0f)
+		self->steal = 1;
+	else
+		start_note(self);
+}
+
+void
+cw_release(cw_plugin *self, int note)
+{
+	if (self->steal && note == self->next_note)
+		self->next_released = 1;
+	else if (note < 0 || note == self->note)
+		self->gate = 0;
 }
 
 static cw_drive
@@ -272,7 +297,14 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 		float en = self->enabled;
 
 		float amp = 1.0f;
-		if (self->gate || self->env > 0.0f) {
+		if (self->steal) {
+			self->env = ramp(self->env, 0.0f, self->attack_step);
+			amp = self->env * self->velocity;
+			if (self->env == 0.0f) {
+				start_note(self);
+				dc = drive_of(self, self->cur);
+			}
+		} else if (self->gate || self->env > 0.0f) {
 			float t = self->gate ? 1.0f : 0.0f;
 			self->env = ramp(self->env, t, self->gate ? self->attack_step : self->release_step);
 			amp = self->env * self->velocity;
@@ -488,6 +520,7 @@ activate(LV2_Handle handle)
 	self->gate = 1;
 	self->env = 1.0f;
 	self->velocity = 1.0f;
+	self->steal = 0;
 	self->snap = 1;
 	self->activated = 1;
 }

@@ -95,6 +95,10 @@ typedef struct {
 	int gate;
 	float velocity;
 	float env, attack_step, release_step;
+	int steal;                /* a restart waits for env to fade to 0 */
+	int next_note;            /* ... with this note and velocity */
+	float next_velocity;
+	int next_released;        /* ... whose note-off came during the fade */
 	float root;
 } cw_plugin;
 
@@ -103,6 +107,7 @@ void cw_switch_to(cw_plugin *self, cw_slot *slot);
 void cw_adopt_user(cw_plugin *self, cw_slot *slot);
 void cw_install_now(cw_plugin *self, cw_slot *slot);
 void cw_restart(cw_plugin *self, int note, float velocity);
+void cw_release(cw_plugin *self, int note); /* note < 0: all notes */
 void cw_render(cw_plugin *self, uint32_t start, uint32_t end);
 
 /* events.c */
