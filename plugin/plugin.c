@@ -179,13 +179,17 @@ cw_switch_to(cw_plugin *self, cw_slot *s)
 	self->notify_path = 1;
 }
 
+/* A new user model replaces the old one. If the old one is playing, it is
+ * retired when its fade ends (or by cw_switch_to if it was already fading
+ * out); if not, now. */
 void
 cw_adopt_user(cw_plugin *self, cw_slot *s)
 {
 	cw_slot *old = self->user;
+	int old_playing = old && (old == self->cur || old == self->prev);
 	self->user = s;
 	cw_switch_to(self, s);
-	if (old && old != self->cur && old != self->prev)
+	if (old && !old_playing)
 		retire(self, old);
 }
 

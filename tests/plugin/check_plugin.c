@@ -603,6 +603,46 @@ START_TEST(test_model_port_selects_each_bundled_model)
 }
 END_TEST
 
+/* Every way a user model can be replaced while models cross-fade: each
+ * retired model is freed exactly once (a double free aborts the test, or
+ * shows under SANITIZE=1) and the last choice plays. */
+START_TEST(test_models_replaced_during_crossfades_are_freed_once)
+{
+	static char names[16][1200];
+	int n = bundled_models(names, 16);
+	char u[1100], v[1100], w[1100];
+	make_model(u, sizeof u, "u", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 51);
+	make_model(v, sizeof v, "v", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 52);
+	make_model(w, sizeof w, "w", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 53);
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 17);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	load_by_patch(h, u);
+	th_run(h, in, out, 100);  /* u fading in */
+	load_by_patch(h, v);      /* u replaced while fading in */
+	th_run(h, in, out, 2000); /* v alone */
+	if (n > 1) {
+		h->controls[CW_PORT_MODEL] = 1.0f; /* v fades out, still the user model */
+		th_run(h, in, out, 100);
+		load_by_patch(h, w);           /* v replaced while fading out */
+		th_run(h, in, out, 100);
+		h->controls[CW_PORT_MODEL] = 0.0f; /* w fades out, then back */
+		th_run(h, in, out, 100);
+		h->controls[CW_PORT_MODEL] = 1.0f;
+		th_run(h, in, out, 2000);
+	}
+	load_by_patch(h, w);
+	th_run(h, in, out, 2000);
+	engine_ref(w, x, ref, N_SIG, NULL);
+	th_run_blocks(h, in, out, N_SIG, plan_64, 1);
+	ck_assert_double_le(max_diff(y + 1000, ref + 1000, N_SIG - 1000), 1e-6);
+	host_free(h);
+}
+END_TEST
+
 /* ------------------------------------------------------------- controls */
 
 START_TEST(test_bypass_crossfades_to_the_dry_signal)
@@ -965,6 +1005,7 @@ plugin_suite(void)
 	tcase_add_test(tc, test_bad_model_paths_keep_the_old_model_and_log_an_error);
 
 	tcase_add_test(tc, test_model_port_selects_each_bundled_model);
+	tcase_add_test(tc, test_models_replaced_during_crossfades_are_freed_once);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("state");
