@@ -13,13 +13,18 @@
 long
 latency_detect(const double *x, size_t nx, const double *y, size_t ny, long max_lag)
 {
-	size_t w = nx < LATENCY_WINDOW ? nx : LATENCY_WINDOW;
+	/* The window starts where x does, after any leading silence. */
+	double quiet = 1e-3 * wav_peak(x, nx);
+	size_t start = 0;
+	while (start < nx && fabs(x[start]) <= quiet)
+		start++;
+	size_t w = nx - start < LATENCY_WINDOW ? nx : start + LATENCY_WINDOW;
 	long best = 0;
 	double best_c = -1.0;
 	/* Scan 0, 1, -1, 2, -2, ... so that ties keep the smaller |d|. */
 	for (long k = 0; k <= 2 * max_lag; k++) {
 		long d = (k + 1) / 2 * (k % 2 ? 1 : -1);
-		size_t t0 = d < 0 ? (size_t)-d : 0;
+		size_t t0 = d < 0 && (size_t)-d > start ? (size_t)-d : start;
 		long t1l = (long)w;
 		if ((long)ny - d < t1l)
 			t1l = (long)ny - d;

@@ -45,8 +45,8 @@ int dataset_build(dataset *ds, const train_options *o, const wav_audio *input,
 void dataset_free(dataset *ds);
 
 /* The lag d in -max_lag..max_lag maximising the normalised cross-correlation
- * |corr(x(t), y(t + d))| over the first 2^18 samples of x: y is x delayed by
- * d. Ties go to the smaller |d|. */
+ * |corr(x(t), y(t + d))| over 2^18 samples of x from its first non-silent
+ * one: y is x delayed by d. Ties go to the smaller |d|. */
 long latency_detect(const double *x, size_t nx, const double *y, size_t ny, long max_lag);
 
 /* Writes sequence b of a time-major batch of width B: steps samples of the

@@ -51,6 +51,19 @@ START_TEST(known_delay_is_recovered_exactly)
 }
 END_TEST
 
+START_TEST(leading_silence_does_not_hide_the_delay)
+{
+	wav_audio in, out;
+	size_t lead = 400000;  /* longer than the correlation window */
+	make_pair(&in, &out, lead + 20000, 57, 13);
+	memset(in.samples, 0, lead * sizeof *in.samples);
+	memset(out.samples, 0, (lead + 57) * sizeof *out.samples);
+	ck_assert_int_eq(latency_detect(in.samples, in.frames, out.samples, out.frames, 2205), 57);
+	wav_free(&in);
+	wav_free(&out);
+}
+END_TEST
+
 START_TEST(delay_outside_the_range_is_not_invented)
 {
 	wav_audio in, out;
@@ -213,6 +226,7 @@ dataset_suite(void)
 	Suite *s = suite_create("dataset");
 	TCase *latency = tcase_create("latency");
 	tcase_add_test(latency, known_delay_is_recovered_exactly);
+	tcase_add_test(latency, leading_silence_does_not_hide_the_delay);
 	tcase_add_test(latency, delay_outside_the_range_is_not_invented);
 	suite_add_tcase(s, latency);
 	TCase *slicing = tcase_create("slicing");
