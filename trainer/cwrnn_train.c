@@ -261,6 +261,7 @@ prepare(app *a, cwrnn_config *cfg)
 			       EXIT_OPTIONS;
 		o->optimizer = a->ck.opt_kind;
 		o->lr = a->ck.lr;
+		o->momentum = a->ck.momentum;
 	} else if (options_architecture(o, cfg, a->msg, sizeof a->msg) != 0) {
 		return EXIT_OPTIONS;
 	}
