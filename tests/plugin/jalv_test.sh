@@ -1,6 +1,6 @@
 #!/bin/bash
 # Manual host test (not run by make check; needs jalv, jackd2, sox):
-# JACK dummy backend at 48 kHz, a tone into jalv running the cwrnn plugin,
+# JACK dummy backend at $RATE (default 48000) Hz, a tone into jalv running the cwrnn plugin,
 # recorded dry and wet. Runs twice: with the bundled default model, and with
 # a user model restored from a state directory (jalv -l: state:mapPath +
 # restore), with "out_gain = -6" sent on stdin. Prints RMS and the jalv log.
@@ -23,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-jackd -n cwrnntest --no-realtime -d dummy -r 48000 -p 256 >"$out/jackd.log" 2>&1 &
+jackd -n cwrnntest --no-realtime -d dummy -r "${RATE:-48000}" -p 256 >"$out/jackd.log" 2>&1 &
 jackd=$!
 jack_wait -w -t 10 >/dev/null 2>&1 || { echo "jackd did not start"; exit 1; }
 jack_metro -n tone -b 120 -f 330 -A 0.5 -D 400 >/dev/null 2>&1 &
