@@ -102,20 +102,23 @@ typedef struct {
 	float root;
 } cw_plugin;
 
-/* plugin.c */
-void cw_switch_to(cw_plugin *self, cw_slot *slot);
-void cw_adopt_user(cw_plugin *self, cw_slot *slot);
-void cw_install_now(cw_plugin *self, cw_slot *slot);
-void cw_restart(cw_plugin *self, int note, float velocity);
-void cw_release(cw_plugin *self, int note); /* note < 0: all notes */
-void cw_render(cw_plugin *self, uint32_t start, uint32_t end);
+/* plugin.c. [audio]: run() context (run, work_response); [instantiation]:
+ * never concurrent with run (instantiate, restore without threadSafeRestore). */
+void cw_switch_to(cw_plugin *self, cw_slot *slot);   /* [audio] crossfade to slot */
+void cw_adopt_user(cw_plugin *self, cw_slot *slot);  /* [audio] a loaded user model */
+void cw_install_now(cw_plugin *self, cw_slot *slot); /* [instantiation] frees old slots */
+void cw_restart(cw_plugin *self, int note, float velocity); /* [audio] note < 0: root */
+void cw_release(cw_plugin *self, int note);          /* [audio] note < 0: all notes */
+void cw_render(cw_plugin *self, uint32_t start, uint32_t end); /* [audio] */
 
-/* events.c */
+/* events.c, all [audio] */
 void cw_notify_begin(cw_plugin *self, LV2_Atom_Forge_Frame *frame);
 void cw_notify_path(cw_plugin *self, int64_t frames);
 void cw_handle_event(cw_plugin *self, const LV2_Atom_Event *ev);
 
-/* worker.c */
+/* worker.c. cw_schedule_load: [audio] or [instantiation] with the schedule of
+ * that context; copies path (len bytes, NUL optional) into a LOAD request.
+ * cw_drain_retired: [audio] hands retired slots to the worker to free. */
 extern const LV2_Worker_Interface cw_worker_interface;
 int cw_schedule_load(cw_plugin *self, LV2_Worker_Schedule *schedule, const char *path,
                      uint32_t len);

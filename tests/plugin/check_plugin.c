@@ -643,6 +643,50 @@ START_TEST(test_models_replaced_during_crossfades_are_freed_once)
 }
 END_TEST
 
+/* Atom ports but no worker: a patch:Set cannot be honoured, and is ignored;
+ * MIDI notes do not touch a transform model. */
+START_TEST(test_without_a_worker_patch_set_is_ignored)
+{
+	char path[1100];
+	make_model(path, sizeof path, "nowork", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 61);
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	make_signal(x, N_SIG, 18);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	th_host *h = host_new();
+	host_open(h, CW_URI_MONO, 48000, TH_WITH_ATOMS | TH_WITH_LOG);
+	th_send_set_path(h, 0, path);
+	th_send_midi(h, 5, 0x90, 72, 100);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	th_run(h, in, out, 512);
+	in[0] = x + 512;
+	out[0] = y + 512;
+	th_send_get(h, 0);
+	th_run_blocks(h, in, out, N_SIG - 512, plan_1000, 1);
+	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "playing %s", h->notified);
+	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	host_free(h);
+}
+END_TEST
+
+START_TEST(test_unusual_session_rates_play_finite_audio)
+{
+	static const double rates[] = { 8000, 22050, 192000, 384000 };
+	static float x[N_SIG], y[N_SIG];
+	make_signal(x, N_SIG, 19);
+	th_host *h = host_new();
+	host_open(h, CW_URI_STEREO, rates[_i], TH_ALL);
+	const float *in[2] = { x, x };
+	float *out[2] = { y, y };
+	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	for (int i = 0; i < N_SIG; i++)
+		ck_assert(isfinite(y[i]));
+	ck_assert_double_gt(rms(y + N_SIG / 2, N_SIG / 2), 0.01);
+	ck_assert_float_ge(h->latency, 1.0f);
+	host_free(h);
+}
+END_TEST
+
 /* ------------------------------------------------------------- controls */
 
 START_TEST(test_bypass_crossfades_to_the_dry_signal)
@@ -1006,6 +1050,7 @@ plugin_suite(void)
 
 	tcase_add_test(tc, test_model_port_selects_each_bundled_model);
 	tcase_add_test(tc, test_models_replaced_during_crossfades_are_freed_once);
+	tcase_add_test(tc, test_without_a_worker_patch_set_is_ignored);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("state");
@@ -1032,6 +1077,7 @@ plugin_suite(void)
 	tc = tcase_create("sample rates");
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_loop_test(tc, test_a_model_keeps_its_own_rate_at_other_session_rates, 0, 4);
+	tcase_add_loop_test(tc, test_unusual_session_rates_play_finite_audio, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
