@@ -255,10 +255,11 @@ prepare(app *a, cwrnn_config *cfg)
 		if (checkpoint_load(o->resume, &a->ck, a->msg, sizeof a->msg) != 0)
 			return EXIT_DATA;
 		*cfg = a->ck.model->config;
-		if (cfg->task != o->task)
-			return tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' is for %s, not %s", o->resume,
-			               options_task_name(cfg->task), options_task_name(o->task)),
-			       EXIT_OPTIONS;
+		if (cfg->task != o->task) {
+			tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' is for %s, not %s", o->resume,
+			        options_task_name(cfg->task), options_task_name(o->task));
+			return EXIT_OPTIONS;
+		}
 		o->optimizer = a->ck.opt_kind;
 		o->lr = a->ck.lr;
 		o->momentum = a->ck.momentum;
@@ -273,10 +274,11 @@ prepare(app *a, cwrnn_config *cfg)
 	                  o->val_input ? &a->val_input : NULL, o->val_target ? &a->val_target : NULL,
 	                  steps, o->resume ? cfg : NULL, a->msg, sizeof a->msg) != 0)
 		return EXIT_DATA;
-	if (o->resume && cfg->sample_rate != (float)a->ds.rate)
-		return tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained at %g Hz but the "
-		               "data is %d Hz", o->resume, cfg->sample_rate, a->ds.rate),
-		       EXIT_DATA;
+	if (o->resume && cfg->sample_rate != (float)a->ds.rate) {
+		tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained at %g Hz but the data is "
+		        "%d Hz", o->resume, cfg->sample_rate, a->ds.rate);
+		return EXIT_DATA;
+	}
 	cfg->sample_rate = (float)a->ds.rate;
 	cfg->in_scale = a->ds.in_scale;
 	cfg->out_scale = a->ds.out_scale;

@@ -56,8 +56,10 @@ print_line(progress *p, const trainer *t, int final)
 	fprintf(p->out, "%sepoch %.1f", p->tty ? "\r" : "", epoch);
 	if (t->s.epochs > 0)
 		fprintf(p->out, "/%d", t->s.epochs);
-	fprintf(p->out, "  loss %.4g  val ESR %.4g (best %.4g)  %.0fk steps/s", t->last_loss, val,
-	        t->best_esr, rate / 1e3);
+	fprintf(p->out, "  loss %.4g", t->last_loss);
+	if (isfinite(val))
+		fprintf(p->out, "  val ESR %.4g (best %.4g)", val, t->best_esr);
+	fprintf(p->out, "  %.0fk steps/s", rate / 1e3);
 	if (left >= 0.0)
 		fprintf(p->out, "  ETA %d:%02d", (int)(left / 60.0), (int)fmod(left, 60.0));
 	fprintf(p->out, p->tty ? "\033[K" : "\n");

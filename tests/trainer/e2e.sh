@@ -53,6 +53,7 @@ sx dry.wav stereo.wav remix 1 1
 sx -n -r 44100 -b 16 -c 1 silence.wav trim 0 2
 sx dry.wav empty.wav trim 0 0
 sx wet.wav -r 48000 wet48.wav
+sx dry.wav -r 48000 dry48.wav
 sx wet.wav short.wav trim 0 1
 head -c 5000 /dev/urandom >noise.wav
 printf 'not audio\n' >text.wav
@@ -173,6 +174,9 @@ refused "unknown option" bad.cwrnn $T -i dry.wav -t wet.wav --colour red
 refused "output in a missing directory" nodir/bad.cwrnn \
 	"$TRAIN" transform -i dry.wav -t wet.wav -o nodir/bad.cwrnn
 refused "corrupt checkpoint" bad.cwrnn $T -i dry.wav -t wet.wav --resume text.wav
+refused "checkpoint of another task" bad.cwrnn \
+	"$TRAIN" continue -i dry.wav -o bad.cwrnn --epochs 1 --resume t.ckpt
+refused "checkpoint at another sample rate" bad.cwrnn $T -i dry48.wav -t wet48.wav --resume t.ckpt
 refused "render: missing model" out.wav "$RENDER" -m nothing.cwrnn -i dry.wav -o out.wav
 refused "render: not a model" out.wav "$RENDER" -m text.wav -i dry.wav -o out.wav
 refused "render: wrong sample rate" out.wav "$RENDER" -m t.cwrnn -i wet48.wav -o out.wav
