@@ -369,15 +369,17 @@ main(int argc, char **argv)
 	}
 	if (rc < 0)
 		return fatal(&a, EXIT_OPTIONS, "%s", a.msg);
-	cwrnn_config cfg;
-	if ((rc = prepare(&a, &cfg)) != 0)
-		return fatal(&a, rc, "%s", a.msg);
+	/* From here on a signal only sets the flag: an interrupt while the data
+	 * loads stops before the first update, writing nothing. */
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	cwrnn_config cfg;
+	if ((rc = prepare(&a, &cfg)) != 0)
+		return fatal(&a, rc, "%s", a.msg);
 	progress_init(&a.prog, stdout, a.opt.quiet, a.tr);
 	clock_gettime(CLOCK_MONOTONIC, &a.last_checkpoint);
 	announce(&a);

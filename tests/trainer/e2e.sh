@@ -35,6 +35,11 @@ refused() {
 	else pass "$name (exit $rc: $(cat err.log))"; fi
 }
 samples() { soxi -s "$1" 2>/dev/null; }
+# started LOG: waits (up to 30 s) until a training run has logged an epoch.
+started() {
+	i=0
+	while [ $i -lt 300 ] && ! grep -q '^epoch' "$1" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+}
 json_has() { grep -q "\"$2\": " "$1"; }
 
 # ------------------------------------------------------------------ data
@@ -130,7 +135,8 @@ cmp -s straight.wav resumed.wav && pass "resumed model equals an uninterrupted r
 "$TRAIN" transform -i dry.wav -t wet.wav -o int.cwrnn --epochs 0 --seconds 60 \
 	--checkpoint int.ckpt >int.log 2>int.err &
 pid=$!
-sleep 2
+started int.log
+sleep 0.5
 kill -INT $pid
 wait $pid
 rc=$?
@@ -140,7 +146,7 @@ else fail "Ctrl-C saves a valid model and exits 130" "rc=$rc $(cat int.err)"; fi
 "$TRAIN" generate -t tone.wav -o term.cwrnn --epochs 0 --seconds 60 --hidden 12 --modules 4 \
 	>term.log 2>term.err &
 pid=$!
-sleep 1
+started term.log
 kill -TERM $pid
 wait $pid
 rc=$?
