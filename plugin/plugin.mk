@@ -28,8 +28,16 @@ PRESET_MODELS := $(filter-out %/default.cwrnn,$(sort $(wildcard $(PLUGIN_MODELS_
 BUNDLE_MODELS := $(BUNDLE)/models/default.cwrnn \
 	$(PRESET_MODELS:$(PLUGIN_MODELS_DIR)/%=$(BUNDLE)/models/%)
 
+# Presets: $(PLUGIN_PRESETS_DIR)/*.ttl go into the bundle beside cwrnn.ttl,
+# and $(PLUGIN_PRESETS_DIR)/manifest.ttl.in (the presets' manifest entries,
+# @URI@ = the plugin URI prefix) is appended to manifest.ttl.
+PLUGIN_PRESETS_DIR ?= presets
+PRESET_TTL := $(sort $(wildcard $(PLUGIN_PRESETS_DIR)/*.ttl))
+PRESET_MANIFEST := $(wildcard $(PLUGIN_PRESETS_DIR)/manifest.ttl.in)
+BUNDLE_PRESETS := $(PRESET_TTL:$(PLUGIN_PRESETS_DIR)/%=$(BUNDLE)/%)
+
 PLUGIN_BUNDLE_FILES := $(BUNDLE)/manifest.ttl $(BUNDLE)/cwrnn.ttl $(BUNDLE)/$(PLUGIN_SO) \
-	$(BUNDLE_MODELS)
+	$(BUNDLE_MODELS) $(BUNDLE_PRESETS)
 
 .PHONY: plugin check-plugin bench-plugin install-plugin uninstall-plugin
 all: plugin
@@ -60,9 +68,15 @@ $(BUNDLE)/cwrnn.ttl $(PLUGIN_GEN)/cw_bundled.h &: ttl/cwrnn.ttl.in $(PLUGIN_GEN)
 	$(PLUGIN_GEN)/gen_ttl -t ttl/cwrnn.ttl.in -o $(BUNDLE)/cwrnn.ttl \
 		-H $(PLUGIN_GEN)/cw_bundled.h $(BUNDLE_MODELS)
 
-$(BUNDLE)/manifest.ttl: ttl/manifest.ttl.in $(PLUGIN_GEN)/gen_ttl
+$(BUNDLE)/manifest.ttl: ttl/manifest.ttl.in $(PRESET_MANIFEST) $(PLUGIN_GEN)/gen_ttl
 	@mkdir -p $(dir $@)
 	$(PLUGIN_GEN)/gen_ttl -t $< -o $@ -s $(PLUGIN_SO)
+	$(if $(PRESET_MANIFEST),$(PLUGIN_GEN)/gen_ttl -t $(PRESET_MANIFEST) -o $@.presets \
+		&& cat $@.presets >> $@ && rm $@.presets)
+
+$(BUNDLE)/%.ttl: $(PLUGIN_PRESETS_DIR)/%.ttl
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 # Engine symbols stay hidden (--exclude-libs): the .so exports lv2_descriptor.
 $(BUNDLE)/$(PLUGIN_SO): $(PLUGIN_OBJ) $(LIBCWRNN)
@@ -121,6 +135,7 @@ install-plugin: plugin
 	install -m 644 $(BUNDLE)/manifest.ttl $(BUNDLE)/cwrnn.ttl $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)/
 	install -m 755 $(BUNDLE)/$(PLUGIN_SO) $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)/
 	install -m 644 $(BUNDLE_MODELS) $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)/models/
+	$(if $(BUNDLE_PRESETS),install -m 644 $(BUNDLE_PRESETS) $(DESTDIR)$(LV2DIR)/$(BUNDLE_NAME)/)
 
 uninstall: uninstall-plugin
 uninstall-plugin:

@@ -643,6 +643,39 @@ START_TEST(test_models_replaced_during_crossfades_are_freed_once)
 }
 END_TEST
 
+/* Every preset in the bundle restores without an error (while running, so
+ * through the worker) and plays finite, non-silent audio. */
+START_TEST(test_every_bundled_preset_restores_and_plays)
+{
+	static float x[N_SIG], y[N_SIG];
+	make_signal(x, N_SIG, 20);
+	const char *uris[2] = { CW_URI_MONO, CW_URI_STEREO };
+	int n_presets = 0;
+	for (int p = 0; p < 2; p++) {
+		th_host *h = host_new();
+		host_open(h, uris[p], 48000, TH_ALL);
+		LilvNode *preset_class = lilv_new_uri(h->world, "http://lv2plug.in/ns/ext/presets#Preset");
+		LilvNodes *presets = lilv_plugin_get_related(h->plugin, preset_class);
+		lilv_node_free(preset_class);
+		LILV_FOREACH (nodes, i, presets) {
+			const char *uri = lilv_node_as_uri(lilv_nodes_get(presets, i));
+			ck_assert_msg(th_apply_preset(h, uri) == 0, "preset %s not found", uri);
+			const float *in[2] = { x, x };
+			float *out[2] = { y, y };
+			th_run_blocks(h, in, out, N_SIG, plan_1000, 1);
+			ck_assert_msg(h->log_errors == 0, "preset %s: %s", uri, h->last_log);
+			for (int k = 0; k < N_SIG; k++)
+				ck_assert(isfinite(y[k]));
+			ck_assert_msg(rms(y + N_SIG / 2, N_SIG / 2) > 1e-4, "preset %s is silent", uri);
+			n_presets++;
+		}
+		lilv_nodes_free(presets);
+		host_free(h);
+	}
+	fprintf(stderr, "check_plugin: %d bundled presets restored\n", n_presets);
+}
+END_TEST
+
 /* Atom ports but no worker: a patch:Set cannot be honoured, and is ignored;
  * MIDI notes do not touch a transform model. */
 START_TEST(test_without_a_worker_patch_set_is_ignored)
@@ -1057,6 +1090,7 @@ plugin_suite(void)
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, test_state_save_and_restore_keep_the_model_path);
 	tcase_add_test(tc, test_restore_of_a_missing_file_logs_and_keeps_playing);
+	tcase_add_test(tc, test_every_bundled_preset_restores_and_plays);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("controls");

@@ -375,3 +375,17 @@ th_restore_state(th_host *h, const char *dir)
 	lilv_state_free(st);
 	return 0;
 }
+
+int
+th_apply_preset(th_host *h, const char *uri)
+{
+	LilvNode *u = lilv_new_uri(h->world, uri);
+	lilv_world_load_resource(h->world, u);
+	LilvState *st = lilv_state_new_from_world(h->world, &map, u);
+	lilv_node_free(u);
+	if (!st)
+		return -1;
+	lilv_state_restore(st, h->instance, set_port_value, h, 0, h->features);
+	lilv_state_free(st);
+	return 0;
+}

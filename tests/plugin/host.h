@@ -96,6 +96,9 @@ void th_send_set_path(th_host *h, uint32_t frame, const char *path);
 void th_send_get(th_host *h, uint32_t frame);
 void th_send_midi(th_host *h, uint32_t frame, uint8_t s, uint8_t d1, uint8_t d2);
 
+/* Restores the preset with this URI (from the world) into the instance. */
+int th_apply_preset(th_host *h, const char *uri);
+
 /* State through lilv: save to dir/state.ttl, restore from it. */
 int th_save_state(th_host *h, const char *dir);
 int th_restore_state(th_host *h, const char *dir);

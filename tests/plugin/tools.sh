@@ -1,4 +1,5 @@
 #!/bin/sh
+# The shared object exports lv2_descriptor alone (engine symbols hidden).
 # The bundle in lilv's command-line hosts: lv2ls and lv2info find both
 # plugins; lv2apply (no features, atom ports left unconnected) processes a
 # WAV made with sox, with the model applied and bypassed; lv2bench runs it.
@@ -18,6 +19,10 @@ bad() { fail=$((fail + 1)); echo "tools.sh: FAILED: $*"; }
 rms() { sox "$1" -n remix "${2:-1}" stat 2>&1 | awk '/RMS +amplitude/{print $3}'; }
 # RMS of the difference of two mono files
 diff_rms() { sox -m -v 1 "$1" -v -1 "$2" -n stat 2>&1 | awk '/RMS +amplitude/{print $3}'; }
+
+exports=$(nm -D --defined-only "$build/cwrnn.lv2/cwrnn.so" | awk '$2 ~ /^[TDBR]$/ {print $3}')
+[ "$exports" = "lv2_descriptor" ] && ok "cwrnn.so exports only lv2_descriptor" ||
+	bad "cwrnn.so exports: $(echo $exports)"
 
 ls_out=$(lv2ls 2>/dev/null)
 for u in $mono $stereo; do
