@@ -48,16 +48,25 @@ cw_rs_clear(cw_rs_stream *s)
 	s->head = 0;
 }
 
-/* g(|u|) by linear interpolation in the table; 0 outside the window */
-static inline float
-proto(const cw_rs_kernel *k, double u)
+/* Weighted sum over n samples, from j back from the newest in steps of dj,
+ * where the first sits at u = pos / RES in the prototype and each next one
+ * step / RES further out (u >= 0 and rising: the caller walks each half of
+ * the kernel from its centre). The callers' ranges keep u * RES within the
+ * table (which has two spare points). */
+static inline void
+half_sum(const cw_rs_stream *s, const cw_rs_kernel *k, long j, long n, long dj, double pos,
+         double step, float *acc, float *wsum)
 {
-	double a = fabs(u) * CW_RS_RES;
-	if (a >= CW_RS_ZEROS * CW_RS_RES)
-		return 0.0f;
-	int i = (int)a;
-	float f = (float)(a - i);
-	return k->g[i] + f * (k->g[i + 1] - k->g[i]);
+	float a = 0.0f, w = 0.0f;
+	for (long t = 0; t < n; t++, j += dj, pos += step) {
+		int i = (int)pos;
+		float f = (float)(pos - i);
+		float g = k->g[i] + f * (k->g[i + 1] - k->g[i]);
+		a += g * s->ring[(s->head - (uint32_t)j) & (CW_RS_RING - 1)];
+		w += g;
+	}
+	*acc += a;
+	*wsum += w;
 }
 
 float
@@ -65,19 +74,18 @@ cw_rs_read(const cw_rs_stream *s, const cw_rs_kernel *k, double back, double c)
 {
 	if (c < CW_RS_MIN_CUTOFF)
 		c = CW_RS_MIN_CUTOFF;
-	const double half = CW_RS_ZEROS / (2.0 * c);
-	/* samples j back from the newest with |j - back| < half */
-	long lo = (long)ceil(back - half), hi = (long)floor(back + half);
+	const double half = CW_RS_ZEROS / (2.0 * c), step = 2.0 * c * CW_RS_RES;
+	/* samples j back from the newest with |j - back| < half, at u = 2c |j - back| */
+	long lo = (long)ceil(back - half), hi = (long)floor(back + half), mid = (long)floor(back);
 	if (lo < 0)
 		lo = 0;
 	if (hi > CW_RS_RING - 1)
 		hi = CW_RS_RING - 1;
-	const double two_c = 2.0 * c;
 	float acc = 0.0f, wsum = 0.0f;
-	for (long j = lo; j <= hi; j++) {
-		float w = proto(k, two_c * ((double)j - back));
-		acc += w * s->ring[(s->head - (uint32_t)j) & (CW_RS_RING - 1)];
-		wsum += w;
-	}
+	if (mid >= lo) /* mid, mid - 1, ..., lo */
+		half_sum(s, k, mid, mid - lo + 1, -1, (back - (double)mid) * step, step, &acc, &wsum);
+	if (hi > mid) /* mid + 1, ..., hi */
+		half_sum(s, k, mid + 1, hi - mid, 1, ((double)(mid + 1) - back) * step, step, &acc,
+		         &wsum);
 	return wsum > 0.0f ? acc / wsum : 0.0f;
 }
