@@ -39,9 +39,13 @@ BUNDLE_PRESETS := $(PRESET_TTL:$(PLUGIN_PRESETS_DIR)/%=$(BUNDLE)/%)
 PLUGIN_BUNDLE_FILES := $(BUNDLE)/manifest.ttl $(BUNDLE)/cwrnn.ttl $(BUNDLE)/$(PLUGIN_SO) \
 	$(BUNDLE_MODELS) $(BUNDLE_PRESETS)
 
-.PHONY: plugin check-plugin bench-plugin install-plugin uninstall-plugin
+.PHONY: plugin plugin-deps check-plugin bench-plugin install-plugin uninstall-plugin
 all: plugin
-plugin: $(PLUGIN_BUNDLE_FILES)
+plugin: plugin-deps $(PLUGIN_BUNDLE_FILES)
+
+plugin-deps:
+	@$(PKG_CONFIG) --exists lv2 || { echo "cwrnn: the plugin needs the LV2 headers:" \
+		"apt-get install lv2-dev (or: make deps)"; exit 1; }
 
 $(PLUGIN_GEN)/gen_ttl: $(OBJ)/plugin/gen_ttl.o $(OBJ)/plugin/ports.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
