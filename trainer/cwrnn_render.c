@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cwrnn.h"
+#include "dataset.h"
 #include "options.h"
 #include "wav.h"
 
@@ -206,23 +207,51 @@ load_target(app *a)
 	return 0;
 }
 
+/* ESR and NMSE of out(t) against target(t + lag), interleaved channels. */
 static void
-compare(const app *a)
+error_ratios(const app *a, long lag, double *esr, double *nmse)
 {
-	const char *path = a->opt.target_path;
-	const cwrnn_config *c = &a->model->config;
-	size_t n = (a->frames < a->target.frames ? a->frames : a->target.frames) * (size_t)c->n_outputs;
+	size_t p = (size_t)a->model->config.n_outputs, shift = (size_t)lag;
+	size_t frames = a->frames < a->target.frames - shift ? a->frames : a->target.frames - shift;
+	size_t n = frames * p;
 	double ee = 0.0, yy = 0.0, ys = 0.0;
 	for (size_t i = 0; i < n; i++) {
-		double y = a->target.samples[i], e = (double)a->out[i] - y;
+		double y = a->target.samples[i + shift * p], e = (double)a->out[i] - y;
 		ee += e * e;
 		yy += y * y;
 		ys += y;
 	}
-	double var = yy / (double)n - (ys / (double)n) * (ys / (double)n);
-	printf("cwrnn-render: against %s over %zu samples: ESR %.6g NMSE %.6g\n", path,
-	       n / (size_t)c->n_outputs, yy > 0.0 ? ee / yy : INFINITY,
-	       var > 0.0 ? ee / (double)n / var : INFINITY);
+	double var = n ? yy / (double)n - (ys / (double)n) * (ys / (double)n) : 0.0;
+	*esr = yy > 0.0 ? ee / yy : INFINITY;
+	*nmse = var > 0.0 ? ee / (double)n / var : INFINITY;
+}
+
+/* Prints the error against --target as is and, for a mono effect whose
+ * target lags the output (the trainer removes such a latency before it
+ * learns), also with the target aligned by the lag found the same way. */
+static void
+compare(app *a)
+{
+	double esr, nmse;
+	error_ratios(a, 0, &esr, &nmse);
+	printf("cwrnn-render: against %s over %zu samples: ESR %.6g NMSE %.6g\n", a->opt.target_path,
+	       a->frames < a->target.frames ? a->frames : a->target.frames, esr, nmse);
+	const cwrnn_config *c = &a->model->config;
+	if (c->task != CWRNN_TASK_TRANSFORM || c->n_outputs != 1)
+		return;
+	double *out = malloc(a->frames * sizeof *out);
+	if (!out)
+		return;
+	for (size_t i = 0; i < a->frames; i++)
+		out[i] = a->out[i];
+	long lag = latency_detect(out, a->frames, a->target.samples, a->target.frames,
+	                          (long)(0.05 * c->sample_rate));
+	free(out);
+	if (lag <= 0 || (size_t)lag >= a->target.frames)
+		return;
+	error_ratios(a, lag, &esr, &nmse);
+	printf("cwrnn-render: with the target's latency of %ld samples removed: ESR %.6g NMSE %.6g\n",
+	       lag, esr, nmse);
 }
 
 int
