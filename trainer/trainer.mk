@@ -50,3 +50,13 @@ bench-train: $(BUILD)/bench/bench_train
 	$(BUILD)/bench/bench_train
 
 bench: bench-train
+
+.PHONY: install-trainer uninstall-trainer
+install: install-trainer
+install-trainer: trainer
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(CWRNN_TRAIN) $(CWRNN_RENDER) $(DESTDIR)$(BINDIR)/
+
+uninstall: uninstall-trainer
+uninstall-trainer:
+	rm -f $(DESTDIR)$(BINDIR)/cwrnn-train $(DESTDIR)$(BINDIR)/cwrnn-render
