@@ -11,33 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cwrnn.h"
+#include "timing.h"
 
 enum { BLOCK = 256, BLOCKS = 256, REPEATS = 9 };
 
-static double
-now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
-static int
-by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, by_value);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static cwrnn_model *
 make_model(int g, const int *sizes, int inputs, uint64_t seed)
@@ -76,21 +57,21 @@ time_model(const cwrnn_model *model, const float *in)
 	cwrnn_process(state, in, out, BLOCK); /* warm caches */
 	for (int r = 0; r < REPEATS; r++) {
 		cwrnn_state_reset(state);
-		double start = now_ns();
+		double start = bench_seconds();
 		for (int b = 0; b < BLOCKS; b++) {
-			double t0 = now_ns();
+			double t0 = bench_seconds();
 			cwrnn_process(state, m ? in + (size_t)b * BLOCK * m : NULL, out, BLOCK);
-			block_ns[b][r] = now_ns() - t0;
+			block_ns[b][r] = 1e9 * (bench_seconds() - t0);
 		}
-		total[r] = now_ns() - start;
+		total[r] = 1e9 * (bench_seconds() - start);
 	}
 	timing result = {0};
 	for (int b = 0; b < BLOCKS; b++) {
-		per_block[b] = median(block_ns[b], REPEATS);
+		per_block[b] = bench_median(block_ns[b], REPEATS);
 		if (per_block[b] > result.worst_block_ns)
 			result.worst_block_ns = per_block[b];
 	}
-	double med = median(total, REPEATS);
+	double med = bench_median(total, REPEATS);
 	result.ns_per_sample = med / (BLOCKS * BLOCK);
 	result.mean_block_ns = med / BLOCKS;
 	cwrnn_state_free(state);

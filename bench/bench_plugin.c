@@ -18,11 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cwrnn.h"
 #include "ports.h"
 #include "uris.h"
+#include "timing.h"
 
 #define RATE 48000.0
 #define BLOCK 256
@@ -45,27 +45,8 @@ map_uri(LV2_URID_Map_Handle handle, const char *uri)
 	return (LV2_URID)++n_uris;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
 
 static int
 fatal(const char *what)
@@ -108,7 +89,7 @@ measure(const LilvPlugin *plugin, cwrnn_state *state, const char *name, double r
 	const int steps = (int)((double)FRAMES * RATE / rate) / BLOCK * BLOCK;
 	double t_plugin[REPEATS], t_engine[REPEATS];
 	for (int r = 0; r < REPEATS; r++) {
-		double t0 = now();
+		double t0 = bench_seconds();
 		for (int at = 0; at < FRAMES; at += BLOCK) {
 			LV2_Atom_Sequence *notify = (LV2_Atom_Sequence *)notify_buf;
 			notify->atom.size = sizeof notify_buf - sizeof(LV2_Atom);
@@ -116,14 +97,14 @@ measure(const LilvPlugin *plugin, cwrnn_state *state, const char *name, double r
 			lilv_instance_connect_port(inst, CW_PORT_OUT, out + at);
 			lilv_instance_run(inst, BLOCK);
 		}
-		t_plugin[r] = (now() - t0) * 1e9 / FRAMES;
+		t_plugin[r] = (bench_seconds() - t0) * 1e9 / FRAMES;
 
-		t0 = now();
+		t0 = bench_seconds();
 		for (int at = 0; at < steps; at += BLOCK)
 			cwrnn_process(state, in + at, out + at, BLOCK);
-		t_engine[r] = (now() - t0) * 1e9 / FRAMES;
+		t_engine[r] = (bench_seconds() - t0) * 1e9 / FRAMES;
 	}
-	double p = median(t_plugin, REPEATS), e = median(t_engine, REPEATS);
+	double p = bench_median(t_plugin, REPEATS), e = bench_median(t_engine, REPEATS);
 	printf("bench: %s ns_per_sample=%.2f engine_ns_per_sample=%.2f ratio=%.3f "
 	       "realtime_factor=%.1f\n",
 	       name, p, e, p / e, 1e9 / rate / p);

@@ -21,36 +21,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dataset.h"
 #include "options.h"
 #include "train.h"
 #include "wav.h"
+#include "timing.h"
 
 enum { REPEATS = 5, PAPER_REPEATS = 3, UPDATES = 30, BATCH = 16, STEPS = 2048, WARMUP = 256 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
-static int
-by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, by_value);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static void
 die(const char *msg)
@@ -103,14 +84,14 @@ throughput(const dataset *ds, int g, const int *sizes, size_t *n_params)
 			die(msg);
 		*n_params = t->n_params;
 		trainer_update(t);  /* warm caches and threads */
-		double t0 = now();
+		double t0 = bench_seconds();
 		for (int u = 0; u < UPDATES; u++)
 			if (!isfinite(trainer_update(t)))
 				die("training diverged");
-		rate[r] = (double)BATCH * STEPS * UPDATES / (now() - t0);
+		rate[r] = (double)BATCH * STEPS * UPDATES / (bench_seconds() - t0);
 		trainer_free(t);
 	}
-	return median(rate, REPEATS);
+	return bench_median(rate, REPEATS);
 }
 
 /* The paper's 320-sample target, or a stand-in with the same length. */
@@ -164,15 +145,15 @@ paper(void)
 		if (!t)
 			die(msg);
 		n_params = t->n_params;
-		double t0 = now();
+		double t0 = bench_seconds();
 		trainer_run(t, NULL, NULL);
-		secs[r] = now() - t0;
+		secs[r] = bench_seconds() - t0;
 		nmse[r] = t->best_nmse;
 		trainer_free(t);
 	}
 	printf("bench: paper_2000_epochs seconds=%.3f params=%zu nmse=%.4g data=%s "
-	       "(medians of %d runs, seeds 1..%d)\n", median(secs, PAPER_REPEATS), n_params,
-	       median(nmse, PAPER_REPEATS), source, PAPER_REPEATS, PAPER_REPEATS);
+	       "(medians of %d runs, seeds 1..%d)\n", bench_median(secs, PAPER_REPEATS), n_params,
+	       bench_median(nmse, PAPER_REPEATS), source, PAPER_REPEATS, PAPER_REPEATS);
 	dataset_free(&ds);
 	wav_free(&target);
 }
