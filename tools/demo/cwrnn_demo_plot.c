@@ -1,0 +1,208 @@
+/* cwrnn-demo-plot: compares a rendered effect with its target and draws the
+ * demo picture (figure.h); prints the numbers it shows. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "figure.h"
+#include "history.h"
+#include "signal.h"
+#include "wav.h"
+
+enum { EXIT_OPTIONS = 1, EXIT_DATA = 2, EXIT_WRITE = 3 };
+
+typedef struct {
+	const char *dry, *target, *output, *engine, *report, *svg, *title, *caption;
+	double render_seconds;
+} plot_options;
+
+/* Everything the program owns; cleanup() releases it all. */
+typedef struct {
+	plot_options opt;
+	wav_audio w[4];           /* dry, target, output, engine */
+	float *f[4];              /* the same as floats */
+	train_report report;
+	char msg[1024];
+} app;
+
+static void
+cleanup(app *a)
+{
+	for (int i = 0; i < 4; i++) {
+		wav_free(&a->w[i]);
+		free(a->f[i]);
+	}
+	history_free(&a->report);
+}
+
+static int
+fatal(app *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+fatal(app *a, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("cwrnn-demo-plot: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	cleanup(a);
+	return code;
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: cwrnn-demo-plot --dry D.wav --target T.wav --output O.wav\n"
+	      "                       --report TRAIN.json -o PICTURE.svg [options]\n"
+	      "\n"
+	      "Compares an effect model's output O (rendered from the dry input D) with\n"
+	      "the target T, after removing the latency the trainer found (from its JSON\n"
+	      "report), prints the error-to-signal ratios and draws one SVG: waveform\n"
+	      "envelopes, a zoomed excerpt, spectra, the learning curve and the numbers.\n"
+	      "      --dry FILE            the input the output was rendered from\n"
+	      "      --target FILE         what the output should be\n"
+	      "      --output FILE         the rendered output (e.g. cwrnn-lv2-render's)\n"
+	      "      --engine FILE         a second render to compare with --output sample\n"
+	      "                            by sample (e.g. cwrnn-render's)\n"
+	      "      --report FILE         cwrnn-train --report JSON of the model\n"
+	      "  -o, --svg FILE            the picture (written atomically)\n"
+	      "      --render-seconds S    time the render took, shown as a real-time factor\n"
+	      "      --title TEXT          the picture's title\n"
+	      "      --caption TEXT        a line under it\n"
+	      "  -h, --help                this help\n"
+	      "Exit codes: 0 done, 1 bad options, 2 bad input, 3 cannot write.\n",
+	      f);
+}
+
+static int
+parse(plot_options *o, int argc, char **argv, char *msg, size_t len)
+{
+	memset(o, 0, sizeof *o);
+	o->render_seconds = NAN;
+	o->title = "cwrnn: a Clockwork RNN effect model";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return 1;
+		if (i + 1 >= argc) {
+			snprintf(msg, len, "%s needs a value (see --help)", a);
+			return -1;
+		}
+		const char *v = argv[++i];
+		const char **dst = !strcmp(a, "--dry")                        ? &o->dry
+		                   : !strcmp(a, "--target")                   ? &o->target
+		                   : !strcmp(a, "--output")                   ? &o->output
+		                   : !strcmp(a, "--engine")                   ? &o->engine
+		                   : !strcmp(a, "--report")                   ? &o->report
+		                   : !strcmp(a, "-o") || !strcmp(a, "--svg") ? &o->svg
+		                   : !strcmp(a, "--title")                    ? &o->title
+		                   : !strcmp(a, "--caption")                  ? &o->caption
+		                                                              : NULL;
+		if (dst) {
+			*dst = v;
+		} else if (!strcmp(a, "--render-seconds")) {
+			char *end = NULL;
+			o->render_seconds = strtod(v, &end);
+			if (end == v || *end || !(o->render_seconds > 0.0)) {
+				snprintf(msg, len, "--render-seconds wants a positive number, not '%s'", v);
+				return -1;
+			}
+		} else {
+			snprintf(msg, len, "unknown option '%s' (see --help)", a);
+			return -1;
+		}
+	}
+	if (!o->dry || !o->target || !o->output || !o->report || !o->svg) {
+		snprintf(msg, len, "give --dry, --target, --output, --report and -o (see --help)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the audio files (mono, one rate) as floats. */
+static int
+load(app *a)
+{
+	const char *paths[4] = {a->opt.dry, a->opt.target, a->opt.output, a->opt.engine};
+	for (int i = 0; i < 4; i++) {
+		if (!paths[i])
+			continue;
+		wav_audio *w = &a->w[i];
+		if (wav_read(paths[i], w, a->msg, sizeof a->msg) != 0 ||
+		    wav_to_mono(w, paths[i], 0, a->msg, sizeof a->msg) != 0)
+			return -1;
+		if (w->rate != a->w[0].rate) {
+			snprintf(a->msg, sizeof a->msg, "'%s' is %d Hz but '%s' is %d Hz", paths[i],
+			         w->rate, paths[0], a->w[0].rate);
+			return -1;
+		}
+		if (!(a->f[i] = malloc(w->frames * sizeof(float)))) {
+			snprintf(a->msg, sizeof a->msg, "out of memory reading '%s'", paths[i]);
+			return -1;
+		}
+		for (size_t t = 0; t < w->frames; t++)
+			a->f[i][t] = (float)w->samples[t];
+	}
+	return 0;
+}
+
+static size_t
+min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+int
+main(int argc, char **argv)
+{
+	app a;
+	memset(&a, 0, sizeof a);
+	int rc = parse(&a.opt, argc, argv, a.msg, sizeof a.msg);
+	if (rc > 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (rc < 0)
+		return fatal(&a, EXIT_OPTIONS, "%s", a.msg);
+	if (load(&a) != 0 || history_read(a.opt.report, &a.report, a.msg, sizeof a.msg) != 0)
+		return fatal(&a, EXIT_DATA, "%s", a.msg);
+	const wav_audio *dry = &a.w[0], *tgt = &a.w[1], *out = &a.w[2], *eng = &a.w[3];
+	double lat = isfinite(a.report.latency) ? a.report.latency : 0.0;
+	size_t shift = (size_t)lat;
+	if (lat < 0 || shift >= tgt->frames)
+		return fatal(&a, EXIT_DATA, "the report's latency (%g samples) does not fit '%s'", lat,
+		             a.opt.target);
+	if (a.report.rate != (double)tgt->rate)
+		return fatal(&a, EXIT_DATA, "the model runs at %g Hz but '%s' is %d Hz", a.report.rate,
+		             a.opt.target, tgt->rate);
+	size_t n = min_size(min_size(out->frames, tgt->frames - shift), dry->frames);
+	figure_data d = {
+		.dry = a.f[0], .target = a.f[1] + shift, .output = a.f[2], .n = n,
+		.rate = tgt->rate, .latency = lat, .report = &a.report,
+		.test_esr = sig_esr(a.f[2], a.f[1] + shift, n),
+		.test_esr_raw = sig_esr(a.f[2], a.f[1], min_size(out->frames, tgt->frames)),
+		.max_diff = NAN, .render_seconds = a.opt.render_seconds,
+		.title = a.opt.title, .caption = a.opt.caption,
+		.names = {"dry input", "target", "model output"},
+	};
+	if (a.opt.engine) {
+		if (eng->frames != out->frames)
+			return fatal(&a, EXIT_DATA, "'%s' has %zu frames but '%s' has %zu", a.opt.engine,
+			             eng->frames, a.opt.output, out->frames);
+		d.max_diff = sig_max_abs_diff(a.f[2], a.f[3], out->frames);
+	}
+	if (figure_write(&d, a.opt.svg, a.msg, sizeof a.msg) != 0)
+		return fatal(&a, EXIT_WRITE, "%s", a.msg);
+	printf("test ESR %.6g (%.2f dB) over %zu samples, the target's %.0f-sample latency removed\n",
+	       d.test_esr, 10.0 * log10(d.test_esr), n, lat);
+	printf("test ESR %.6g with the latency kept\n", d.test_esr_raw);
+	if (a.opt.engine)
+		printf("max |%s - %s| = %.3g%s\n", a.opt.output, a.opt.engine, d.max_diff,
+		       d.max_diff == 0.0 ? " (bit-identical)" : "");
+	cleanup(&a);
+	return 0;
+}

@@ -1,0 +1,342 @@
+/* cwrnn-lv2-render: renders an audio file through the cwrnn LV2 plugin, as a
+ * host would, through lilv (lv2_host.h): instantiate at the file's rate,
+ * load a model through patch:Set and the worker, wait until the plugin
+ * confirms it on its notify port, restart (deactivate, activate: the model
+ * starts from its zero state at the first sample), then run the file in
+ * host-sized blocks and write a 32-bit float WAV. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lv2_host.h"
+#include "wav.h"
+
+enum { EXIT_OPTIONS = 1, EXIT_DATA = 2, EXIT_WRITE = 3, EXIT_PLUGIN = 4 };
+
+#define DEFAULT_URI "https://cwrnn.org/lv2/mono"
+#define MODEL_PROPERTY "https://cwrnn.org/lv2#model"
+#define MAX_CONTROLS 32
+#define LOAD_WAIT_SECONDS 2.0 /* of silence run while waiting for the model */
+
+typedef struct {
+	const char *input, *output, *model, *uri;
+	uint32_t block;
+	int mixdown, quiet;
+	int n_controls;
+	const char *control_symbol[MAX_CONTROLS];
+	float control_value[MAX_CONTROLS];
+} render_options;
+
+/* Everything the program owns; cleanup() releases it all. */
+typedef struct {
+	render_options opt;
+	lh_host host;
+	wav_audio input;
+	float *in[LH_MAX_AUDIO], *out[LH_MAX_AUDIO];  /* (frames) per channel */
+	float *interleaved;
+	char model_path[PATH_MAX];
+	char msg[1024];
+} app;
+
+static void
+cleanup(app *a)
+{
+	lh_close(&a->host);
+	wav_free(&a->input);
+	for (int c = 0; c < LH_MAX_AUDIO; c++) {
+		free(a->in[c]);
+		free(a->out[c]);
+	}
+	free(a->interleaved);
+}
+
+static int
+fatal(app *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+fatal(app *a, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("cwrnn-lv2-render: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	cleanup(a);
+	return code;
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: cwrnn-lv2-render -i IN.wav -o OUT.wav [-m MODEL.cwrnn] [options]\n"
+	      "\n"
+	      "Renders IN through the cwrnn LV2 plugin, loaded through lilv (set LV2_PATH to\n"
+	      "the directory holding cwrnn.lv2), at IN's sample rate, and writes a 32-bit\n"
+	      "float WAV. A model is loaded as a host loads one: patch:Set through the\n"
+	      "plugin's worker, confirmed on its notify port; then the plugin is restarted\n"
+	      "so the model starts from its zero state at IN's first sample.\n"
+	      "  -i, --input FILE     input audio (any format libsndfile reads)\n"
+	      "  -o, --output FILE    output WAV (written atomically)\n"
+	      "  -m, --model FILE     a .cwrnn model (default: the plugin's selected model)\n"
+	      "  -u, --uri URI        plugin [" DEFAULT_URI "]\n"
+	      "  -b, --block N        frames per run() call, 1..8192 [256]\n"
+	      "  -c, --control SYM=V  set a control port by symbol (repeatable)\n"
+	      "      --mixdown        average a multichannel input for a mono plugin\n"
+	      "  -q, --quiet          no plugin notes on stderr, no summary line\n"
+	      "  -h, --help           this help\n"
+	      "Prints one line: what was loaded, the latency the plugin reports, and the\n"
+	      "render time (run() calls only) against the audio's duration.\n"
+	      "Exit codes: 0 done, 1 bad options, 2 bad input, 3 cannot write, 4 plugin\n"
+	      "missing or failing (not found, instantiate, model not loaded).\n",
+	      f);
+}
+
+static int
+parse_control(render_options *o, const char *s, char *msg, size_t len)
+{
+	const char *eq = strchr(s, '=');
+	char *end = NULL;
+	double v = eq ? strtod(eq + 1, &end) : 0.0;
+	if (!eq || eq == s || end == eq + 1 || *end || !isfinite(v)) {
+		snprintf(msg, len, "-c wants SYMBOL=NUMBER, not '%s'", s);
+		return -1;
+	}
+	if (o->n_controls == MAX_CONTROLS) {
+		snprintf(msg, len, "at most %d -c options", MAX_CONTROLS);
+		return -1;
+	}
+	o->control_symbol[o->n_controls] = s; /* up to '=': compared with strncmp later */
+	o->control_value[o->n_controls++] = (float)v;
+	return 0;
+}
+
+static int
+parse(render_options *o, int argc, char **argv, char *msg, size_t len)
+{
+	memset(o, 0, sizeof *o);
+	o->uri = DEFAULT_URI;
+	o->block = 256;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return 1;
+		if (!strcmp(a, "--mixdown")) {
+			o->mixdown = 1;
+			continue;
+		}
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			o->quiet = 1;
+			continue;
+		}
+		if (i + 1 >= argc) {
+			snprintf(msg, len, "%s needs a value (see --help)", a);
+			return -1;
+		}
+		const char *v = argv[++i];
+		if (!strcmp(a, "-i") || !strcmp(a, "--input"))
+			o->input = v;
+		else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
+			o->output = v;
+		else if (!strcmp(a, "-m") || !strcmp(a, "--model"))
+			o->model = v;
+		else if (!strcmp(a, "-u") || !strcmp(a, "--uri"))
+			o->uri = v;
+		else if (!strcmp(a, "-c") || !strcmp(a, "--control")) {
+			if (parse_control(o, v, msg, len) != 0)
+				return -1;
+		} else if (!strcmp(a, "-b") || !strcmp(a, "--block")) {
+			char *end = NULL;
+			long b = strtol(v, &end, 10);
+			if (end == v || *end || b < 1 || b > LH_MAX_BLOCK) {
+				snprintf(msg, len, "--block wants 1..%d frames, not '%s'", LH_MAX_BLOCK, v);
+				return -1;
+			}
+			o->block = (uint32_t)b;
+		} else {
+			snprintf(msg, len, "unknown option '%s' (see --help)", a);
+			return -1;
+		}
+	}
+	if (!o->input || !o->output) {
+		snprintf(msg, len, "give an input with -i and an output with -o (see --help)");
+		return -1;
+	}
+	return 0;
+}
+
+/* The input as one float buffer per plugin input: a mono file feeds every
+ * input; otherwise channels must match (or be mixed down for a mono plugin). */
+static int
+split_input(app *a)
+{
+	lh_host *h = &a->host;
+	wav_audio *w = &a->input;
+	if (h->n_audio_in == 1 && w->channels > 1 &&
+	    wav_to_mono(w, a->opt.input, a->opt.mixdown, a->msg, sizeof a->msg) != 0)
+		return EXIT_DATA;
+	if (w->channels != 1 && w->channels != h->n_audio_in) {
+		snprintf(a->msg, sizeof a->msg, "'%s' has %d channels but the plugin has %d inputs",
+		         a->opt.input, w->channels, h->n_audio_in);
+		return EXIT_DATA;
+	}
+	for (int c = 0; c < h->n_audio_in; c++) {
+		if (!(a->in[c] = malloc(w->frames * sizeof(float))))
+			return EXIT_DATA;
+		int src = w->channels == 1 ? 0 : c;
+		for (size_t t = 0; t < w->frames; t++)
+			a->in[c][t] = (float)w->samples[t * (size_t)w->channels + (size_t)src];
+	}
+	for (int c = 0; c < h->n_audio_out; c++)
+		if (!(a->out[c] = calloc(w->frames, sizeof(float))))
+			return EXIT_DATA;
+	return 0;
+}
+
+/* patch:Set the model, run silence until the plugin names it on notify,
+ * then restart the plugin. Returns 0, or an exit code with msg. */
+static int
+load_model(app *a)
+{
+	lh_host *h = &a->host;
+	if (!realpath(a->opt.model, a->model_path)) {
+		snprintf(a->msg, sizeof a->msg, "cannot open model '%s'", a->opt.model);
+		return EXIT_DATA;
+	}
+	if (!h->worker || lh_send_set_path(h, MODEL_PROPERTY, a->model_path) != 0) {
+		snprintf(a->msg, sizeof a->msg, "<%s> takes no model through patch:Set and a worker",
+		         a->opt.uri);
+		return EXIT_PLUGIN;
+	}
+	int errors = h->log_errors;
+	size_t waited = 0, limit = (size_t)(LOAD_WAIT_SECONDS * h->rate);
+	char seen[PATH_MAX];
+	for (;;) {
+		lh_run(h, NULL, NULL, a->opt.block);
+		waited += a->opt.block;
+		if (lh_notified_path(h, MODEL_PROPERTY, seen, sizeof seen) == 0 &&
+		    !strcmp(seen, a->model_path))
+			break;
+		if (h->log_errors > errors || waited > limit) {
+			snprintf(a->msg, sizeof a->msg, "the plugin did not load '%s'%s%.600s", a->opt.model,
+			         h->log_errors > errors ? ": " : " (no confirmation on notify)",
+			         h->log_errors > errors ? h->last_error : "");
+			return EXIT_PLUGIN;
+		}
+	}
+	lh_deactivate(h);
+	lh_activate(h);
+	return 0;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Runs the whole input in blocks; returns the seconds spent in run(). */
+static double
+render(app *a)
+{
+	lh_host *h = &a->host;
+	double spent = 0.0;
+	for (size_t at = 0; at < a->input.frames; at += a->opt.block) {
+		uint32_t n = a->input.frames - at < a->opt.block ? (uint32_t)(a->input.frames - at)
+		                                                 : a->opt.block;
+		const float *in[LH_MAX_AUDIO] = { NULL, NULL };
+		float *out[LH_MAX_AUDIO] = { NULL, NULL };
+		for (int c = 0; c < h->n_audio_in; c++)
+			in[c] = a->in[c] + at;
+		for (int c = 0; c < h->n_audio_out; c++)
+			out[c] = a->out[c] + at;
+		double t0 = now();
+		lh_run(h, in, out, n);
+		spent += now() - t0;
+	}
+	return spent;
+}
+
+static int
+set_controls(app *a)
+{
+	for (int i = 0; i < a->opt.n_controls; i++) {
+		const char *s = a->opt.control_symbol[i];
+		char sym[128];
+		snprintf(sym, sizeof sym, "%.*s", (int)(strchr(s, '=') - s), s);
+		if (lh_set_control(&a->host, sym, a->opt.control_value[i]) != 0) {
+			snprintf(a->msg, sizeof a->msg, "<%s> has no control input '%s'", a->opt.uri, sym);
+			return EXIT_OPTIONS;
+		}
+	}
+	return 0;
+}
+
+static int
+write_output(app *a)
+{
+	lh_host *h = &a->host;
+	size_t frames = a->input.frames, ch = (size_t)h->n_audio_out;
+	if (!(a->interleaved = malloc(frames * ch * sizeof(float)))) {
+		snprintf(a->msg, sizeof a->msg, "out of memory for %zu frames", frames);
+		return EXIT_WRITE;
+	}
+	for (size_t t = 0; t < frames; t++)
+		for (size_t c = 0; c < ch; c++)
+			a->interleaved[t * ch + c] = a->out[c][t];
+	if (wav_write_float(a->opt.output, a->interleaved, frames, (int)ch, a->input.rate, a->msg,
+	                    sizeof a->msg) != 0)
+		return EXIT_WRITE;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	app a;
+	memset(&a, 0, sizeof a);
+	int rc = parse(&a.opt, argc, argv, a.msg, sizeof a.msg);
+	if (rc > 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (rc < 0)
+		return fatal(&a, EXIT_OPTIONS, "%s", a.msg);
+	if (wav_read(a.opt.input, &a.input, a.msg, sizeof a.msg) != 0)
+		return fatal(&a, EXIT_DATA, "%s", a.msg);
+	a.host.quiet = a.opt.quiet;
+	if (lh_open(&a.host, a.opt.uri, a.input.rate, a.msg, sizeof a.msg) != 0)
+		return fatal(&a, EXIT_PLUGIN, "%s", a.msg);
+	if (a.host.n_audio_out < 1)
+		return fatal(&a, EXIT_PLUGIN, "<%s> has no audio output", a.opt.uri);
+	if ((rc = set_controls(&a)) != 0 || (rc = split_input(&a)) != 0)
+		return fatal(&a, rc, "%s", a.msg[0] ? a.msg : "out of memory");
+	lh_activate(&a.host);
+	if (a.opt.model && (rc = load_model(&a)) != 0)
+		return fatal(&a, rc, "%s", a.msg);
+	int errors = a.host.log_errors;
+	double spent = render(&a);
+	if (a.host.log_errors > errors)
+		return fatal(&a, EXIT_PLUGIN, "the plugin reported an error while rendering: %s",
+		             a.host.last_error);
+	if ((rc = write_output(&a)) != 0)
+		return fatal(&a, rc, "%s", a.msg);
+	double seconds = (double)a.input.frames / a.input.rate;
+	if (!a.opt.quiet)
+		printf("cwrnn-lv2-render: %s through <%s> at %d Hz in blocks of %u, model %s, "
+		       "latency %g frames: %.3f s of audio in %.3f s (real-time factor %.4f, %.0fx "
+		       "real time)\n",
+		       a.opt.input, a.opt.uri, a.input.rate, a.opt.block,
+		       a.opt.model ? a.model_path : "(the plugin's own)",
+		       (double)lh_control_output(&a.host, "latency"), seconds, spent,
+		       spent / seconds, seconds / spent);
+	cleanup(&a);
+	return 0;
+}
