@@ -643,6 +643,14 @@ static cwrnn_status
 write_atomically(const char *path, const unsigned char *data, size_t size, char *msg,
                  size_t msg_len)
 {
+	/* Renaming over a device or FIFO would replace the node itself (as
+	 * root: /dev/full becomes a model file); only files and links are
+	 * replaced. */
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return fail(CWRNN_ERR_IO, msg, msg_len, "%s: cannot write: %s", path,
+		            S_ISDIR(st.st_mode) ? "it is a directory"
+		                                : "it is not a regular file (a device, pipe or socket)");
 	static const char suffix[] = ".tmp.XXXXXX";
 	size_t len = strlen(path);
 	char *tmp = malloc(len + sizeof suffix);

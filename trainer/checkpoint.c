@@ -80,6 +80,8 @@ put_f64s(buffer *b, const double *v, size_t n)
 static int
 write_atomically(const char *path, const void *data, size_t len, char *msg, size_t msg_len)
 {
+	if (tr_check_destination(path, msg, msg_len) != 0)
+		return -1;
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 32);
 	if (!tmp)

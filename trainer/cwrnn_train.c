@@ -94,6 +94,9 @@ check_writable(const char *path, const char *what, char *msg, size_t len)
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return tr_fail(msg, len, "%s '%s' is a directory; give a file name", what, path);
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return tr_fail(msg, len, "%s '%s' is not a regular file (a device, pipe or socket); "
+		               "give a file name", what, path);
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
 	if (!slash)
@@ -102,9 +105,16 @@ check_writable(const char *path, const char *what, char *msg, size_t len)
 		snprintf(dir, sizeof dir, "/");
 	else
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-	if (access(dir, W_OK) != 0)
+	/* Create a file there rather than ask access(): root passes access() on
+	 * read-only mounts and in /proc, and would only fail after training. */
+	char probe[4200];
+	snprintf(probe, sizeof probe, "%s/.cwrnn-train-probe-XXXXXX", dir);
+	int fd = mkstemp(probe);
+	if (fd < 0)
 		return tr_fail(msg, len, "cannot write %s '%s': directory '%s': %s", what, path, dir,
 		               strerror(errno));
+	close(fd);
+	unlink(probe);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 int
 tr_fail(char *msg, size_t msg_len, const char *fmt, ...)
@@ -14,4 +15,17 @@ tr_fail(char *msg, size_t msg_len, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
+}
+
+int
+tr_check_destination(const char *path, char *msg, size_t msg_len)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return tr_fail(msg, msg_len, "cannot write '%s': it is a directory; give a file name",
+		               path);
+	return tr_fail(msg, msg_len, "cannot write '%s': it is not a regular file (a device, pipe "
+	               "or socket); give a file name", path);
 }

@@ -113,6 +113,8 @@ add_xml(text *b, const char *s)
 int
 report_write_file(const char *path, const char *data, size_t len, char *msg, size_t msg_len)
 {
+	if (tr_check_destination(path, msg, msg_len) != 0)
+		return -1;
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 32);
 	if (!tmp)

@@ -124,6 +124,8 @@ int
 wav_write_float(const char *path, const float *data, size_t frames, int channels, int rate,
                 char *msg, size_t msg_len)
 {
+	if (tr_check_destination(path, msg, msg_len) != 0)
+		return -1;
 	size_t len = strlen(path);
 	char *tmp = malloc(len + 32);
 	if (!tmp)
