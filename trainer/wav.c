@@ -25,15 +25,13 @@ open_error(const char *path, char *msg, size_t msg_len)
 	            "convert it to WAV first", path);
 }
 
-int
-wav_read(const char *path, wav_audio *w, char *msg, size_t msg_len)
+/* Validates and reads everything from an open file; name is what messages
+ * call it. Closes sf. */
+static int
+read_open(SNDFILE *sf, const SF_INFO *pinfo, const char *path, wav_audio *w, char *msg,
+          size_t msg_len)
 {
-	memset(w, 0, sizeof *w);
-	SF_INFO info;
-	memset(&info, 0, sizeof info);
-	SNDFILE *sf = sf_open(path, SFM_READ, &info);
-	if (!sf)
-		return open_error(path, msg, msg_len);
+	SF_INFO info = *pinfo;
 	int rc = -1;
 	if (info.frames <= 0 || info.channels <= 0) {
 		tr_fail(msg, msg_len, "'%s' contains no audio (0 samples)", path);
@@ -82,6 +80,83 @@ done:
 	if (rc != 0)
 		wav_free(w);
 	return rc;
+}
+
+int
+wav_read(const char *path, wav_audio *w, char *msg, size_t msg_len)
+{
+	memset(w, 0, sizeof *w);
+	SF_INFO info;
+	memset(&info, 0, sizeof info);
+	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	if (!sf)
+		return open_error(path, msg, msg_len);
+	return read_open(sf, &info, path, w, msg, msg_len);
+}
+
+/* A read-only file in memory for sf_open_virtual. */
+typedef struct {
+	const unsigned char *data;
+	sf_count_t size, pos;
+} mem_file;
+
+static sf_count_t
+mem_length(void *user)
+{
+	return ((mem_file *)user)->size;
+}
+
+static sf_count_t
+mem_seek(sf_count_t offset, int whence, void *user)
+{
+	mem_file *m = user;
+	sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->size;
+	if ((offset > 0 && base > m->size - offset) || base + offset < 0)
+		return -1;
+	m->pos = base + offset;
+	return m->pos;
+}
+
+static sf_count_t
+mem_read(void *ptr, sf_count_t count, void *user)
+{
+	mem_file *m = user;
+	if (count <= 0 || m->pos >= m->size)
+		return 0;
+	if (count > m->size - m->pos)
+		count = m->size - m->pos;
+	memcpy(ptr, m->data + m->pos, (size_t)count);
+	m->pos += count;
+	return count;
+}
+
+static sf_count_t
+mem_write(const void *ptr, sf_count_t count, void *user)
+{
+	(void)ptr, (void)count, (void)user;
+	return 0;
+}
+
+static sf_count_t
+mem_tell(void *user)
+{
+	return ((mem_file *)user)->pos;
+}
+
+int
+wav_read_memory(const void *data, size_t size, const char *name, wav_audio *w, char *msg,
+                size_t msg_len)
+{
+	memset(w, 0, sizeof *w);
+	SF_VIRTUAL_IO io = {mem_length, mem_seek, mem_read, mem_write, mem_tell};
+	mem_file m = {data, (sf_count_t)size, 0};
+	SF_INFO info;
+	memset(&info, 0, sizeof info);
+	SNDFILE *sf = sf_open_virtual(&io, SFM_READ, &info, &m);
+	if (!sf)
+		return tr_fail(msg, msg_len, "'%s' is not a WAV file (or any audio format libsndfile "
+		               "reads); convert it to WAV first", name);
+	return read_open(sf, &info, name, w, msg, msg_len);
 }
 
 int

@@ -21,6 +21,11 @@ typedef struct {
  * with msg set and *w left empty. */
 int wav_read(const char *path, wav_audio *w, char *msg, size_t msg_len);
 
+/* The same checks over a file already in memory (size bytes at data); name
+ * stands for the file in messages. For fuzzing and tests. */
+int wav_read_memory(const void *data, size_t size, const char *name, wav_audio *w, char *msg,
+                    size_t msg_len);
+
 /* Makes w mono: a mono file is left as is; several channels are averaged
  * when mixdown is set, refused otherwise (msg names the file and says to
  * pass --mixdown). */

@@ -20,8 +20,9 @@ $(FUZZ_DIR)/seeds/model_load/.made: $(FUZZ_DIR)/make_model_seeds
 	$(FUZZ_DIR)/make_model_seeds $(dir $@)
 	@touch $@
 
-.PHONY: check-fuzz-replay fuzz fuzz-model-load
-check-fuzz-replay: $(FUZZ_DIR)/replay_model_load $(FUZZ_DIR)/seeds/model_load/.made
+.PHONY: check-fuzz-replay check-fuzz-replay-model-load check-fuzz-replay-wav-read fuzz fuzz-model-load
+check-fuzz-replay: check-fuzz-replay-model-load check-fuzz-replay-wav-read
+check-fuzz-replay-model-load: $(FUZZ_DIR)/replay_model_load $(FUZZ_DIR)/seeds/model_load/.made
 	$(FUZZ_DIR)/replay_model_load $(FUZZ_DIR)/seeds/model_load tests/fuzz/regressions/model_load
 
 check: check-fuzz-replay
@@ -40,3 +41,40 @@ fuzz-model-load: $(FUZZ_DIR)/fuzz_model_load $(FUZZ_DIR)/seeds/model_load/.made
 		$(FUZZ_DIR)/corpus/model_load $(FUZZ_DIR)/seeds/model_load
 
 fuzz: fuzz-model-load
+
+# ---- the trainer's audio reader (trainer/wav.c over libsndfile)
+WAV_FUZZ_SRC := trainer/wav.c trainer/fail.c
+
+$(OBJ)/tests/fuzz/make_wav_seeds.o $(OBJ)/tests/fuzz/fuzz_wav_read.o: CFLAGS += $(SNDFILE_CFLAGS) -Itrainer
+
+$(FUZZ_DIR)/make_wav_seeds: $(OBJ)/tests/fuzz/make_wav_seeds.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SNDFILE_LIBS) -lm
+
+$(FUZZ_DIR)/replay_wav_read: $(OBJ)/tests/fuzz/replay.o $(OBJ)/tests/fuzz/fuzz_wav_read.o \
+		$(OBJ)/trainer/wav.o $(OBJ)/trainer/fail.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SNDFILE_LIBS) -lm
+
+$(FUZZ_DIR)/seeds/wav_read/.made: $(FUZZ_DIR)/make_wav_seeds
+	@mkdir -p $(dir $@)
+	$(FUZZ_DIR)/make_wav_seeds $(dir $@)
+	@touch $@
+
+.PHONY: fuzz-wav-read
+check-fuzz-replay-wav-read: $(FUZZ_DIR)/replay_wav_read $(FUZZ_DIR)/seeds/wav_read/.made
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp $(FUZZ_DIR)/replay_wav_read $(FUZZ_DIR)/seeds/wav_read tests/fuzz/regressions/wav_read
+
+$(FUZZ_DIR)/fuzz_wav_read: tests/fuzz/fuzz_wav_read.c $(WAV_FUZZ_SRC) trainer/*.h engine/cwrnn.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iengine -Itrainer $(SNDFILE_CFLAGS) -std=c11 \
+		-D_POSIX_C_SOURCE=200809L -o $@ tests/fuzz/fuzz_wav_read.c $(WAV_FUZZ_SRC) \
+		$(SNDFILE_LIBS) -lm
+
+fuzz-wav-read: $(FUZZ_DIR)/fuzz_wav_read $(FUZZ_DIR)/seeds/wav_read/.made
+	@mkdir -p $(FUZZ_DIR)/corpus/wav_read $(FUZZ_DIR)/crashes/wav_read
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp $(FUZZ_DIR)/fuzz_wav_read -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+		-artifact_prefix=$(FUZZ_DIR)/crashes/wav_read/ -print_final_stats=1 \
+		$(FUZZ_DIR)/corpus/wav_read $(FUZZ_DIR)/seeds/wav_read
+
+fuzz: fuzz-wav-read
