@@ -4,7 +4,8 @@
 # (check-demo) and the demo itself. Knobs: DEMO_DIR, DEMO_EPOCHS.
 
 DEMO_DIR ?= demo
-DEMO_EPOCHS ?= 15
+DEMO_EPOCHS ?= 28
+DEMO_HIDDEN ?= 24
 
 LV2_RENDER := $(BUILD)/cwrnn-lv2-render
 DEMO_PLOT := $(BUILD)/cwrnn-demo-plot
@@ -49,4 +50,5 @@ check: check-demo
 
 demo: need-deps plugin trainer demo-tools $(PLUGIN_LV2_PATH)/$(BUNDLE_NAME)
 	LV2_PATH=$(PLUGIN_LV2_PATH) BUILD=$(BUILD) OUT=$(DEMO_DIR) EPOCHS=$(DEMO_EPOCHS) \
+		HIDDEN=$(DEMO_HIDDEN) \
 		tools/demo/demo.sh

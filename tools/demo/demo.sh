@@ -3,12 +3,14 @@
 # renders the held-out pair (another instrument and phrase) through the LV2
 # plugin with cwrnn-lv2-render and through the engine with cwrnn-render,
 # and draws the comparison. Everything goes into $OUT.
-# Environment: BUILD (build/), OUT (demo/), EPOCHS (15), LV2_PATH (a directory
-# holding cwrnn.lv2: make demo sets it), AUDIO (audio/).
+# Environment: BUILD (build/), OUT (demo/), EPOCHS (28), HIDDEN (24 units in
+# 8 modules), LV2_PATH (a directory holding cwrnn.lv2: make demo sets it),
+# AUDIO (audio/).
 set -eu
 BUILD=${BUILD:-build}
 OUT=${OUT:-demo}
-EPOCHS=${EPOCHS:-15}
+EPOCHS=${EPOCHS:-28}
+HIDDEN=${HIDDEN:-24}
 AUDIO=${AUDIO:-audio}
 : "${LV2_PATH:?set LV2_PATH to a directory holding cwrnn.lv2 (make demo does)}"
 
@@ -27,10 +29,10 @@ start=$(now)
 
 # Two threads whatever the machine: the batch's gradient sum is split per
 # thread, so a fixed count makes the run repeat exactly (seed 1).
-say "training a DS-1 model: $EPOCHS epochs on $TRAIN_DRY -> $TRAIN_WET"
+say "training a DS-1 model ($HIDDEN units): $EPOCHS epochs on $TRAIN_DRY -> $TRAIN_WET"
 t0=$(now)
 "$BUILD/cwrnn-train" transform -i "$TRAIN_DRY" -t "$TRAIN_WET" -o "$MODEL" --name "DS-1 (demo)" \
-	--epochs "$EPOCHS" --threads 2 --seed 1 --report "$OUT/train.json" --plot "$OUT/train.svg"
+	--hidden "$HIDDEN" --epochs "$EPOCHS" --threads 2 --seed 1 --report "$OUT/train.json" --plot "$OUT/train.svg"
 train_wall=$(elapsed "$t0" "$(now)")
 
 say "rendering the held-out clip through the LV2 plugin (lilv host, 256-frame blocks)"
@@ -59,7 +61,7 @@ audio_seconds=$(echo "$lv2_line" | sed -n 's/.*: \([0-9.]*\) s of audio in .*/\1
 say "done in $(elapsed "$start" "$(now)") s"
 cat <<EOF
   training        $EPOCHS epochs, $(printf '%.1f' "$train_seconds") s of training ($train_wall s wall, with loading and validation)
-  LV2 render      $audio_seconds s of audio in $render_seconds s of run() calls: real-time factor $(echo "$render_seconds $audio_seconds" | awk '{ printf "%.4f (%.0fx faster than real time)", $1 / $2, $2 / $1 }')
+  LV2 render      $audio_seconds s of audio in $render_seconds s of run() calls ($(echo "$lv2_line" | sed -n 's/.*(\(real-time factor [^)]*\)).*/\1/p'))
   picture         $OUT/cwrnn-demo.svg   (open it in a browser)
   listen          $OUT/test_dry.wav  $OUT/test_target.wav  $OUT/test_plugin.wav
   also            $OUT/test_engine.wav (cwrnn-render), $MODEL (the model: load it in the

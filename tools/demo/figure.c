@@ -184,8 +184,7 @@ spectra(svg *b, const figure_data *d)
 	}
 	p.y1 = ceil(top / 10.0) * 10.0;
 	p.y0 = p.y1 - 100.0;
-	svg_axes(b, &p, "%g", 1.0, "%g", 1.0);
-	/* kHz labels above 1 kHz are drawn by the %g of Hz; keep Hz: 20 ... 20000 */
+	svg_axes(b, &p, NULL, 1.0, "%g", 1.0);
 	const char *style[4] = {STYLE_DRY, STYLE_TARGET, STYLE_OUTPUT, STYLE_ERROR};
 	for (int k = 0; k < 4; k++)
 		svg_polyline(b, &p, xs, ys + k * cols, (size_t)cols, style[k]);
@@ -256,10 +255,20 @@ learning_curve(svg *b, const figure_data *d)
 	svg_polyline(b, &p, v, ve, n, style[1]);
 	double hx[2] = {p.x0, p.x1}, hy[2] = {d->test_esr, d->test_esr};
 	svg_polyline(b, &p, hx, hy, 2, style[2]);
-	for (size_t i = 0; i < n; i++)
-		if (isfinite(ve[i]) && ve[i] > 0)
-			svg_add(b, "<circle cx='%.1f' cy='%.1f' r='3' fill='" BLUE "'/>\n", svg_px(&p, v[i]),
-			        svg_py(&p, ve[i]));
+	size_t best = n;
+	for (size_t i = 0; i < n; i++) {
+		if (!(isfinite(ve[i]) && ve[i] > 0))
+			continue;
+		svg_add(b, "<circle cx='%.1f' cy='%.1f' r='3' fill='" BLUE "'/>\n", svg_px(&p, v[i]),
+		        svg_py(&p, ve[i]));
+		if (best == n || ve[i] < ve[best])
+			best = i;
+	}
+	if (best < n) /* the model the trainer writes: the best validation ESR */
+		svg_add(b, "<circle cx='%.1f' cy='%.1f' r='7' fill='none' stroke='#111' "
+		        "stroke-width='1.5'/><text x='%.1f' y='%.1f' font-size='12' text-anchor='middle' "
+		        "fill='#111'>kept</text>\n", svg_px(&p, v[best]), svg_py(&p, ve[best]),
+		        svg_px(&p, v[best]), svg_py(&p, ve[best]) + 22);
 	char title[128], loss[96];
 	snprintf(title, sizeof title, "Training: %.0f epochs in %.1f s", r->epochs, r->seconds);
 	svg_labels(b, &p, title, "epoch", "ESR (log scale)");

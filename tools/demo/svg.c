@@ -157,7 +157,12 @@ svg_axes(svg *b, const svg_panel *p, const char *xfmt, double xscale, const char
 		double x = svg_px(p, t[i]);
 		svg_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#e4e4e4'/>\n", x, p->y,
 		        x, p->y + p->h);
-		snprintf(label, sizeof label, xfmt, t[i] * xscale);
+		if (xfmt)
+			snprintf(label, sizeof label, xfmt, t[i] * xscale);
+		else if (t[i] * xscale >= 1000.0)
+			snprintf(label, sizeof label, "%gk", t[i] * xscale / 1000.0);
+		else
+			snprintf(label, sizeof label, "%g", t[i] * xscale);
 		svg_add(b, "<text x='%.1f' y='%.1f' text-anchor='middle'>%s</text>\n", x,
 		        p->y + p->h + 16, label);
 	}

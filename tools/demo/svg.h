@@ -32,7 +32,8 @@ double svg_py(const svg_panel *p, double v);
 
 /* Frame, grid lines, tick labels (1-2-5 steps on linear axes; decades, plus
  * 2 and 5 when few decades show, on log axes) and a clip path for the plot
- * area (svg_clip_id). Tick values print as value * scale with format fmt. */
+ * area (svg_clip_id). Tick values print as value * scale with format fmt; a
+ * NULL xfmt prints thousands with a k (2k, 10k). */
 void svg_axes(svg *b, const svg_panel *p, const char *xfmt, double xscale, const char *yfmt,
               double yscale);
 
