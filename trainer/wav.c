@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sndfile.h>
@@ -20,7 +21,11 @@ open_error(const char *path, char *msg, size_t msg_len)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return tr_fail(msg, msg_len, "cannot open '%s': %s", path, strerror(errno));
+	struct stat st;
+	int is_dir = fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode);
 	fclose(f);
+	if (is_dir)
+		return tr_fail(msg, msg_len, "'%s' is a directory, not an audio file", path);
 	return tr_fail(msg, msg_len, "'%s' is not a WAV file (or any audio format libsndfile reads); "
 	            "convert it to WAV first", path);
 }
