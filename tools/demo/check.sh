@@ -23,10 +23,11 @@ same() {
 		sox -V1 "$2" -t raw -e floating-point -b 32 "$tmp/b.raw" && cmp -s "$tmp/a.raw" "$tmp/b.raw"
 }
 
-# The default model runs at 48 kHz: a plucked tone and noise at that rate,
-# and a model trained for one epoch on it through sox's overdrive (so that
-# a model loaded through patch:Set sounds unlike the plugin's default).
-sox -n -r 48000 -c 1 -b 24 "$tmp/in.wav" synth 1 pluck 110 synth 1 whitenoise amod 0.3 vol 0.8
+# A plucked tone and noise at the default model's rate (f32 at offset 40 of
+# a .cwrnn), and a model trained for one epoch on it through sox's overdrive
+# (so that a model loaded through patch:Set sounds unlike the default).
+rate=$(od -An -tf4 -j40 -N4 "$model" | awk '{ printf "%d", $1 }')
+sox -n -r "$rate" -c 1 -b 24 "$tmp/in.wav" synth 1 pluck 110 synth 1 whitenoise amod 0.3 vol 0.8
 sox "$tmp/in.wav" "$tmp/wet.wav" overdrive 20 vol 0.5
 "$build/cwrnn-train" transform -i "$tmp/in.wav" -t "$tmp/wet.wav" -o "$tmp/m.cwrnn" -q \
 	--epochs 1 --threads 1 --report "$tmp/r.json" || bad "cwrnn-train failed"
