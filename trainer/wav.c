@@ -225,6 +225,9 @@ wav_write_float(const char *path, const float *data, size_t frames, int channels
 		free(tmp);
 		return -1;
 	}
+	/* No PEAK chunk: it carries a timestamp, and the same audio must give
+	 * the same bytes (renders are compared with cmp). */
+	sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
 	if (sf_writef_float(sf, data, (sf_count_t)frames) != (sf_count_t)frames)
 		tr_fail(msg, msg_len, "cannot write '%s': %s", path, sf_strerror(sf));
 	else
