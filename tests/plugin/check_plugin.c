@@ -616,17 +616,24 @@ START_TEST(test_model_port_selects_each_bundled_model)
 		cwrnn_model *model = NULL;
 		ck_assert(cwrnn_model_load(names[m], &model, msg, sizeof msg) == CWRNN_OK);
 		int generator = model->config.n_inputs == 0;
+		int own_rate = model->config.sample_rate == 48000.0f;
 		cwrnn_model_free(model);
 		engine_ref(names[m], generator ? NULL : x, ref, N_SIG, NULL);
 		const float *in[1] = { x };
 		float *out[1] = { y };
 		th_run_blocks(h, in, out, N_SIG, plan_64, 1);
 		/* the selected model starts from its initial state at the switch
-		 * (or at the start for the last one) and plays alone after 20 ms */
+		 * (or at the start for the last one) and plays alone after 20 ms;
+		 * a model at another rate is resampled (not comparable sample by
+		 * sample: presets/check_presets.c checks what the bundled ones play) */
 		size_t fade = n == 1 ? 0 : 962;
-		ck_assert_msg(max_diff(y + fade, ref + fade, N_SIG - fade) <= 1e-6,
-		              "model %d (%s): max diff %g", m, names[m],
-		              max_diff(y + fade, ref + fade, N_SIG - fade));
+		if (own_rate)
+			ck_assert_msg(max_diff(y + fade, ref + fade, N_SIG - fade) <= 1e-6,
+			              "model %d (%s): max diff %g", m, names[m],
+			              max_diff(y + fade, ref + fade, N_SIG - fade));
+		else
+			ck_assert_msg(spread(y + fade, N_SIG - fade) > 1e-3, "model %d (%s) is silent",
+			              m, names[m]);
 		h->controls[CW_PORT_MODEL] = (float)(m - 1);
 	}
 	host_free(h);
@@ -1150,6 +1157,7 @@ main(void)
 {
 	SRunner *sr = srunner_create(plugin_suite());
 	srunner_add_suite(sr, resample_suite());
+	srunner_add_suite(sr, abuse_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -5,5 +5,6 @@
 #include <check.h>
 
 Suite *resample_suite(void);
+Suite *abuse_suite(void);
 
 #endif
