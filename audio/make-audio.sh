@@ -9,6 +9,8 @@ set -eu
 cd "$(dirname "$0")"
 SF2=/usr/share/sounds/sf2/FluidR3_GM.sf2
 DS1='http://guitarix.sourceforge.net/plugins/gx_bossds1_#_bossds1_'
+TS9='http://guitarix.sourceforge.net/plugins/gxts9#ts9sim'
+FUZZFACE='http://guitarix.sourceforge.net/plugins/gx_fuzzface_#_fuzzface_'
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -20,19 +22,46 @@ render() {
 	sox "$TMP/$1.wav" -b 24 "$1.flac" remix 1,2 trim 0 "$3" gain -n -3
 }
 
-# ds1 DRY WET: the dry file through Guitarix's Boss DS-1 emulation (drive
-# 0.7, tone 0.5), run by lilv's lv2apply.
-ds1() {
-	sox "$1.flac" -e floating-point -b 32 "$TMP/in.wav"
-	LV2_PATH=/usr/lib/lv2 lv2apply -i "$TMP/in.wav" -o "$TMP/out.wav" \
-		-c DRIVE 0.7 -c TONE 0.5 -c LEVEL -6 -c BYPASS 1 "$DS1"
-	sox "$TMP/out.wav" -b 24 "$2.flac"
+# fx DRY WET URI [-c SYMBOL VALUE]...: the dry file through a Guitarix LV2
+# pedal emulation, run by lilv's lv2apply.
+fx() {
+	dry=$1 wet=$2 uri=$3
+	shift 3
+	sox "$dry.flac" -e floating-point -b 32 "$TMP/in.wav"
+	LV2_PATH=/usr/lib/lv2 lv2apply -i "$TMP/in.wav" -o "$TMP/out.wav" "$@" "$uri" >/dev/null
+	sox "$TMP/out.wav" -b 24 "$wet.flac"
+}
+ds1() { fx "$1" "$2" "$DS1" -c DRIVE 0.7 -c TONE 0.5 -c LEVEL -6 -c BYPASS 1; }
+ts9() { fx "$1" "$2" "$TS9" -c fslider2_ 0.5 -c fslider1_ 400 -c fslider0_ -10; }
+fuzzface() { fx "$1" "$2" "$FUZZFACE" -c FUZZ 0.7 -c LEVEL 0.5; }
+
+# note NAME PROGRAM NOTE RATE SAMPLES: one note of FluidR3's PROGRAM, resampled
+# to RATE (chosen so that one cycle of the note is exactly 32 samples) and cut
+# to its first SAMPLES samples: a generator's training target (presets/).
+note() {
+	python3 make_midi.py "note:$3" 2.5 0 "$2" "$TMP/$1.mid"
+	fluidsynth -ni -R 0 -C 0 -g 0.5 -r 44100 -F "$TMP/$1.wav" "$SF2" "$TMP/$1.mid" >/dev/null
+	sox "$TMP/$1.wav" -b 24 "$1.flac" remix 1,2 gain -n -3 rate -v "$4" trim 0 "$5s"
 }
 
 render guitar_train_dry strum 60 1 25     # steel-string acoustic guitar, strummed and picked
 render guitar_test_dry melody 15 2 24     # nylon-string guitar, a single-note melody
 ds1 guitar_train_dry guitar_train_ds1
 ds1 guitar_test_dry guitar_test_ds1
+# The presets' effects (presets/README.md), at 48 kHz (the rate of the
+# plugin's default model): the dry phrases resampled, then through a Tube
+# Screamer and a Fuzz Face run at 48 kHz.
+for f in guitar_train_dry guitar_test_dry; do
+	sox "$f.flac" -b 24 "${f}_48k.flac" rate -v 48000
+done
+for f in guitar_train guitar_test; do
+	ts9 "${f}_dry_48k" "${f}_ts9_48k"
+	fuzzface "${f}_dry_48k" "${f}_fuzzface_48k"
+done
+# The presets' generators and continuation: single notes, one cycle = 32 samples.
+note harp_a3_7056 46 57 7056 2822      # harp A3 (220.5 Hz), 0.4 s: plucked
+note cello_a2_3528 42 45 3528 640      # cello A2 (110.25 Hz), 0.18 s: bowed attack
+note cello_a3_7056 42 57 7056 15523    # cello A3 (220.5 Hz), 2.2 s: continuation
 render piano_chords chords 4 3 0          # grand piano chords
 # The paper's experiment: 320 samples of recorded music (44.1 kHz), taken
 # from the piano chords 0.5 s in, past the attack.

@@ -4,7 +4,8 @@ instrument samples (FluidR3 GM). Seeded, so the phrases are reproducible.
 
 Usage: make_midi.py KIND SECONDS SEED PROGRAM OUT.mid
   KIND: strum (chords strummed and picked), melody (single-note line),
-        chords (sustained piano chords)
+        chords (sustained piano chords), note:N (MIDI note N alone, velocity
+        100, held for SECONDS - 0.5 s, then 0.5 s to ring out; SEED unused)
 """
 import random
 import struct
@@ -79,6 +80,11 @@ def chords(rng, seconds):
     return events, end
 
 
+def single_note(note, seconds):
+    end = int(seconds * 2 * TPQ)
+    return [(0, note, 100, end - TPQ)], end
+
+
 def track_bytes(events, end, program):
     msgs = [(0, bytes([0xFF, 0x51, 3]) + TEMPO_US.to_bytes(3, "big")),
             (0, bytes([0xC0, program]))]
@@ -98,7 +104,10 @@ def main():
     kind, seconds, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
     program, path = int(sys.argv[4]), sys.argv[5]
     rng = random.Random(seed)
-    events, end = {"strum": strum, "melody": melody, "chords": chords}[kind](rng, seconds)
+    if kind.startswith("note:"):
+        events, end = single_note(int(kind[5:]), seconds)
+    else:
+        events, end = {"strum": strum, "melody": melody, "chords": chords}[kind](rng, seconds)
     trk = track_bytes(events, end, program)
     with open(path, "wb") as f:
         f.write(b"MThd" + struct.pack(">IHHH", 6, 0, 1, TPQ))

@@ -19,10 +19,12 @@ $(PLUGIN_OBJ) $(PLUGIN_TOOL_OBJ): CFLAGS += -fvisibility=hidden $(PLUGIN_LV2_CFL
 $(OBJ)/plugin/plugin.o: CFLAGS += -I$(PLUGIN_GEN)
 $(OBJ)/plugin/plugin.o: $(PLUGIN_GEN)/cw_bundled.h
 
-# The default model (not trained: see plugin/default_model.c); bundled
-# models are the default followed by $(PLUGIN_MODELS_DIR)/*.cwrnn sorted by
-# name, which is the order of the model port's scale points.
-DEFAULT_MODEL ?= $(PLUGIN_GEN)/default.cwrnn
+# The default model: presets/models/default.cwrnn (trained by make presets,
+# presets/README.md), or the untrained one of plugin/default_model.c when it
+# is missing; bundled models are the default followed by
+# $(PLUGIN_MODELS_DIR)/*.cwrnn sorted by name, which is the order of the
+# model port's scale points.
+DEFAULT_MODEL ?= $(or $(wildcard presets/models/default.cwrnn),$(PLUGIN_GEN)/default.cwrnn)
 PLUGIN_MODELS_DIR ?= presets/models
 PRESET_MODELS := $(filter-out %/default.cwrnn,$(sort $(wildcard $(PLUGIN_MODELS_DIR)/*.cwrnn)))
 BUNDLE_MODELS := $(BUNDLE)/models/default.cwrnn \
