@@ -34,7 +34,9 @@ typedef struct {
 } cw_smooth;
 
 /* Worker messages (requests and responses). */
-enum { CW_MSG_LOAD = 1, CW_MSG_FREE, CW_MSG_LOADED };
+/* CW_MSG_TOO_LONG carries the start of a path too long to load, for the
+ * worker to log (run() may not). */
+enum { CW_MSG_LOAD = 1, CW_MSG_FREE, CW_MSG_LOADED, CW_MSG_TOO_LONG };
 
 typedef struct {
 	uint32_t type;

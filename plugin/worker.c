@@ -6,6 +6,9 @@
 
 #include <string.h>
 
+/* Bytes of an over-long path shown in the log. */
+#define CW_TOO_LONG_SHOWN 120
+
 int
 cw_schedule_load(cw_plugin *self, LV2_Worker_Schedule *schedule, const char *path,
                  uint32_t len)
@@ -13,9 +16,13 @@ cw_schedule_load(cw_plugin *self, LV2_Worker_Schedule *schedule, const char *pat
 	/* len counts the atom body, which usually includes the NUL */
 	while (len > 0 && path[len - 1] == '\0')
 		len--;
-	if (!schedule || len == 0 || len >= CW_MAX_PATH)
+	if (!schedule || len == 0)
 		return -1;
 	self->load_msg.type = CW_MSG_LOAD;
+	if (len >= CW_MAX_PATH) {
+		self->load_msg.type = CW_MSG_TOO_LONG;
+		len = CW_TOO_LONG_SHOWN;
+	}
 	memcpy(self->load_msg.path, path, len);
 	self->load_msg.path[len] = '\0';
 	uint32_t size = (uint32_t)offsetof(cw_msg_load, path) + len + 1;
@@ -53,13 +60,19 @@ work(LV2_Handle handle, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_
 		cw_slot_free(msg.slot);
 		return LV2_WORKER_SUCCESS;
 	}
-	if (type != CW_MSG_LOAD || size <= offsetof(cw_msg_load, path) || size > sizeof(cw_msg_load))
+	if ((type != CW_MSG_LOAD && type != CW_MSG_TOO_LONG) || size <= offsetof(cw_msg_load, path) ||
+	    size > sizeof(cw_msg_load))
 		return LV2_WORKER_ERR_UNKNOWN;
 
 	char path[CW_MAX_PATH], err[512];
 	size_t len = size - offsetof(cw_msg_load, path);
 	memcpy(path, (const char *)data + offsetof(cw_msg_load, path), len);
 	path[len - 1] = '\0';
+	if (type == CW_MSG_TOO_LONG) {
+		lv2_log_error(&self->logger, "cwrnn: cannot load model %s...: the path is longer than %d "
+		              "bytes (keeping the current model)\n", path, CW_MAX_PATH - 1);
+		return LV2_WORKER_SUCCESS;
+	}
 	cw_slot *slot = cw_slot_load(path, self->n_channels, err, sizeof err);
 	if (!slot) {
 		lv2_log_error(&self->logger, "cwrnn: cannot load model %s: %s (keeping the current model)\n",

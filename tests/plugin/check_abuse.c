@@ -397,6 +397,27 @@ START_TEST(test_a_tab_and_newline_in_a_path_load_by_patch_set)
 }
 END_TEST
 
+/* A path longer than the plugin takes (4095 bytes): run() cannot log, so the
+ * worker does, with the path's start. */
+START_TEST(test_an_overlong_path_is_logged)
+{
+	static char path[5001];
+	memset(path, 'a', sizeof path - 1);
+	path[0] = '/';
+	path[sizeof path - 1] = '\0';
+	th_host *h = open_host(CW_URI_MONO, 48000);
+	th_send_set_path(h, 0, path);
+	th_run(h, NULL, NULL, 64);
+	ck_assert_int_eq(h->log_errors, 1);
+	ck_assert_msg(strstr(h->last_log, "longer than 4095 bytes") != NULL, "%s", h->last_log);
+	ck_assert_msg(strstr(h->last_log, "/aaaa") != NULL, "%s", h->last_log);
+	th_send_get(h, 0);
+	th_run(h, NULL, NULL, 64);
+	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "now playing %s", h->notified);
+	close_host(h);
+}
+END_TEST
+
 /* A session whose model was deleted, restored while the plugin runs: the
  * error is logged naming the file, the plugin keeps playing its default. */
 START_TEST(test_state_restore_with_missing_model_while_running)
@@ -541,6 +562,7 @@ abuse_suite(void)
 	tcase_add_test(tc, test_patch_set_with_bad_files_logs_why_and_keeps_playing);
 	tcase_add_test(tc, test_odd_characters_in_paths_load_and_restore);
 	tcase_add_test(tc, test_a_tab_and_newline_in_a_path_load_by_patch_set);
+	tcase_add_test(tc, test_an_overlong_path_is_logged);
 	tcase_add_test(tc, test_state_restore_with_missing_model_while_running);
 	tcase_add_test(tc, test_sixteen_instances_with_different_models);
 	tcase_add_test(tc, test_rapid_model_switching_while_running);
