@@ -184,6 +184,11 @@ while [ $n -lt "$ROUNDS" ]; do
 	sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
+	rc=$?
+	# killed (137) or finished (0); anything else: it could not resume
+	if [ $rc -ne 137 ] && [ $rc -ne 0 ]; then
+		fail "random SIGKILL $n: the run resumed" "exit $rc"
+	fi
 	after_kill "random SIGKILL $n at ${ms} ms: checkpoint" big.ckpt big.old.ckpt
 	after_kill "random SIGKILL $n at ${ms} ms: model" big.cwrnn big.old.cwrnn
 done
