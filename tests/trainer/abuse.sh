@@ -141,8 +141,9 @@ $BIG -o big.cwrnn --checkpoint big.ckpt --epochs 0 --seconds 0.2 ||
 cp big.cwrnn big.old.cwrnn
 cp big.ckpt big.old.ckpt
 
-# kill_when GLOB: SIGKILLs job $pid as soon as GLOB exists, and checks that
-# the temporary file it was writing is there (so the kill did land mid-write).
+# kill_when GLOB: SIGKILLs job $pid as soon as GLOB exists; succeeds if the
+# temporary file is still there afterwards (the kill landed mid-write, not
+# after the rename: a busy machine can deschedule this loop that long).
 kill_when() {
 	glob=$1
 	while kill -0 $pid 2>/dev/null; do
@@ -153,9 +154,9 @@ kill_when() {
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	# shellcheck disable=SC2086
-	set -- $1
-	if [ -e "$1" ]; then pass "killed while '$1' was being written ($(wc -c <"$1") bytes so far)"
-	else fail "kill while writing $1" "the run ended before writing it"; fi
+	set -- $glob
+	[ -e "$1" ] || return 1
+	landed="killed while '$1' was being written ($(wc -c <"$1") bytes so far)"
 	rm -f "$1"
 }
 # after_kill NAME FILE OLD: FILE is the old one or a complete new one.
@@ -164,17 +165,30 @@ after_kill() {
 	elif valid "$2"; then pass "$1: a complete new file"
 	else fail "$1" "torn file ($(wc -c <"$2") bytes)"; fi
 }
-$BIG -o big.cwrnn --checkpoint big.ckpt --epochs 0 --seconds 0.2 --resume big.ckpt &
-pid=$!
-kill_when "big.ckpt.tmp-$pid"
-after_kill "SIGKILL while writing the checkpoint" big.ckpt big.old.ckpt
-after_kill "SIGKILL while writing the checkpoint: model" big.cwrnn big.old.cwrnn
-cp big.ckpt big.old.ckpt
-cp big.cwrnn big.old.cwrnn
-$BIG -o big.cwrnn --epochs 0 --seconds 0.2 --resume big.ckpt &
-pid=$!
-kill_when "big.cwrnn.tmp.*"
-after_kill "SIGKILL while writing the model" big.cwrnn big.old.cwrnn
+# mid_write NAME FILE GLOB ARGS...: runs $BIG ARGS and kills it while it
+# writes FILE (a temporary file matching GLOB, PID replaced); every attempt
+# must leave FILE old or complete; up to 10 attempts to land mid-write.
+mid_write() {
+	name=$1; file=$2; pattern=$3; shift 3
+	attempt=0
+	while [ $attempt -lt 10 ]; do
+		attempt=$((attempt + 1))
+		cp big.ckpt big.old.ckpt
+		cp big.cwrnn big.old.cwrnn
+		$BIG "$@" &
+		pid=$!
+		kill_when "$(echo "$pattern" | sed "s/PID/$pid/")"
+		hit=$?
+		after_kill "$name (attempt $attempt): $file" "$file" "big.old.${file#big.}"
+		if [ $hit -eq 0 ]; then pass "$name: $landed"; return; fi
+	done
+	fail "$name" "10 attempts, the kill never landed while $file was being written"
+}
+mid_write "SIGKILL while writing the checkpoint" big.ckpt "big.ckpt.tmp-PID" \
+	-o big.cwrnn --checkpoint big.ckpt --epochs 0 --seconds 0.2 --resume big.ckpt
+after_kill "SIGKILL while writing the checkpoint: the model" big.cwrnn big.old.cwrnn
+mid_write "SIGKILL while writing the model" big.cwrnn "big.cwrnn.tmp.*" \
+	-o big.cwrnn --epochs 0 --seconds 0.2 --resume big.ckpt
 if "$RENDER" -m big.cwrnn -o big.wav --seconds 0.01 2>err.log; then
 	pass "the model after the kill plays"
 else fail "the model after the kill plays" "$(cat err.log)"; fi
