@@ -105,8 +105,9 @@ check_writable(const char *path, const char *what, char *msg, size_t len)
 		snprintf(dir, sizeof dir, "/");
 	else
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-	/* Create a file there rather than ask access(): root passes access() on
-	 * read-only mounts and in /proc, and would only fail after training. */
+	/* Create a file there rather than ask access(): root passes access() in
+	 * /proc, /sys and other places it cannot create files, and would only
+	 * fail after training (tests/trainer/abuse.sh). */
 	char probe[4200];
 	snprintf(probe, sizeof probe, "%s/.cwrnn-train-probe-XXXXXX", dir);
 	int fd = mkstemp(probe);
