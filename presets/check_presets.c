@@ -44,7 +44,7 @@ static const struct {
 	double max_esr;
 	double f0;
 } expected[] = {
-	{ PRESET("warm-overdrive"), "default.cwrnn", KIND_EFFECT, "guitar_test_ts9_48k.flac", 0.15, 0 },
+	{ PRESET("warm-overdrive"), "default.cwrnn", KIND_EFFECT, "guitar_test_ts9_48k.flac", 0.10, 0 },
 	{ PRESET("fuzz-face"), "fuzz.cwrnn", KIND_EFFECT, "guitar_test_fuzzface_48k.flac", 0.15, 0 },
 	{ PRESET("harp"), "harp.cwrnn", KIND_VOICE, NULL, 0, 220.5 },
 	{ PRESET("cello"), "cello.cwrnn", KIND_VOICE, NULL, 0, 110.25 },

@@ -20,9 +20,10 @@ PRESET_MODEL_NAMES := default fuzz harp cello drone
 
 PRESET_ARGS_default := transform --name "Warm overdrive (TS9)" \
 	-i audio/guitar_train_dry_48k.flac -t audio/guitar_train_ts9_48k.flac \
-	--hidden 36 --modules 6 --epochs 60
+	--hidden 48 --modules 6 --epochs 60
 PRESET_ARGS_fuzz := transform --name "Fuzz Face" \
-	-i audio/guitar_train_dry_48k.flac -t audio/guitar_train_fuzzface_48k.flac --epochs 60
+	-i audio/guitar_train_dry_48k.flac -t audio/guitar_train_fuzzface_48k.flac \
+	--hidden 48 --epochs 60
 PRESET_ARGS_harp := generate --name "Harp (generate)" -t audio/harp_a3_7056.flac \
 	--hidden 44 --modules 11 --periods 1,2,4,8,16,32,64,128,256,512,1024 --segment 2822 \
 	$(PRESET_PAPER) --lr 1.5e-4 --epochs 2000
