@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,9 +115,12 @@ mem_length(void *user)
 static sf_count_t
 mem_seek(sf_count_t offset, int whence, void *user)
 {
+	/* As lseek: any position from 0 on, past the end too (reads there
+	 * return nothing). libsndfile's parsers do seek past the end of damaged
+	 * files, and refusing it made them read such files differently. */
 	mem_file *m = user;
 	sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->size;
-	if ((offset > 0 && base > m->size - offset) || base + offset < 0)
+	if (offset < -base || (offset > 0 && base > INT64_MAX - offset))
 		return -1;
 	m->pos = base + offset;
 	return m->pos;
