@@ -226,6 +226,7 @@ wav_write_float(const char *path, const float *data, size_t frames, int channels
 	SNDFILE *sf = sf_open(tmp, SFM_WRITE, &info);
 	if (!sf) {
 		tr_fail(msg, msg_len, "cannot write '%s': %s", path, sf_strerror(NULL));
+		unlink(tmp); /* sf_open may have created it before failing */
 		free(tmp);
 		return -1;
 	}
