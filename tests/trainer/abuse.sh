@@ -109,6 +109,7 @@ if mount -t tmpfs -o size=256k tmpfs disk 2>/dev/null; then
 	mount -o remount,rw "$MNT"
 	# Fill the disk: training runs (nothing can tell the file will not fit),
 	# then the model (12 KB) cannot be written.
+	printf 'old' >disk/old.wav
 	dd if=/dev/zero of=disk/fill bs=4k 2>/dev/null
 	"$TRAIN" transform -i dry.wav -t wet.wav --hidden 48 --modules 4 --epochs 1 -q \
 		-o disk/old.cwrnn >out.log 2>err.log
@@ -126,6 +127,14 @@ if mount -t tmpfs -o size=256k tmpfs disk 2>/dev/null; then
 	   cmp -s disk/old.ckpt old.ckpt && [ -z "$(ls disk | grep tmp)" ]; then
 		pass "full disk: checkpoint fails with ENOSPC (exit $rc), the model is saved, the old checkpoint intact"
 	else fail "full disk: checkpoint" "rc=$rc $(cat err.log) $(ls -l disk)"; fi
+	# cwrnn-render onto the full disk: 10 s of float audio cannot fit (its
+	# header does not either).
+	"$RENDER" -m small.cwrnn -o disk/old.wav --seconds 10 >out.log 2>err.log
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q "old.wav" err.log && [ "$(cat disk/old.wav)" = old ] &&
+	   [ -z "$(ls disk | grep tmp)" ]; then
+		pass "full disk: render fails (exit $rc: $(cat err.log)), the old file is intact"
+	else fail "full disk: render" "rc=$rc $(cat err.log) $(ls -l disk)"; fi
 	umount "$MNT"
 	MNT=""
 else
