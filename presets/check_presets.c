@@ -35,7 +35,9 @@
 typedef enum { KIND_EFFECT, KIND_VOICE, KIND_DRONE, KIND_BENT } preset_kind;
 
 /* What each preset must do. Effects: ESR bound against the pedal on the
- * held-out phrase. Voices, drones: the pitch (Hz) played at the root note. */
+ * held-out phrase. Voices, drones: the pitch (Hz) played at the root note,
+ * and whether the tone sustains (still sounding 1 s in) or decays like a
+ * pluck (below a tenth of its early level 1 s in). */
 static const struct {
 	const char *uri;
 	const char *model; /* file name in the bundle's models/ */
@@ -43,13 +45,14 @@ static const struct {
 	const char *wet;   /* effects: held-out recording through the real pedal */
 	double max_esr;
 	double f0;
+	int sustains;
 } expected[] = {
-	{ PRESET("warm-overdrive"), "default.cwrnn", KIND_EFFECT, "guitar_test_ts9_48k.flac", 0.10, 0 },
-	{ PRESET("fuzz-face"), "fuzz.cwrnn", KIND_EFFECT, "guitar_test_fuzzface_48k.flac", 0.15, 0 },
-	{ PRESET("harp"), "harp.cwrnn", KIND_VOICE, NULL, 0, 220.5 },
-	{ PRESET("cello"), "cello.cwrnn", KIND_VOICE, NULL, 0, 110.25 },
-	{ PRESET("cello-drone"), "drone.cwrnn", KIND_DRONE, NULL, 0, 220.5 },
-	{ PRESET("clock-bend"), "cello.cwrnn", KIND_BENT, NULL, 0, 110.25 },
+	{ PRESET("warm-overdrive"), "default.cwrnn", KIND_EFFECT, "guitar_test_ts9_48k.flac", 0.10, 0, 0 },
+	{ PRESET("fuzz-face"), "fuzz.cwrnn", KIND_EFFECT, "guitar_test_fuzzface_48k.flac", 0.15, 0, 0 },
+	{ PRESET("harp"), "harp.cwrnn", KIND_VOICE, NULL, 0, 220.5, 0 },
+	{ PRESET("cello"), "cello.cwrnn", KIND_VOICE, NULL, 0, 110.25, 1 },
+	{ PRESET("cello-drone"), "drone.cwrnn", KIND_DRONE, NULL, 0, 220.5, 1 },
+	{ PRESET("clock-bend"), "cello.cwrnn", KIND_BENT, NULL, 0, 110.25, 1 },
 };
 #define N_EXPECTED (int)(sizeof expected / sizeof expected[0])
 
@@ -73,12 +76,16 @@ read_audio(const char *name, float *x, size_t max)
 	return (size_t)n;
 }
 
+/* RMS of the signal less its mean: a DC offset is not a sound. */
 static double
-rms(const float *x, size_t n)
+ac_rms(const float *x, size_t n)
 {
-	double s = 0;
+	double m = 0, s = 0;
 	for (size_t i = 0; i < n; i++)
-		s += (double)x[i] * x[i];
+		m += x[i];
+	m /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		s += (x[i] - m) * (x[i] - m);
 	return sqrt(s / (double)n);
 }
 
@@ -187,17 +194,33 @@ close_host(th_host *h, int k)
 }
 
 /* Plays a note (or, note < 0, nothing: the network started at the preset
- * change) for n samples of silence and returns the pitch after 0.1 s. */
+ * change) for n samples of silence; returns the pitch from 0.1 to 0.4 s. */
 static double
 note_pitch(th_host *h, int note, size_t n)
 {
-	size_t skip = (size_t)(0.1 * RATE);
+	size_t a = (size_t)(0.1 * RATE), b = (size_t)(0.4 * RATE);
+	ck_assert(n >= b);
 	if (note >= 0)
 		th_send_midi(h, 0, 0x90, (uint8_t)note, 100);
 	run_signal(h, NULL, out_buf, n);
-	double level = rms(out_buf + skip, n - skip);
+	double level = ac_rms(out_buf + a, b - a);
 	ck_assert_msg(level > 0.01, "silent: rms %g", level);
-	return pitch(out_buf + skip, n - skip);
+	return pitch(out_buf + a, b - a);
+}
+
+/* After note_pitch over 1.5 s: the level from 1 to 1.5 s against 0.1-0.4 s. */
+static void
+assert_envelope(int k)
+{
+	double early = ac_rms(out_buf + (size_t)(0.1 * RATE), (size_t)(0.3 * RATE));
+	double late = ac_rms(out_buf + (size_t)(1.0 * RATE), (size_t)(0.5 * RATE));
+	fprintf(stderr, "check_presets: %s: level %.4f early, %.4f after 1 s\n", expected[k].uri,
+	        early, late);
+	if (expected[k].sustains)
+		ck_assert_msg(late > 0.3 * early, "%s dies away: %g then %g", expected[k].uri, early, late);
+	else
+		ck_assert_msg(late < 0.1 * early, "%s does not decay: %g then %g", expected[k].uri, early,
+		              late);
 }
 
 /* --------------------------------------------------------------- tests */
@@ -256,22 +279,25 @@ START_TEST(test_each_preset_plays_what_its_model_learned)
 		break;
 	}
 	case KIND_VOICE:
-		f = note_pitch(h, (int)preset_port(h, CW_PORT_ROOT), 19200);
+		f = note_pitch(h, (int)preset_port(h, CW_PORT_ROOT), 72000);
 		fprintf(stderr, "check_presets: %s: root plays %.2f Hz\n", expected[k].uri, f);
 		ck_assert_double_eq_tol(f, expected[k].f0, 0.01 * expected[k].f0);
+		assert_envelope(k);
 		th_send_midi(h, 0, 0x80, (uint8_t)preset_port(h, CW_PORT_ROOT), 0);
 		f = note_pitch(h, (int)preset_port(h, CW_PORT_ROOT) + 12, 19200);
 		ck_assert_double_eq_tol(f, 2 * expected[k].f0, 0.02 * expected[k].f0);
 		break;
 	case KIND_DRONE:
-		f = note_pitch(h, -1, 96000);
+		f = note_pitch(h, -1, 72000);
 		fprintf(stderr, "check_presets: %s: runs on at %.2f Hz\n", expected[k].uri, f);
 		ck_assert_double_eq_tol(f, expected[k].f0, 0.01 * expected[k].f0);
+		assert_envelope(k);
 		break;
 	case KIND_BENT:
-		f = note_pitch(h, (int)preset_port(h, CW_PORT_ROOT), 19200);
+		f = note_pitch(h, (int)preset_port(h, CW_PORT_ROOT), 72000);
 		fprintf(stderr, "check_presets: %s: root plays %.2f Hz (trained %.2f)\n",
 		        expected[k].uri, f, expected[k].f0);
+		assert_envelope(k);
 		ck_assert_msg(fabs(f - expected[k].f0) > 0.1 * expected[k].f0,
 		              "bent clocks still play the trained %.2f Hz", f);
 		break;
