@@ -239,6 +239,7 @@ START_TEST(test_heap_counter_sees_calls_under_the_guard)
 	free(p);
 	th_heap_guard(0);
 	ck_assert_int_eq(th_heap_violations() - before, 2);
+	th_heap_reset();
 }
 END_TEST
 

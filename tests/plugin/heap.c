@@ -18,6 +18,12 @@ th_heap_violations(void)
 	return violations;
 }
 
+void
+th_heap_reset(void)
+{
+	__atomic_store_n(&violations, 0, __ATOMIC_RELAXED);
+}
+
 #ifdef CW_NO_HEAP_HOOK
 int
 th_heap_hooked(void)

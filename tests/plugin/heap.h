@@ -10,6 +10,10 @@ void th_heap_guard(int on);
 /* Heap calls seen while the guard was raised, since the process started. */
 long th_heap_violations(void);
 
+/* Forgets the calls counted so far: for the test that makes some on purpose,
+ * when every test runs in one process (CK_FORK=no, make valgrind). */
+void th_heap_reset(void);
+
 /* 1 if the hooks are compiled in (not under SANITIZE=1). */
 int th_heap_hooked(void);
 
