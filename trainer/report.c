@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "textbuf.h"
+
 #include "fail.h"
 
 const char *
@@ -24,88 +26,48 @@ report_stop_name(train_stop stop)
 	}
 }
 
-/* A growing text buffer; out of memory sticks and is reported once. */
-typedef struct {
-	char *s;
-	size_t len, cap;
-	int failed;
-} text;
-
-static void
-add(text *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-add(text *b, const char *fmt, ...)
-{
-	if (b->failed)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = 1;
-			return;
-		}
-		if (b->s && b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = b->cap ? b->cap * 2 : 4096;
-		while (cap <= b->len + (size_t)n)
-			cap *= 2;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->failed = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-}
 
 /* A JSON number, or null when it is not finite. */
 static void
-add_num(text *b, double v)
+add_num(textbuf *b, double v)
 {
 	if (isfinite(v))
-		add(b, "%.9g", v);
+		textbuf_add(b, "%.9g", v);
 	else
-		add(b, "null");
+		textbuf_add(b, "null");
 }
 
 static void
-add_str(text *b, const char *s)
+add_str(textbuf *b, const char *s)
 {
 	if (!s) {
-		add(b, "null");
+		textbuf_add(b, "null");
 		return;
 	}
-	add(b, "\"");
+	textbuf_add(b, "\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
-			add(b, "\\%c", *p);
+			textbuf_add(b, "\\%c", *p);
 		else if (*p < 0x20)
-			add(b, "\\u%04x", *p);
+			textbuf_add(b, "\\u%04x", *p);
 		else
-			add(b, "%c", *p);
+			textbuf_add(b, "%c", *p);
 	}
-	add(b, "\"");
+	textbuf_add(b, "\"");
 }
 
 /* Text for an SVG element: the five XML specials escaped. */
 static void
-add_xml(text *b, const char *s)
+add_xml(textbuf *b, const char *s)
 {
 	for (const char *p = s; *p; p++) {
 		switch (*p) {
-		case '<': add(b, "&lt;"); break;
-		case '>': add(b, "&gt;"); break;
-		case '&': add(b, "&amp;"); break;
-		case '\'': add(b, "&apos;"); break;
-		case '"': add(b, "&quot;"); break;
-		default: add(b, "%c", *p);
+		case '<': textbuf_add(b, "&lt;"); break;
+		case '>': textbuf_add(b, "&gt;"); break;
+		case '&': textbuf_add(b, "&amp;"); break;
+		case '\'': textbuf_add(b, "&apos;"); break;
+		case '"': textbuf_add(b, "&quot;"); break;
+		default: textbuf_add(b, "%c", *p);
 		}
 	}
 }
@@ -145,73 +107,73 @@ val_name(val_source v)
 }
 
 static void
-add_model(text *b, const cwrnn_config *c, size_t n_params)
+add_model(textbuf *b, const cwrnn_config *c, size_t n_params)
 {
 	int n = 0;
 	for (int i = 0; i < c->n_modules; i++)
 		n += c->sizes[i];
-	add(b, "  \"model\": {\"hidden\": %d, \"modules\": %d, \"sizes\": [", n, c->n_modules);
+	textbuf_add(b, "  \"model\": {\"hidden\": %d, \"modules\": %d, \"sizes\": [", n, c->n_modules);
 	for (int i = 0; i < c->n_modules; i++)
-		add(b, "%s%d", i ? ", " : "", c->sizes[i]);
-	add(b, "], \"periods\": [");
+		textbuf_add(b, "%s%d", i ? ", " : "", c->sizes[i]);
+	textbuf_add(b, "], \"periods\": [");
 	for (int i = 0; i < c->n_modules; i++)
-		add(b, "%s%u", i ? ", " : "", c->periods[i]);
-	add(b, "], \"inputs\": %d, \"outputs\": %d, \"skip\": %s, \"params\": %zu, ", c->n_inputs,
+		textbuf_add(b, "%s%u", i ? ", " : "", c->periods[i]);
+	textbuf_add(b, "], \"inputs\": %d, \"outputs\": %d, \"skip\": %s, \"params\": %zu, ", c->n_inputs,
 	    c->n_outputs, c->skip ? "true" : "false", n_params);
-	add(b, "\"sample_rate\": ");
+	textbuf_add(b, "\"sample_rate\": ");
 	add_num(b, c->sample_rate);
-	add(b, ", \"in_scale\": ");
+	textbuf_add(b, ", \"in_scale\": ");
 	add_num(b, c->in_scale);
-	add(b, ", \"out_scale\": ");
+	textbuf_add(b, ", \"out_scale\": ");
 	add_num(b, c->out_scale);
-	add(b, ", \"name\": ");
+	textbuf_add(b, ", \"name\": ");
 	add_str(b, c->name);
-	add(b, "},\n");
+	textbuf_add(b, "},\n");
 }
 
 static void
-add_config(text *b, const train_options *o)
+add_config(textbuf *b, const train_options *o)
 {
-	add(b, "  \"config\": {\"epochs\": %d, \"seconds\": ", o->epochs);
+	textbuf_add(b, "  \"config\": {\"epochs\": %d, \"seconds\": ", o->epochs);
 	add_num(b, o->seconds);
-	add(b, ", \"batch\": %d, \"segment\": %d, \"warmup\": %d, \"lr\": ", o->batch, o->segment,
+	textbuf_add(b, ", \"batch\": %d, \"segment\": %d, \"warmup\": %d, \"lr\": ", o->batch, o->segment,
 	    o->warmup);
 	add_num(b, o->lr);
-	add(b, ", \"optimizer\": \"%s\", \"momentum\": ",
+	textbuf_add(b, ", \"optimizer\": \"%s\", \"momentum\": ",
 	    o->optimizer == CWRNN_OPT_ADAM ? "adam" : "nesterov");
 	add_num(b, o->momentum);
-	add(b, ", \"loss\": \"%s\", \"preemph\": ", train_loss_name(o->loss));
+	textbuf_add(b, ", \"loss\": \"%s\", \"preemph\": ", train_loss_name(o->loss));
 	add_num(b, o->preemph);
-	add(b, ", \"seed\": %llu, \"threads\": %d, \"val\": ", (unsigned long long)o->seed,
+	textbuf_add(b, ", \"seed\": %llu, \"threads\": %d, \"val\": ", (unsigned long long)o->seed,
 	    o->threads);
 	add_num(b, o->val);
-	add(b, ", \"patience\": %d, \"clip\": ", o->patience);
+	textbuf_add(b, ", \"patience\": %d, \"clip\": ", o->patience);
 	add_num(b, o->clip);
-	add(b, ", \"init_sigma\": ");
+	textbuf_add(b, ", \"init_sigma\": ");
 	add_num(b, o->init_sigma);
-	add(b, ", \"max_latency_ms\": ");
+	textbuf_add(b, ", \"max_latency_ms\": ");
 	add_num(b, o->max_latency_ms);
-	add(b, ", \"skip\": %s, \"mixdown\": %s", o->skip ? "true" : "false",
+	textbuf_add(b, ", \"skip\": %s, \"mixdown\": %s", o->skip ? "true" : "false",
 	    o->mixdown ? "true" : "false");
 	const char *names[] = {"input", "target", "val_input", "val_target", "output",
 	                       "checkpoint", "resume", "report", "plot"};
 	const char *values[] = {o->input, o->target, o->val_input, o->val_target, o->output,
 	                        o->checkpoint, o->resume, o->report, o->plot};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		add(b, ", \"%s\": ", names[i]);
+		textbuf_add(b, ", \"%s\": ", names[i]);
 		add_str(b, values[i]);
 	}
-	add(b, ", \"command\": \"");
+	textbuf_add(b, ", \"command\": \"");
 	for (int i = 0; i < o->argc; i++) {
-		text arg = {0};
+		textbuf arg = {0};
 		add_str(&arg, o->argv[i]);
 		if (arg.failed)
 			b->failed = 1;
 		else  /* the argument without its quotes, space separated */
-			add(b, "%s%.*s", i ? " " : "", (int)(arg.len - 2), arg.s + 1);
+			textbuf_add(b, "%s%.*s", i ? " " : "", (int)(arg.len - 2), arg.s + 1);
 		free(arg.s);
 	}
-	add(b, "\"},\n");
+	textbuf_add(b, "\"},\n");
 }
 
 static double
@@ -227,54 +189,54 @@ int
 report_write_json(const char *path, const trainer *t, const train_options *o,
                   const dataset *ds, char *msg, size_t msg_len)
 {
-	text b = {0};
+	textbuf b = {0};
 	double seconds = trainer_seconds(t);
 	double epochs = t->n_history ? t->history[t->n_history - 1].epoch : 0.0;
-	add(&b, "{\n  \"task\": \"%s\",\n  \"params\": %zu,\n  \"seconds\": ",
+	textbuf_add(&b, "{\n  \"task\": \"%s\",\n  \"params\": %zu,\n  \"seconds\": ",
 	    options_task_name(o->task), t->n_params);
 	add_num(&b, seconds);
-	add(&b, ",\n  \"epochs\": ");
+	textbuf_add(&b, ",\n  \"epochs\": ");
 	add_num(&b, epochs);
-	add(&b, ",\n  \"updates\": %llu,\n  \"sample_steps_per_second\": ",
+	textbuf_add(&b, ",\n  \"updates\": %llu,\n  \"sample_steps_per_second\": ",
 	    (unsigned long long)t->updates);
 	add_num(&b, t->train_seconds > 0.0 ? t->sample_steps / t->train_seconds : NAN);
-	add(&b, ",\n  \"train_loss\": ");
+	textbuf_add(&b, ",\n  \"train_loss\": ");
 	add_num(&b, last_train_loss(t));
-	add(&b, ",\n  \"val_esr\": ");
+	textbuf_add(&b, ",\n  \"val_esr\": ");
 	add_num(&b, t->best_esr);
-	add(&b, ",\n  \"val_nmse\": ");
+	textbuf_add(&b, ",\n  \"val_nmse\": ");
 	add_num(&b, t->best_nmse);
-	add(&b, ",\n  \"best_epoch\": ");
+	textbuf_add(&b, ",\n  \"best_epoch\": ");
 	add_num(&b, t->best_epoch >= 0 ? t->best_epoch : NAN);
-	add(&b, ",\n  \"val_source\": \"%s\",\n  \"validation\": \"double-precision batch "
+	textbuf_add(&b, ",\n  \"val_source\": \"%s\",\n  \"validation\": \"double-precision batch "
 	    "forward from a zero state\",\n  \"stopped\": \"%s\",\n  \"latency_samples\": ",
 	    val_name(ds->val), report_stop_name(t->stop));
 	if (o->task == CWRNN_TASK_TRANSFORM) {
-		add(&b, "%ld,\n  \"latency_ms\": ", ds->latency);
+		textbuf_add(&b, "%ld,\n  \"latency_ms\": ", ds->latency);
 		add_num(&b, 1e3 * (double)ds->latency / ds->rate);
 	} else {
-		add(&b, "null,\n  \"latency_ms\": null");
+		textbuf_add(&b, "null,\n  \"latency_ms\": null");
 	}
-	add(&b, ",\n  \"data\": {\"rate\": %d, \"train_samples\": %zu, \"val_samples\": %zu},\n",
+	textbuf_add(&b, ",\n  \"data\": {\"rate\": %d, \"train_samples\": %zu, \"val_samples\": %zu},\n",
 	    ds->rate, ds->n, ds->vn);
 	add_model(&b, &t->cfg, t->n_params);
 	add_config(&b, o);
-	add(&b, "  \"history\": [");
+	textbuf_add(&b, "  \"history\": [");
 	for (size_t i = 0; i < t->n_history; i++) {
 		const train_point *p = &t->history[i];
-		add(&b, "%s\n    {\"epoch\": ", i ? "," : "");
+		textbuf_add(&b, "%s\n    {\"epoch\": ", i ? "," : "");
 		add_num(&b, p->epoch);
-		add(&b, ", \"train_loss\": ");
+		textbuf_add(&b, ", \"train_loss\": ");
 		add_num(&b, p->train_loss);
-		add(&b, ", \"val_esr\": ");
+		textbuf_add(&b, ", \"val_esr\": ");
 		add_num(&b, p->val_esr);
-		add(&b, ", \"val_nmse\": ");
+		textbuf_add(&b, ", \"val_nmse\": ");
 		add_num(&b, p->val_nmse);
-		add(&b, ", \"seconds\": ");
+		textbuf_add(&b, ", \"seconds\": ");
 		add_num(&b, p->seconds);
-		add(&b, "}");
+		textbuf_add(&b, "}");
 	}
-	add(&b, "\n  ]\n}\n");
+	textbuf_add(&b, "\n  ]\n}\n");
 	int rc = b.failed ? tr_fail(msg, msg_len, "out of memory writing '%s'", path)
 	                  : report_write_file(path, b.s, b.len, msg, msg_len);
 	free(b.s);
@@ -311,16 +273,16 @@ nice_step(double range)
 }
 
 static void
-add_axes(text *b, const frame *f)
+add_axes(textbuf *b, const frame *f)
 {
-	add(b, "<rect x='%d' y='%d' width='%d' height='%d' fill='none' stroke='#333'/>\n", LEFT, TOP,
+	textbuf_add(b, "<rect x='%d' y='%d' width='%d' height='%d' fill='none' stroke='#333'/>\n", LEFT, TOP,
 	    W - LEFT - RIGHT, H - TOP - BOTTOM);
 	double step = nice_step(f->x1 - f->x0);
 	for (double e = ceil(f->x0 / step) * step; e <= f->x1 + 1e-9; e += step) {
 		double x = px(f, e);
-		add(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#ddd'/>\n", x, TOP, x,
+		textbuf_add(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#ddd'/>\n", x, TOP, x,
 		    H - BOTTOM);
-		add(b, "<text x='%.1f' y='%d' text-anchor='middle'>%g</text>\n", x, H - BOTTOM + 18, e);
+		textbuf_add(b, "<textbuf x='%.1f' y='%d' text-anchor='middle'>%g</text>\n", x, H - BOTTOM + 18, e);
 	}
 	/* Decades, and 2 and 5 times them when few decades are shown. */
 	int minor = f->ly1 - f->ly0 <= 2.0;
@@ -331,28 +293,28 @@ add_axes(text *b, const frame *f)
 			if (k > 1 && (!minor || d == (int)f->ly1))
 				continue;
 			double y = py(f, k * pow(10.0, d));
-			add(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#%s'/>\n", LEFT, y,
+			textbuf_add(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#%s'/>\n", LEFT, y,
 			    W - RIGHT, y, k == 1 ? "ccc" : "eee");
-			add(b, "<text x='%d' y='%.1f' text-anchor='end'>%de%d</text>\n", LEFT - 6, y + 4,
+			textbuf_add(b, "<textbuf x='%d' y='%.1f' text-anchor='end'>%de%d</text>\n", LEFT - 6, y + 4,
 			    k, d);
 		}
 	}
-	add(b, "<text x='%d' y='%d' text-anchor='middle'>epoch</text>\n", (LEFT + W - RIGHT) / 2,
+	textbuf_add(b, "<textbuf x='%d' y='%d' text-anchor='middle'>epoch</text>\n", (LEFT + W - RIGHT) / 2,
 	    H - 25);
-	add(b, "<text transform='translate(22 %d) rotate(-90)' text-anchor='middle'>"
+	textbuf_add(b, "<textbuf transform='translate(22 %d) rotate(-90)' text-anchor='middle'>"
 	    "loss / ESR (log scale)</text>\n", (TOP + H - BOTTOM) / 2);
 }
 
 static void
-add_curve(text *b, const frame *f, const trainer *t, int val, const char *color)
+add_curve(textbuf *b, const frame *f, const trainer *t, int val, const char *color)
 {
-	add(b, "<polyline fill='none' stroke='%s' stroke-width='2' points='", color);
+	textbuf_add(b, "<polyline fill='none' stroke='%s' stroke-width='2' points='", color);
 	for (size_t i = 0; i < t->n_history; i++) {
 		double v = val ? t->history[i].val_esr : t->history[i].train_loss;
 		if (isfinite(v) && v > 0.0)
-			add(b, "%.1f,%.1f ", px(f, t->history[i].epoch), py(f, v));
+			textbuf_add(b, "%.1f,%.1f ", px(f, t->history[i].epoch), py(f, v));
 	}
-	add(b, "'/>\n");
+	textbuf_add(b, "'/>\n");
 }
 
 int
@@ -377,31 +339,31 @@ report_write_svg(const char *path, const trainer *t, const train_options *o, cha
 	}
 	if (f.ly1 - f.ly0 < 1.0)
 		f.ly1 = f.ly0 + 1.0;
-	text b = {0};
-	add(&b, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
+	textbuf b = {0};
+	textbuf_add(&b, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
 	    "font-family='sans-serif' font-size='13'>\n<rect width='100%%' height='100%%' "
 	    "fill='white'/>\n", W, H);
-	add(&b, "<text x='%d' y='28' text-anchor='middle' font-size='15'>cwrnn-train %s ", W / 2,
+	textbuf_add(&b, "<textbuf x='%d' y='28' text-anchor='middle' font-size='15'>cwrnn-train %s ", W / 2,
 	    options_task_name(o->task));
 	add_xml(&b, t->cfg.name);
-	add(&b, ": training loss (%s%s) and validation ESR</text>\n",
+	textbuf_add(&b, ": training loss (%s%s) and validation ESR</text>\n",
 	    train_loss_name(o->loss), o->preemph > 0.0 ? ", pre-emphasised" : "");
 	add_axes(&b, &f);
 	add_curve(&b, &f, t, 0, "#1f77b4");
 	add_curve(&b, &f, t, 1, "#d62728");
 	if (t->best_epoch >= 0 && isfinite(t->best_esr) && t->best_esr > 0.0) {
 		double x = px(&f, t->best_epoch), y = py(&f, t->best_esr);
-		add(&b, "<circle cx='%.1f' cy='%.1f' r='5' fill='none' stroke='#d62728'/>\n", x, y);
-		add(&b, "<text x='%d' y='%d' text-anchor='end'>best validation ESR %.4g at epoch %g"
+		textbuf_add(&b, "<circle cx='%.1f' cy='%.1f' r='5' fill='none' stroke='#d62728'/>\n", x, y);
+		textbuf_add(&b, "<textbuf x='%d' y='%d' text-anchor='end'>best validation ESR %.4g at epoch %g"
 		    "</text>\n", W - RIGHT - 8, H - BOTTOM - 10, t->best_esr, t->best_epoch);
 	}
 	int lx = W - RIGHT - 190, ly = TOP + 18;
-	add(&b, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#1f77b4' stroke-width='2'/>"
-	    "<text x='%d' y='%d'>training loss</text>\n", lx, ly, lx + 24, ly, lx + 30, ly + 4);
-	add(&b, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#d62728' stroke-width='2'/>"
-	    "<text x='%d' y='%d'>validation ESR</text>\n", lx, ly + 20, lx + 24, ly + 20, lx + 30,
+	textbuf_add(&b, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#1f77b4' stroke-width='2'/>"
+	    "<textbuf x='%d' y='%d'>training loss</text>\n", lx, ly, lx + 24, ly, lx + 30, ly + 4);
+	textbuf_add(&b, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#d62728' stroke-width='2'/>"
+	    "<textbuf x='%d' y='%d'>validation ESR</text>\n", lx, ly + 20, lx + 24, ly + 20, lx + 30,
 	    ly + 24);
-	add(&b, "</svg>\n");
+	textbuf_add(&b, "</svg>\n");
 	int rc = b.failed ? tr_fail(msg, msg_len, "out of memory writing '%s'", path)
 	                  : report_write_file(path, b.s, b.len, msg, msg_len);
 	free(b.s);

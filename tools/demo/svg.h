@@ -5,11 +5,10 @@
 
 #include <stddef.h>
 
-typedef struct {
-	char *s;
-	size_t len, cap;
-	int failed;  /* out of memory: sticks, reported at svg_save */
-} svg;
+#include "textbuf.h"
+
+/* The document being written (out of memory sticks, reported at svg_save). */
+typedef textbuf svg;
 
 void svg_add(svg *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
