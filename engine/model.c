@@ -3,8 +3,6 @@
 
 #include <math.h>
 #include <float.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
