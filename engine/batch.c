@@ -167,15 +167,19 @@ block_backward(double *restrict dw, double *restrict din, const double *restrict
 	}
 }
 
-/* xs[c][b] = in_scale * x(step)[b][c] */
+/* xs[c][b] = gain_c * x(step)[b][c] + offset_c (cwrnn_input_affine) */
 static void
 load_inputs(cwrnn_batch *b, const double *x, int step)
 {
 	int m = b->cfg.n_inputs, B = b->B;
 	const double *xt = x + (size_t)step * (size_t)B * (size_t)m;
-	for (int c = 0; c < m; c++)
+	for (int c = 0; c < m; c++) {
+		double gain, offset;
+		cwrnn_input_affine(&b->cfg, c, &gain, &offset);
 		for (int s = 0; s < B; s++)
-			b->xs[(size_t)c * (size_t)B + (size_t)s] = b->cfg.in_scale * xt[(size_t)s * (size_t)m + (size_t)c];
+			b->xs[(size_t)c * (size_t)B + (size_t)s] =
+			    gain * xt[(size_t)s * (size_t)m + (size_t)c] + offset;
+	}
 }
 
 static int
@@ -210,7 +214,7 @@ static void
 forward_output(cwrnn_batch *b, const double *params, const double *x, double *y, int step)
 {
 	const cwrnn_layout *L = &b->L;
-	int p = b->cfg.n_outputs, B = b->B, n = L->n;
+	int p = b->cfg.n_outputs, m = b->cfg.n_inputs, B = b->B, n = L->n;
 	for (int s = 0; s < B; s++) {
 		double *yo = y + ((size_t)step * (size_t)B + (size_t)s) * (size_t)p;
 		for (int o = 0; o < p; o++) {
@@ -220,7 +224,7 @@ forward_output(cwrnn_batch *b, const double *params, const double *x, double *y,
 				acc += w[u] * b->h[(size_t)u * (size_t)B + (size_t)s];
 			yo[o] = b->cfg.out_scale * acc;
 			if (b->cfg.skip)
-				yo[o] += x[((size_t)step * (size_t)B + (size_t)s) * (size_t)p + (size_t)o]; /* m == p */
+				yo[o] += x[((size_t)step * (size_t)B + (size_t)s) * (size_t)m + (size_t)o]; /* audio input o */
 		}
 	}
 }

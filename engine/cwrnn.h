@@ -20,7 +20,8 @@
  * (slow feeds fast: module i reads itself and every slower module); inactive
  * modules hold their value. The output reads every module at every step:
  *   y(t) = out_scale * (W_O h(t) + b_O) + (skip ? x_raw(t) : 0)
- * where the network sees x(t) = in_scale * x_raw(t).
+ * where the network sees x(t) = in_scale * x_raw(t) for audio inputs and a
+ * control's value mapped onto 0..1 (cwrnn_input_affine).
  *
  * Threading: functions on a model are safe from any thread once it is built.
  * A state belongs to one thread at a time. Functions marked [RT] are real-time
@@ -49,12 +50,35 @@ extern "C" {
 #define CWRNN_MIN_SAMPLE_RATE 1000.0f
 #define CWRNN_MAX_SAMPLE_RATE 1536000.0f
 #define CWRNN_MAX_SCALE 1.0e6f        /* |in_scale|, |out_scale| */
+#define CWRNN_MAX_CONTROLS 8          /* conditioning inputs (knobs, velocity, gate) */
+#define CWRNN_CONTROL_NAME_MAX 31     /* bytes, excluding the terminating NUL */
 
 typedef enum {
 	CWRNN_TASK_GENERATE = 0,  /* no input; plays from its zero state */
 	CWRNN_TASK_TRANSFORM = 1, /* audio effect: input -> output */
 	CWRNN_TASK_CONTINUE = 2   /* next-sample prediction; runs on its output */
 } cwrnn_task;
+
+/*
+ * A control is a conditioning input: a knob of a captured device, or the
+ * velocity or gate of an instrument's note. The last n_controls of a model's
+ * n_inputs are controls; the first n_inputs - n_controls are audio. Callers
+ * pass a control's value in its own units (a knob's, velocity 1..127, gate 0
+ * or 1); the network sees (value - min) / (max - min), where audio inputs
+ * are seen as in_scale * value (cwrnn_input_affine).
+ */
+typedef enum {
+	CWRNN_CONTROL_KNOB = 1,     /* a knob of a captured device */
+	CWRNN_CONTROL_VELOCITY = 2, /* note-on velocity */
+	CWRNN_CONTROL_GATE = 3      /* 1 while the key (or sustain) holds the note, 0 after */
+} cwrnn_control_kind;
+
+typedef struct {
+	cwrnn_control_kind kind;
+	char name[CWRNN_CONTROL_NAME_MAX + 1]; /* NUL-terminated, e.g. "drive" */
+	float min, max;                        /* range in the control's units, min < max */
+	float def;                             /* default value, min <= def <= max */
+} cwrnn_control;
 
 /* Everything that defines a model's shape and how to run it. */
 typedef struct {
@@ -64,7 +88,9 @@ typedef struct {
 	uint32_t phase;                       /* clock phase, < CWRNN_MAX_PERIOD */
 	int n_inputs;                         /* m >= 0 (0 for generators) */
 	int n_outputs;                        /* p >= 1 */
-	int skip;                             /* 1: y += x_raw (needs m == p) */
+	int n_controls;                       /* 0..CWRNN_MAX_CONTROLS, <= m: the last inputs */
+	cwrnn_control controls[CWRNN_MAX_CONTROLS];
+	int skip;                             /* 1: y += audio x_raw (needs m - n_controls == p) */
 	cwrnn_task task;
 	float sample_rate;                    /* Hz the model was trained at */
 	float in_scale;                       /* network input = in_scale * x */
@@ -97,6 +123,10 @@ typedef struct {
 	size_t b_o;                           /* (p) */
 	size_t n_params;
 } cwrnn_layout;
+
+/* How the network sees input c of a valid config: x = gain * value + offset
+ * (audio: in_scale and 0; a control: its range mapped onto 0..1). */
+void cwrnn_input_affine(const cwrnn_config *cfg, int c, double *gain, double *offset);
 
 /* Computes the layout of a valid config. */
 void cwrnn_layout_of(const cwrnn_config *cfg, cwrnn_layout *layout);

@@ -31,6 +31,23 @@ scale_ok(float s)
 	return isfinite(s) && fabsf(s) <= CWRNN_MAX_SCALE && s != 0.0f;
 }
 
+static int
+control_check(const cwrnn_control *ctl, int c, char *msg, size_t msg_len)
+{
+	if (ctl->kind < CWRNN_CONTROL_KNOB || ctl->kind > CWRNN_CONTROL_GATE)
+		return cw_fail(msg, msg_len, "control %d has unknown kind %d", c + 1, (int)ctl->kind);
+	if (memchr(ctl->name, '\0', sizeof ctl->name) == NULL)
+		return cw_fail(msg, msg_len, "control %d's name is not terminated", c + 1);
+	if (!(isfinite(ctl->min) && isfinite(ctl->max) && ctl->min < ctl->max &&
+	      isfinite(ctl->max - ctl->min)))
+		return cw_fail(msg, msg_len, "control %d ('%s') has range %g..%g (need finite min < max)",
+		               c + 1, ctl->name, ctl->min, ctl->max);
+	if (!(ctl->def >= ctl->min && ctl->def <= ctl->max))
+		return cw_fail(msg, msg_len, "control %d ('%s') has default %g outside %g..%g", c + 1,
+		               ctl->name, ctl->def, ctl->min, ctl->max);
+	return 0;
+}
+
 int
 cwrnn_config_check(const cwrnn_config *cfg, char *msg, size_t msg_len)
 {
@@ -63,9 +80,17 @@ cwrnn_config_check(const cwrnn_config *cfg, char *msg, size_t msg_len)
 		               CWRNN_MAX_OUTPUTS);
 	if (cfg->skip != 0 && cfg->skip != 1)
 		return cw_fail(msg, msg_len, "skip flag must be 0 or 1, not %d", cfg->skip);
-	if (cfg->skip && cfg->n_inputs != cfg->n_outputs)
-		return cw_fail(msg, msg_len, "a skip connection needs as many inputs as outputs (%d vs %d)",
-		               cfg->n_inputs, cfg->n_outputs);
+	if (cfg->n_controls < 0 || cfg->n_controls > CWRNN_MAX_CONTROLS ||
+	    cfg->n_controls > cfg->n_inputs)
+		return cw_fail(msg, msg_len, "%d controls (allowed 0..%d, at most the %d inputs)",
+		               cfg->n_controls, CWRNN_MAX_CONTROLS, cfg->n_inputs);
+	for (int c = 0; c < cfg->n_controls; c++)
+		if (control_check(&cfg->controls[c], c, msg, msg_len) != 0)
+			return -1;
+	if (cfg->skip && cfg->n_inputs - cfg->n_controls != cfg->n_outputs)
+		return cw_fail(msg, msg_len,
+		               "a skip connection needs as many audio inputs as outputs (%d vs %d)",
+		               cfg->n_inputs - cfg->n_controls, cfg->n_outputs);
 	if ((int)cfg->task < CWRNN_TASK_GENERATE || (int)cfg->task > CWRNN_TASK_CONTINUE)
 		return cw_fail(msg, msg_len, "unknown task %d", (int)cfg->task);
 	if (!(cfg->sample_rate >= CWRNN_MIN_SAMPLE_RATE && cfg->sample_rate <= CWRNN_MAX_SAMPLE_RATE))
@@ -82,6 +107,20 @@ cwrnn_config_check(const cwrnn_config *cfg, char *msg, size_t msg_len)
 		return cw_fail(msg, msg_len, "%zu parameters (at most %u)", layout.n_params,
 		               CWRNN_MAX_PARAMS);
 	return 0;
+}
+
+void
+cwrnn_input_affine(const cwrnn_config *cfg, int c, double *gain, double *offset)
+{
+	int first_control = cfg->n_inputs - cfg->n_controls;
+	if (c < first_control) {
+		*gain = cfg->in_scale;
+		*offset = 0.0;
+		return;
+	}
+	const cwrnn_control *ctl = &cfg->controls[c - first_control];
+	*gain = 1.0 / ((double)ctl->max - (double)ctl->min);
+	*offset = -(double)ctl->min * *gain;
 }
 
 void

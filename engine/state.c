@@ -26,7 +26,9 @@ struct cwrnn_state {
 	uint32_t countdown[CWRNN_MAX_MODULES];  /* steps until the next tick */
 	uint64_t version[CWRNN_MAX_MODULES];    /* times h_j was rewritten */
 	float *h;                               /* (n) hidden state */
-	float *x;                               /* (m) scaled input */
+	float *x;                               /* (m) input as the network sees it */
+	float control_gain[CWRNN_MAX_CONTROLS]; /* cwrnn_input_affine of each control */
+	float control_offset[CWRNN_MAX_CONTROLS];
 	float *act;                             /* (max k) pre-activation */
 	float *contrib;                         /* per (i, j > i): (k_i) W_H[i][j] h_j */
 	size_t contrib_len;
@@ -51,6 +53,12 @@ cwrnn_state_new(const cwrnn_model *model)
 	if (!s)
 		return NULL;
 	s->model = model;
+	for (int c = 0; c < cfg->n_controls; c++) {
+		double gain, offset;
+		cwrnn_input_affine(cfg, cfg->n_inputs - cfg->n_controls + c, &gain, &offset);
+		s->control_gain[c] = (float)gain;
+		s->control_offset[c] = (float)offset;
+	}
 	for (int i = 0; i < g; i++) {
 		s->contrib_base[i] = s->contrib_len;
 		s->contrib_len += (size_t)cfg->sizes[i] * (size_t)(g - 1 - i);
@@ -202,15 +210,21 @@ update_module(cwrnn_state *s, int i)
 	return isfinite(sum);
 }
 
-/* Scales the input into s->x; returns 0 if any sample is NaN or infinite
- * (then the network sees silence instead). */
+/* Maps the input into s->x (audio scaled, controls onto 0..1); returns 0
+ * if any value is NaN or infinite (then the network sees zeros instead). */
 static int
 load_input(cwrnn_state *s, const float *in)
 {
-	int m = s->model->config.n_inputs, ok = 1;
-	float scale = s->model->config.in_scale;
-	for (int c = 0; c < m; c++) {
+	const cwrnn_config *cfg = &s->model->config;
+	int m = cfg->n_inputs, audio = m - cfg->n_controls, ok = 1;
+	float scale = cfg->in_scale;
+	for (int c = 0; c < audio; c++) {
 		float v = in[c] * scale;
+		ok &= isfinite(v) != 0;
+		s->x[c] = v;
+	}
+	for (int c = audio; c < m; c++) {
+		float v = in[c] * s->control_gain[c - audio] + s->control_offset[c - audio];
 		ok &= isfinite(v) != 0;
 		s->x[c] = v;
 	}
