@@ -1,6 +1,8 @@
 /*
- * The plugin's cost per sample through lilv for the bundled default model,
- * against the engine's bare cwrnn_process on the same model and audio,
+ * The plugin's cost per sample through lilv (the project's host,
+ * tools/lv2host, with every feature: its per-run bookkeeping counts with the
+ * plugin, as a real host's would) for the bundled default model, against
+ * the engine's bare cwrnn_process on the same model and audio,
  * measured in the same run: medians of repeats, 256-frame blocks at 48 kHz.
  *
  *   LV2_PATH=build bench_plugin build/cwrnn.lv2/models/default.cwrnn
@@ -11,16 +13,12 @@
  * 48 kHz default model is stepped fractionally with band-limited resampling
  * (engine time there is for the same number of network steps).
  */
-#include <lilv/lilv.h>
-#include <lv2/atom/atom.h>
-#include <lv2/urid/urid.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cwrnn.h"
-#include "ports.h"
+#include "lv2host.h"
 #include "uris.h"
 #include "timing.h"
 
@@ -29,24 +27,7 @@
 #define FRAMES (48000 * 2)
 #define REPEATS 7
 
-static char *uris[256];
-static int n_uris;
-
-static LV2_URID
-map_uri(LV2_URID_Map_Handle handle, const char *uri)
-{
-	(void)handle;
-	for (int i = 0; i < n_uris; i++)
-		if (!strcmp(uris[i], uri))
-			return (LV2_URID)(i + 1);
-	if (n_uris == 256)
-		return 0;
-	uris[n_uris] = strdup(uri);
-	return (LV2_URID)++n_uris;
-}
-
-
-
+static lh_host host; /* large: buffers inside */
 
 static int
 fatal(const char *what)
@@ -58,32 +39,13 @@ fatal(const char *what)
 /* Times the plugin at host rate `rate` against the engine on the same
  * audio, medians of REPEATS, and prints one bench line. */
 static int
-measure(const LilvPlugin *plugin, cwrnn_state *state, const char *name, double rate,
-        const float *in, float *out)
+measure(cwrnn_state *state, const char *name, double rate, const float *in, float *out)
 {
-	LV2_URID_Map map = { NULL, map_uri };
-	LV2_Feature map_feature = { LV2_URID__map, &map };
-	const LV2_Feature *features[] = { &map_feature, NULL };
-	LilvInstance *inst = lilv_plugin_instantiate(plugin, rate, features);
-	if (!inst)
-		return fatal("instantiate failed");
-
-	float controls[CW_N_PORTS], latency = 0;
-	uint64_t control_buf[64], notify_buf[512];
-	LV2_Atom_Sequence *control = (LV2_Atom_Sequence *)control_buf;
-	control->atom.type = map_uri(NULL, LV2_ATOM__Sequence);
-	control->atom.size = sizeof(LV2_Atom_Sequence_Body);
-	control->body.unit = control->body.pad = 0;
-	for (int i = 0; i < CW_N_PORTS_MONO; i++) {
-		controls[i] = cw_ports[i].def;
-		if (cw_ports[i].kind == CW_KIND_CONTROL_IN)
-			lilv_instance_connect_port(inst, (uint32_t)i, &controls[i]);
-		else if (cw_ports[i].kind == CW_KIND_CONTROL_OUT)
-			lilv_instance_connect_port(inst, (uint32_t)i, &latency);
+	char msg[1024];
+	if (lh_open(&host, CW_URI_MONO, rate, LH_ALL, msg, sizeof msg) != 0) {
+		lh_close(&host);
+		return fatal(msg);
 	}
-	lilv_instance_connect_port(inst, CW_PORT_CONTROL, control);
-	lilv_instance_connect_port(inst, CW_PORT_NOTIFY, notify_buf);
-	lilv_instance_activate(inst);
 
 	/* the engine runs as many steps as the plugin's network does */
 	const int steps = (int)((double)FRAMES * RATE / rate) / BLOCK * BLOCK;
@@ -91,11 +53,9 @@ measure(const LilvPlugin *plugin, cwrnn_state *state, const char *name, double r
 	for (int r = 0; r < REPEATS; r++) {
 		double t0 = bench_seconds();
 		for (int at = 0; at < FRAMES; at += BLOCK) {
-			LV2_Atom_Sequence *notify = (LV2_Atom_Sequence *)notify_buf;
-			notify->atom.size = sizeof notify_buf - sizeof(LV2_Atom);
-			lilv_instance_connect_port(inst, CW_PORT_IN, (void *)(in + at));
-			lilv_instance_connect_port(inst, CW_PORT_OUT, out + at);
-			lilv_instance_run(inst, BLOCK);
+			const float *ip[1] = { in + at };
+			float *op[1] = { out + at };
+			lh_run(&host, ip, op, BLOCK);
 		}
 		t_plugin[r] = (bench_seconds() - t0) * 1e9 / FRAMES;
 
@@ -108,8 +68,7 @@ measure(const LilvPlugin *plugin, cwrnn_state *state, const char *name, double r
 	printf("bench: %s ns_per_sample=%.2f engine_ns_per_sample=%.2f ratio=%.3f "
 	       "realtime_factor=%.1f\n",
 	       name, p, e, p / e, 1e9 / rate / p);
-	lilv_instance_deactivate(inst);
-	lilv_instance_free(inst);
+	lh_close(&host);
 	return 0;
 }
 
@@ -130,20 +89,10 @@ main(int argc, char **argv)
 	if (!state)
 		return fatal("out of memory");
 
-	LilvWorld *world = lilv_world_new();
-	lilv_world_load_all(world);
-	LilvNode *uri = lilv_new_uri(world, CW_URI_MONO);
-	const LilvPlugin *plugin = lilv_plugins_get_by_uri(lilv_world_get_all_plugins(world), uri);
-	lilv_node_free(uri);
-	if (!plugin)
-		return fatal("plugin " CW_URI_MONO " not found: set LV2_PATH to the build directory");
-	int st = measure(plugin, state, "plugin_default", RATE, in, out);
+	int st = measure(state, "plugin_default", RATE, in, out);
 	if (!st)
-		st = measure(plugin, state, "plugin_default_44k1", 44100.0, in, out);
-	lilv_world_free(world);
+		st = measure(state, "plugin_default_44k1", 44100.0, in, out);
 	cwrnn_state_free(state);
 	cwrnn_model_free(model);
-	for (int i = 0; i < n_uris; i++)
-		free(uris[i]);
 	return st;
 }

@@ -90,11 +90,18 @@ $(BUNDLE)/$(PLUGIN_SO): $(PLUGIN_OBJ) $(LIBCWRNN)
 	$(CC) $(LDFLAGS) -shared -o $@ $(PLUGIN_OBJ) $(LIBCWRNN) -lm \
 		-Wl,--exclude-libs,ALL -Wl,-z,defs
 
+# ------------------------------------------------------------ lilv host
+# The one LV2 host (tools/lv2host): the plugin tests, the presets check, the
+# plugin benchmark and cwrnn-lv2-render run the plugin through it.
+LV2HOST_OBJ := $(OBJ)/tools/lv2host/lv2host.o
+LV2HOST_CFLAGS := $(PLUGIN_LILV_CFLAGS) $(PLUGIN_LV2_CFLAGS) -Itools/lv2host
+$(LV2HOST_OBJ): CFLAGS += $(LV2HOST_CFLAGS)
+
 # ---------------------------------------------------------------- tests
 PLUGIN_TEST_SRC := $(wildcard tests/plugin/*.c)
 PLUGIN_TEST_OBJ := $(PLUGIN_TEST_SRC:%.c=$(OBJ)/%.o)
-$(PLUGIN_TEST_OBJ) $(OBJ)/bench/bench_plugin.o: CFLAGS += $(CHECK_CFLAGS) $(PLUGIN_LILV_CFLAGS) \
-	$(PLUGIN_LV2_CFLAGS) -Iplugin
+$(PLUGIN_TEST_OBJ) $(OBJ)/bench/bench_plugin.o: CFLAGS += $(CHECK_CFLAGS) $(LV2HOST_CFLAGS) \
+	-Iplugin
 PLUGIN_TOOLS_ENV :=
 ifeq ($(SANITIZE),1)
 # ASan owns malloc: the test's heap counter cannot interpose it. The lilv
@@ -104,8 +111,8 @@ PLUGIN_TOOLS_ENV := LD_PRELOAD=$(shell $(CC) -print-file-name=libasan.so) ASAN_O
 endif
 
 # -rdynamic exports the test's malloc/free so the plugin's calls reach them.
-$(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(OBJ)/plugin/ports.o $(OBJ)/plugin/resample.o \
-		$(OBJ)/plugin/slot.o $(LIBCWRNN)
+$(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(LV2HOST_OBJ) $(OBJ)/plugin/ports.o \
+		$(OBJ)/plugin/resample.o $(OBJ)/plugin/slot.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) -lm -ldl
 
@@ -125,7 +132,8 @@ check-plugin: need-deps plugin $(BUILD)/tests/check_plugin $(PLUGIN_LV2_PATH)/$(
 check: check-plugin
 
 # ---------------------------------------------------------------- bench
-$(BUILD)/bench/bench_plugin: $(OBJ)/bench/bench_plugin.o $(OBJ)/plugin/ports.o $(LIBCWRNN)
+$(BUILD)/bench/bench_plugin: $(OBJ)/bench/bench_plugin.o $(LV2HOST_OBJ) $(OBJ)/plugin/ports.o \
+		$(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PLUGIN_LILV_LIBS) -lm
 

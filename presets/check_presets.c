@@ -10,7 +10,7 @@
  *   continue    runs on its own output at the trained pitch;
  *   clock bend  the same cello model, audibly not at the trained pitch.
  * Needs LV2_PATH pointing at build/lv2 and the recordings in audio/ (or
- * CW_AUDIO_DIR). Reuses the plugin tests' lilv host (tests/plugin/host.c).
+ * CW_AUDIO_DIR). Opens the plugin as the plugin tests do (tests/plugin/host.h).
  */
 #define _XOPEN_SOURCE 700
 #include <check.h>
@@ -131,7 +131,7 @@ pitch(const float *x, size_t n)
 }
 
 static float
-preset_port(th_host *h, int port)
+preset_port(lh_host *h, int port)
 {
 	return h->controls[port];
 }
@@ -139,7 +139,7 @@ preset_port(th_host *h, int port)
 /* The bundled model the model port selects: the default, then the other
  * files of models/ by name, as the port's scale points list them. */
 static void
-assert_selects(th_host *h, const char *model)
+assert_selects(lh_host *h, const char *model)
 {
 	const LilvPort *port = lilv_plugin_get_port_by_index(h->plugin, CW_PORT_MODEL);
 	LilvScalePoints *points = lilv_port_get_scale_points(h->plugin, port);
@@ -162,46 +162,43 @@ assert_selects(th_host *h, const char *model)
 	cwrnn_model_free(m);
 }
 
-static th_host *
+static lh_host *
 open_with_preset(int k)
 {
-	th_host *h = calloc(1, sizeof *h);
-	ck_assert_ptr_nonnull(h);
-	ck_assert_msg(th_open(h, MONO, RATE, TH_ALL) == 0, "cannot open " MONO);
-	th_run(h, NULL, NULL, 64); /* running: the preset's model comes in live */
-	ck_assert_msg(th_apply_preset(h, expected[k].uri) == 0, "no preset %s", expected[k].uri);
+	lh_host *h = host_open(MONO, RATE, LH_ALL);
+	lh_run(h, NULL, NULL, 64); /* running: the preset's model comes in live */
+	ck_assert_msg(lh_apply_preset(h, expected[k].uri) == 0, "no preset %s", expected[k].uri);
 	assert_selects(h, expected[k].model);
 	return h;
 }
 
 static void
-run_signal(th_host *h, const float *x, float *y, size_t n)
+run_signal(lh_host *h, const float *x, float *y, size_t n)
 {
 	static const uint32_t blocks[] = { 256, 1000, 64, 4096 };
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, n, blocks, 4);
+	lh_run_blocks(h, in, out, n, blocks, 4);
 	for (size_t i = 0; i < n; i++)
 		ck_assert_msg(isfinite(y[i]), "non-finite output at %zu", i);
 }
 
 static void
-close_host(th_host *h, int k)
+close_host(lh_host *h, int k)
 {
-	ck_assert_msg(h->log_errors == 0, "%s: %s", expected[k].uri, h->last_log);
-	th_close(h);
-	free(h);
+	ck_assert_msg(h->log_errors == 0, "%s: %s", expected[k].uri, h->last_error);
+	host_free(h);
 }
 
 /* Plays a note (or, note < 0, nothing: the network started at the preset
  * change) for n samples of silence; returns the pitch from 0.1 to 0.4 s. */
 static double
-note_pitch(th_host *h, int note, size_t n)
+note_pitch(lh_host *h, int note, size_t n)
 {
 	size_t a = (size_t)(0.1 * RATE), b = (size_t)(0.4 * RATE);
 	ck_assert(n >= b);
 	if (note >= 0)
-		th_send_midi(h, 0, 0x90, (uint8_t)note, 100);
+		lh_send_midi(h, 0, (const uint8_t[]){ 0x90, (uint8_t)note, 100 }, 3);
 	run_signal(h, NULL, out_buf, n);
 	double level = ac_rms(out_buf + a, b - a);
 	ck_assert_msg(level > 0.01, "silent: rms %g", level);
@@ -229,9 +226,7 @@ START_TEST(test_every_preset_is_listed_with_a_label)
 {
 	const char *uris[2] = { MONO, STEREO };
 	for (int p = 0; p < 2; p++) {
-		th_host *h = calloc(1, sizeof *h);
-		ck_assert_ptr_nonnull(h);
-		ck_assert_int_eq(th_open(h, uris[p], RATE, TH_ALL), 0);
+		lh_host *h = host_open(uris[p], RATE, LH_ALL);
 		LilvNode *cls = lilv_new_uri(h->world, LV2_PRESETS__Preset);
 		LilvNode *label = lilv_new_uri(h->world, "http://www.w3.org/2000/01/rdf-schema#label");
 		LilvNodes *presets = lilv_plugin_get_related(h->plugin, cls);
@@ -244,14 +239,17 @@ START_TEST(test_every_preset_is_listed_with_a_label)
 			LilvNode *l = lilv_world_get(h->world, u, label, NULL);
 			ck_assert_msg(l && strlen(lilv_node_as_string(l)) > 0, "%s has no label",
 			              expected[k].uri);
+			/* a host that offers presets by label finds this one */
+			ck_assert_msg(lh_apply_preset(h, lilv_node_as_string(l)) == 0, "no preset '%s'",
+			              lilv_node_as_string(l));
+			assert_selects(h, expected[k].model);
 			lilv_node_free(l);
 			lilv_node_free(u);
 		}
 		lilv_nodes_free(presets);
 		lilv_node_free(label);
 		lilv_node_free(cls);
-		th_close(h);
-		free(h);
+		host_free(h);
 	}
 }
 END_TEST
@@ -259,7 +257,7 @@ END_TEST
 START_TEST(test_each_preset_plays_what_its_model_learned)
 {
 	int k = _i;
-	th_host *h = open_with_preset(k);
+	lh_host *h = open_with_preset(k);
 	double f;
 	switch (expected[k].kind) {
 	case KIND_EFFECT: {
@@ -283,7 +281,7 @@ START_TEST(test_each_preset_plays_what_its_model_learned)
 		fprintf(stderr, "check_presets: %s: root plays %.2f Hz\n", expected[k].uri, f);
 		ck_assert_double_eq_tol(f, expected[k].f0, 0.01 * expected[k].f0);
 		assert_envelope(k);
-		th_send_midi(h, 0, 0x80, (uint8_t)preset_port(h, CW_PORT_ROOT), 0);
+		lh_send_midi(h, 0, (const uint8_t[]){ 0x80, (uint8_t)preset_port(h, CW_PORT_ROOT), 0 }, 3);
 		f = note_pitch(h, (int)preset_port(h, CW_PORT_ROOT) + 12, 19200);
 		ck_assert_double_eq_tol(f, 2 * expected[k].f0, 0.02 * expected[k].f0);
 		break;

@@ -83,23 +83,6 @@ save_model(const char *path, cwrnn_task task, int g, int k, float rate, uint64_t
 	cwrnn_model_free(m);
 }
 
-static th_host *
-open_host(const char *uri, double rate)
-{
-	th_host *h = calloc(1, sizeof *h);
-	ck_assert_ptr_nonnull(h);
-	ck_assert_msg(th_open(h, uri, rate, TH_ALL) == 0, "cannot open %s at %g Hz", uri, rate);
-	return h;
-}
-
-static void
-close_host(th_host *h)
-{
-	th_close(h);
-	free(h);
-	ck_assert_msg(th_heap_violations() == 0, "%ld heap calls inside run()", th_heap_violations());
-}
-
 static void
 assert_finite(const float *y, size_t n, const char *what)
 {
@@ -129,7 +112,7 @@ hostile(size_t i)
 /* Every control input: k cycles through minimum, maximum, a random in-range
  * value, far below, far above, NaN and infinity. */
 static void
-jump_controls(th_host *h, int k)
+jump_controls(lh_host *h, int k)
 {
 	for (int i = 0; i < h->n_ports && i < CW_N_PORTS; i++) {
 		if (cw_ports[i].kind != CW_KIND_CONTROL_IN)
@@ -156,7 +139,7 @@ static const double session_rates[] = { 8000, 11025, 22050, 44100, 48000, 88200,
 /* Runs the whole hostile signal, controls jumping every block, MIDI notes on
  * and off; returns the number of blocks. */
 static int
-run_hostile(th_host *h, float *yl, float *yr)
+run_hostile(lh_host *h, float *yl, float *yr)
 {
 	static float x[N_HOSTILE];
 	for (size_t i = 0; i < N_HOSTILE; i++)
@@ -169,13 +152,14 @@ run_hostile(th_host *h, float *yl, float *yr)
 			b = (uint32_t)(N_HOSTILE - done);
 		jump_controls(h, k);
 		if (b > 0 && k % 3 == 0)
-			th_send_midi(h, b - 1, 0x90, (uint8_t)(k * 37 % 128), (uint8_t)(k % 128));
+			lh_send_midi(h, b - 1,
+			             (const uint8_t[]){ 0x90, (uint8_t)(k * 37 % 128), (uint8_t)(k % 128) }, 3);
 		if (b > 0 && k % 5 == 0)
-			th_send_midi(h, 0, 0x80, (uint8_t)(k * 37 % 128), 0);
+			lh_send_midi(h, 0, (const uint8_t[]){ 0x80, (uint8_t)(k * 37 % 128), 0 }, 3);
 		const float *in[2] = { x + done, x + done };
 		float *out[2] = { yl + done, yr + done };
-		th_run(h, in, out, b);
-		ck_assert_msg(isfinite(h->latency), "latency %g", (double)h->latency);
+		lh_run(h, in, out, b);
+		ck_assert_msg(isfinite(h->controls[CW_PORT_LATENCY]), "latency %g", (double)h->controls[CW_PORT_LATENCY]);
 		done += b;
 		k++;
 	}
@@ -192,19 +176,19 @@ START_TEST(test_hostile_signals_and_controls_at_every_rate)
 	char gen[1200];
 	snprintf(gen, sizeof gen, "%s/gen.cwrnn", dir);
 	save_model(gen, CWRNN_TASK_GENERATE, 4, 4, 44100, 3);
-	th_host *h = open_host(CW_URI_STEREO, rate);
+	lh_host *h = host_open(CW_URI_STEREO, rate, LH_ALL);
 	run_hostile(h, yl, yr);
 	assert_finite(yl, N_HOSTILE, "default model, left");
 	assert_finite(yr, N_HOSTILE, "default model, right");
-	th_send_set_path(h, 0, gen);
-	th_run(h, NULL, NULL, 1);
-	ck_assert_msg(h->log_errors == 0, "%s", h->last_log);
+	lh_send_set_path(h, 0, CW_URI_MODEL, gen);
+	lh_run(h, NULL, NULL, 1);
+	ck_assert_msg(h->log_errors == 0, "%s", h->last_error);
 	run_hostile(h, yl, yr);
 	assert_finite(yl, N_HOSTILE, "generator, left");
 	assert_finite(yr, N_HOSTILE, "generator, right");
 	/* the model port jumps too, so which model plays at the end varies */
-	ck_assert_msg(h->log_errors == 0, "%s", h->last_log);
-	close_host(h);
+	ck_assert_msg(h->log_errors == 0, "%s", h->last_error);
+	host_free(h);
 }
 END_TEST
 
@@ -308,30 +292,30 @@ START_TEST(test_patch_set_with_bad_files_logs_why_and_keeps_playing)
 	static float x[4096], y[4096];
 	for (int i = 0; i < 4096; i++)
 		x[i] = (float)sin(0.01 * i);
-	th_host *h = open_host(CW_URI_MONO, 48000);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	for (int b = 0; b < n_bad; b++) {
 		int before = h->log_errors;
-		th_send_set_path(h, 0, bad[b].path);
+		lh_send_set_path(h, 0, CW_URI_MODEL, bad[b].path);
 		const float *in[1] = { x };
 		float *out[1] = { y };
-		th_run(h, in, out, 4096);
+		lh_run(h, in, out, 4096);
 		assert_finite(y, 4096, bad[b].path);
 		ck_assert_msg(h->log_errors == before + 1, "no error logged for %s", bad[b].path);
-		ck_assert_msg(strstr(h->last_log, bad[b].path) != NULL, "log does not name %s: %s",
-		              bad[b].path, h->last_log);
+		ck_assert_msg(strstr(h->last_error, bad[b].path) != NULL, "log does not name %s: %s",
+		              bad[b].path, h->last_error);
 		/* the reason, after the path (the file names contain reasons too) */
-		const char *why = strstr(h->last_log, bad[b].path) + strlen(bad[b].path);
+		const char *why = strstr(h->last_error, bad[b].path) + strlen(bad[b].path);
 		ck_assert_msg(strstr(why, bad[b].says) != NULL, "log for %s does not say '%s': %s",
-		              bad[b].path, bad[b].says, h->last_log);
-		ck_assert_msg(strstr(h->last_log, "keeping the current model") != NULL, "%s",
-		              h->last_log);
+		              bad[b].path, bad[b].says, h->last_error);
+		ck_assert_msg(strstr(h->last_error, "keeping the current model") != NULL, "%s",
+		              h->last_error);
 		if (getenv("CW_TEST_VERBOSE"))
-			fprintf(stderr, "%s", h->last_log);
+			fprintf(stderr, "%s", h->last_error);
 	}
-	th_send_get(h, 0);
-	th_run(h, NULL, NULL, 16);
+	lh_send_get(h, 0);
+	lh_run(h, NULL, NULL, 16);
 	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "now playing %s", h->notified);
-	close_host(h);
+	host_free(h);
 }
 END_TEST
 
@@ -358,26 +342,26 @@ START_TEST(test_odd_characters_in_paths_load_and_restore)
 		char path[1300], state[1300];
 		snprintf(path, sizeof path, "%s/%s", dir, names[n]);
 		save_model(path, CWRNN_TASK_TRANSFORM, 2, 3, 48000, 10 + n);
-		th_host *h = open_host(CW_URI_MONO, 48000);
-		th_send_set_path(h, 0, path);
-		th_run(h, NULL, NULL, 64);
-		th_run(h, NULL, NULL, 64); /* notify comes with the run after the load */
-		ck_assert_msg(h->log_errors == 0, "%s: %s", names[n], h->last_log);
+		lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
+		lh_send_set_path(h, 0, CW_URI_MODEL, path);
+		lh_run(h, NULL, NULL, 64);
+		lh_run(h, NULL, NULL, 64); /* notify comes with the run after the load */
+		ck_assert_msg(h->log_errors == 0, "%s: %s", names[n], h->last_error);
 		ck_assert_str_eq(h->notified, path);
 		snprintf(state, sizeof state, "%s/state-%zu", dir, n);
-		ck_assert_int_eq(th_save_state(h, state), 0);
-		close_host(h);
-		h = open_host(CW_URI_MONO, 48000);
-		ck_assert_int_eq(th_restore_state(h, state), 0);
-		th_run(h, NULL, NULL, 64);
-		th_send_get(h, 0);
-		th_run(h, NULL, NULL, 64);
-		ck_assert_msg(h->log_errors == 0, "restore %s: %s", names[n], h->last_log);
+		ck_assert_int_eq(lh_save_state(h, state), 0);
+		host_free(h);
+		h = host_open(CW_URI_MONO, 48000, LH_ALL);
+		ck_assert_int_eq(lh_restore_state(h, state), 0);
+		lh_run(h, NULL, NULL, 64);
+		lh_send_get(h, 0);
+		lh_run(h, NULL, NULL, 64);
+		ck_assert_msg(h->log_errors == 0, "restore %s: %s", names[n], h->last_error);
 		char real_a[4096], real_b[4096];
 		ck_assert_ptr_nonnull(realpath(path, real_a));
 		ck_assert_msg(realpath(h->notified, real_b) != NULL, "restored %s", h->notified);
 		ck_assert_str_eq(real_a, real_b);
-		close_host(h);
+		host_free(h);
 	}
 }
 END_TEST
@@ -387,13 +371,13 @@ START_TEST(test_a_tab_and_newline_in_a_path_load_by_patch_set)
 	char path[1300];
 	snprintf(path, sizeof path, "%s/tab\there\nnewline.cwrnn", dir);
 	save_model(path, CWRNN_TASK_TRANSFORM, 2, 3, 48000, 31);
-	th_host *h = open_host(CW_URI_MONO, 48000);
-	th_send_set_path(h, 0, path);
-	th_run(h, NULL, NULL, 64);
-	th_run(h, NULL, NULL, 64);
-	ck_assert_msg(h->log_errors == 0, "%s", h->last_log);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
+	lh_send_set_path(h, 0, CW_URI_MODEL, path);
+	lh_run(h, NULL, NULL, 64);
+	lh_run(h, NULL, NULL, 64);
+	ck_assert_msg(h->log_errors == 0, "%s", h->last_error);
 	ck_assert_str_eq(h->notified, path);
-	close_host(h);
+	host_free(h);
 }
 END_TEST
 
@@ -405,16 +389,16 @@ START_TEST(test_an_overlong_path_is_logged)
 	memset(path, 'a', sizeof path - 1);
 	path[0] = '/';
 	path[sizeof path - 1] = '\0';
-	th_host *h = open_host(CW_URI_MONO, 48000);
-	th_send_set_path(h, 0, path);
-	th_run(h, NULL, NULL, 64);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
+	lh_send_set_path(h, 0, CW_URI_MODEL, path);
+	lh_run(h, NULL, NULL, 64);
 	ck_assert_int_eq(h->log_errors, 1);
-	ck_assert_msg(strstr(h->last_log, "longer than 4095 bytes") != NULL, "%s", h->last_log);
-	ck_assert_msg(strstr(h->last_log, "/aaaa") != NULL, "%s", h->last_log);
-	th_send_get(h, 0);
-	th_run(h, NULL, NULL, 64);
+	ck_assert_msg(strstr(h->last_error, "longer than 4095 bytes") != NULL, "%s", h->last_error);
+	ck_assert_msg(strstr(h->last_error, "/aaaa") != NULL, "%s", h->last_error);
+	lh_send_get(h, 0);
+	lh_run(h, NULL, NULL, 64);
 	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "now playing %s", h->notified);
-	close_host(h);
+	host_free(h);
 }
 END_TEST
 
@@ -426,27 +410,27 @@ START_TEST(test_state_restore_with_missing_model_while_running)
 	snprintf(path, sizeof path, "%s/gone.cwrnn", dir);
 	save_model(path, CWRNN_TASK_TRANSFORM, 2, 3, 48000, 9);
 	snprintf(state, sizeof state, "%s/state", dir);
-	th_host *a = open_host(CW_URI_STEREO, 48000);
-	th_send_set_path(a, 0, path);
-	th_run(a, NULL, NULL, 16);
-	ck_assert_int_eq(th_save_state(a, state), 0);
-	close_host(a);
+	lh_host *a = host_open(CW_URI_STEREO, 48000, LH_ALL);
+	lh_send_set_path(a, 0, CW_URI_MODEL, path);
+	lh_run(a, NULL, NULL, 16);
+	ck_assert_int_eq(lh_save_state(a, state), 0);
+	host_free(a);
 	ck_assert_int_eq(unlink(path), 0);
-	th_host *b = open_host(CW_URI_STEREO, 48000);
+	lh_host *b = host_open(CW_URI_STEREO, 48000, LH_ALL);
 	static float x[8192], yl[8192], yr[8192];
 	for (int i = 0; i < 8192; i++)
 		x[i] = (float)sin(0.02 * i);
 	const float *in[2] = { x, x };
 	float *out[2] = { yl, yr };
-	th_run(b, in, out, 512);
-	th_restore_state(b, state);
-	th_run(b, in, out, 8192);
-	th_run(b, in, out, 8192);
+	lh_run(b, in, out, 512);
+	lh_restore_state(b, state);
+	lh_run(b, in, out, 8192);
+	lh_run(b, in, out, 8192);
 	assert_finite(yl, 8192, "left");
 	ck_assert_int_ge(b->log_errors, 1);
-	ck_assert_msg(strstr(b->last_log, "gone.cwrnn") != NULL, "log: %s", b->last_log);
+	ck_assert_msg(strstr(b->last_error, "gone.cwrnn") != NULL, "log: %s", b->last_error);
 	ck_assert_double_gt(fabs(yl[8000]) + fabs(yl[7000]) + fabs(yl[6000]), 1e-4);
-	close_host(b);
+	host_free(b);
 }
 END_TEST
 
@@ -464,14 +448,14 @@ START_TEST(test_sixteen_instances_with_different_models)
 	for (int i = 0; i < N_RUN; i++)
 		x[i] = (float)(0.5 * sin(0.031 * i) + 0.2 * sin(0.0071 * i));
 	char paths[N_INST][1200];
-	th_host *h[N_INST];
+	lh_host *h[N_INST];
 	for (int k = 0; k < N_INST; k++) {
 		snprintf(paths[k], sizeof paths[k], "%s/inst-%d.cwrnn", dir, k);
 		save_model(paths[k], CWRNN_TASK_TRANSFORM, 1 + k % 5, 2 + k % 7, 48000, 100 + k);
-		h[k] = open_host(CW_URI_MONO, 48000);
-		th_send_set_path(h[k], 0, paths[k]);
-		th_run(h[k], NULL, NULL, 1);
-		ck_assert_msg(h[k]->log_errors == 0, "%d: %s", k, h[k]->last_log);
+		h[k] = host_open(CW_URI_MONO, 48000, LH_ALL);
+		lh_send_set_path(h[k], 0, CW_URI_MODEL, paths[k]);
+		lh_run(h[k], NULL, NULL, 1);
+		ck_assert_msg(h[k]->log_errors == 0, "%d: %s", k, h[k]->last_error);
 	}
 	size_t done[N_INST] = { 0 };
 	for (int round = 0, left = N_INST; left > 0; round++) {
@@ -484,7 +468,7 @@ START_TEST(test_sixteen_instances_with_different_models)
 				b = (uint32_t)(N_RUN - done[k]);
 			const float *in[1] = { x + done[k] };
 			float *out[1] = { y[k] + done[k] };
-			th_run(h[k], in, out, b);
+			lh_run(h[k], in, out, b);
 			done[k] += b;
 			left += done[k] < N_RUN;
 		}
@@ -503,7 +487,7 @@ START_TEST(test_sixteen_instances_with_different_models)
 		ck_assert_str_eq(h[k]->notified, paths[k]);
 		cwrnn_state_free(s);
 		cwrnn_model_free(m);
-		close_host(h[k]);
+		host_free(h[k]);
 	}
 }
 END_TEST
@@ -523,7 +507,7 @@ START_TEST(test_rapid_model_switching_while_running)
 	static float x[600], yl[600], yr[600];
 	for (int i = 0; i < 600; i++)
 		x[i] = (float)sin(0.05 * i);
-	th_host *h = open_host(CW_URI_STEREO, 48000);
+	lh_host *h = host_open(CW_URI_STEREO, 48000, LH_ALL);
 	rng = 77;
 	int errors = 0;
 	for (int k = 0; k < 3000; k++) {
@@ -531,22 +515,22 @@ START_TEST(test_rapid_model_switching_while_running)
 		if (b > 600)
 			b = 600;
 		int which = (int)(uniform() * 6);
-		th_send_set_path(h, 0, paths[which]);
+		lh_send_set_path(h, 0, CW_URI_MODEL, paths[which]);
 		errors += which >= 4;
 		if (k % 7 == 0 && b > 1)
-			th_send_set_path(h, b - 1, paths[(which + 1) % 4]);
+			lh_send_set_path(h, b - 1, CW_URI_MODEL, paths[(which + 1) % 4]);
 		const float *in[2] = { x, x };
 		float *out[2] = { yl, yr };
-		th_run(h, in, out, b);
+		lh_run(h, in, out, b);
 		assert_finite(yl, b, "left");
 		assert_finite(yr, b, "right");
 	}
 	ck_assert_int_eq(h->log_errors, errors);
-	th_send_set_path(h, 0, paths[2]);
-	th_run(h, NULL, NULL, 1);
-	th_run(h, NULL, NULL, 4096);
+	lh_send_set_path(h, 0, CW_URI_MODEL, paths[2]);
+	lh_run(h, NULL, NULL, 1);
+	lh_run(h, NULL, NULL, 4096);
 	ck_assert_str_eq(h->notified, paths[2]);
-	close_host(h);
+	host_free(h);
 }
 END_TEST
 

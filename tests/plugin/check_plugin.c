@@ -171,36 +171,13 @@ assert_same_file(const char *a, const char *b)
 	ck_assert_str_eq(ra, rb);
 }
 
-static th_host *
-host_new(void)
-{
-	th_host *h = calloc(1, sizeof *h);
-	ck_assert_ptr_nonnull(h);
-	return h;
-}
-
-static void
-host_open(th_host *h, const char *uri, double rate, int options)
-{
-	ck_assert_msg(th_open(h, uri, rate, options) == 0, "cannot open %s at %g Hz", uri, rate);
-}
-
-static void
-host_free(th_host *h)
-{
-	th_close(h);
-	free(h);
-	ck_assert_msg(th_heap_violations() == 0, "%ld heap calls inside run()",
-	              th_heap_violations());
-}
-
 /* Sends a patch:Set and runs one frame of silence, after which the worker
  * has delivered the new model: the next run plays it from its start. */
 static void
-load_by_patch(th_host *h, const char *path)
+load_by_patch(lh_host *h, const char *path)
 {
-	th_send_set_path(h, 0, path);
-	th_run(h, NULL, NULL, 1);
+	lh_send_set_path(h, 0, CW_URI_MODEL, path);
+	lh_run(h, NULL, NULL, 1);
 }
 
 static void
@@ -317,20 +294,20 @@ static const struct {
 /* Opens a host whose plugin plays path from its first sample: the model is
  * loaded by patch:Set in a first instance, saved as state, and restored into
  * a second one before activation (a synchronous load). */
-static void
-open_with_model(th_host *h, const char *uri, double rate, const char *path)
+static lh_host *
+open_with_model(const char *uri, double rate, const char *path)
 {
 	char dir[1200];
 	snprintf(dir, sizeof dir, "%s/open-%g", tmp_dir, rate);
-	th_host *a = host_new();
-	host_open(a, uri, rate, TH_ALL);
+	lh_host *a = host_open(uri, rate, LH_ALL);
 	load_by_patch(a, path);
-	ck_assert_int_eq(th_save_state(a, dir), 0);
+	ck_assert_int_eq(lh_save_state(a, dir), 0);
 	host_free(a);
-	host_open(h, uri, rate, TH_ALL | TH_DEFER_ACTIVATE);
-	ck_assert_int_eq(th_restore_state(h, dir), 0);
-	ck_assert_msg(h->log_errors == 0, "restore: %s", h->last_log);
-	th_activate(h);
+	lh_host *h = host_open(uri, rate, LH_ALL | LH_DEFER_ACTIVATE);
+	ck_assert_int_eq(lh_restore_state(h, dir), 0);
+	ck_assert_msg(h->log_errors == 0, "restore: %s", h->last_error);
+	lh_activate(h);
+	return h;
 }
 
 /* Plans 0..4 at 48 kHz with the bundled default (a 48 kHz model), plans
@@ -348,17 +325,14 @@ START_TEST(test_plugin_plays_like_the_engine_for_every_block_plan)
 	make_signal(x, N_SIG, 1);
 	engine_ref(path, x, ref, N_SIG, NULL);
 	ck_assert_double_gt(rms(ref, N_SIG), 0.01);
-	th_host *h = host_new();
-	if (rate == 48000)
-		host_open(h, CW_URI_MONO, rate, TH_ALL);
-	else
-		open_with_model(h, CW_URI_MONO, rate, path);
+	lh_host *h = rate == 48000 ? host_open(CW_URI_MONO, rate, LH_ALL)
+	                           : open_with_model(CW_URI_MONO, rate, path);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, N_SIG, plans[plan].sizes, plans[plan].n);
+	lh_run_blocks(h, in, out, N_SIG, plans[plan].sizes, plans[plan].n);
 	ck_assert_msg(max_diff(y, ref, N_SIG) <= 1e-6, "%g Hz, plan %d: max diff %g", rate, plan,
 	              max_diff(y, ref, N_SIG));
-	ck_assert_float_eq(h->latency, 0.0f);
+	ck_assert_float_eq(h->controls[CW_PORT_LATENCY], 0.0f);
 	host_free(h);
 }
 END_TEST
@@ -369,11 +343,10 @@ START_TEST(test_plugin_runs_without_any_host_feature)
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
 	make_signal(x, N_SIG, 2);
 	engine_ref(bundle_default, x, ref, N_SIG, NULL);
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, 0);
+	lh_host *h = host_open(CW_URI_MONO, 48000, 0);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, N_SIG, plan_1, 1);
+	lh_run_blocks(h, in, out, N_SIG, plan_1, 1);
 	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
 	host_free(h);
 }
@@ -386,12 +359,11 @@ START_TEST(test_stereo_channels_are_independent_streams)
 	make_signal(xr, N_SIG, 4);
 	engine_ref(bundle_default, xl, rl, N_SIG, NULL);
 	engine_ref(bundle_default, xr, rr, N_SIG, NULL);
-	th_host *h = host_new();
-	host_open(h, CW_URI_STEREO, 48000, TH_ALL);
-	ck_assert_int_eq(h->n_channels, 2);
+	lh_host *h = host_open(CW_URI_STEREO, 48000, LH_ALL);
+	ck_assert_int_eq(h->n_audio_in, 2);
 	const float *in[2] = { xl, xr };
 	float *out[2] = { yl, yr };
-	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	lh_run_blocks(h, in, out, N_SIG, plan_vary, 11);
 	ck_assert_double_le(max_diff(yl, rl, N_SIG), 1e-6);
 	ck_assert_double_le(max_diff(yr, rr, N_SIG), 1e-6);
 	host_free(h);
@@ -410,10 +382,9 @@ START_TEST(test_patch_set_swaps_the_model_and_notify_reports_it)
 	make_signal(x, N_SIG, 5);
 	engine_ref(path, x, ref, N_SIG, NULL);
 
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, rate, TH_ALL);
-	th_send_get(h, 0);
-	th_run(h, NULL, NULL, 16);
+	lh_host *h = host_open(CW_URI_MONO, rate, LH_ALL);
+	lh_send_get(h, 0);
+	lh_run(h, NULL, NULL, 16);
 	ck_assert_int_eq(h->n_notified, 1);
 	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "get answered %s", h->notified);
 
@@ -421,7 +392,7 @@ START_TEST(test_patch_set_swaps_the_model_and_notify_reports_it)
 	ck_assert_int_eq(h->log_errors, 0);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	lh_run_blocks(h, in, out, N_SIG, plan_vary, 11);
 	ck_assert_int_eq(h->n_notified, 2);
 	ck_assert_str_eq(h->notified, path);
 	/* after the 20 ms crossfade from the default model, exactly the new one */
@@ -429,8 +400,8 @@ START_TEST(test_patch_set_swaps_the_model_and_notify_reports_it)
 	ck_assert_double_le(max_diff(y + fade, ref + fade, N_SIG - fade), 1e-6);
 	ck_assert_double_gt(max_diff(y, ref, fade), 1e-4); /* the fade did happen */
 
-	th_send_get(h, 3);
-	th_run(h, NULL, NULL, 8);
+	lh_send_get(h, 3);
+	lh_run(h, NULL, NULL, 8);
 	ck_assert_int_eq(h->n_notified, 3);
 	ck_assert_str_eq(h->notified, path);
 
@@ -438,7 +409,7 @@ START_TEST(test_patch_set_swaps_the_model_and_notify_reports_it)
 	char path2[1100];
 	make_model(path2, sizeof path2, "swap2", CWRNN_TASK_TRANSFORM, 1, 0, (float)rate, 12);
 	load_by_patch(h, path2);
-	th_run_blocks(h, in, out, 4096, plan_64, 1);
+	lh_run_blocks(h, in, out, 4096, plan_64, 1);
 	ck_assert_str_eq(h->notified, path2);
 	host_free(h);
 }
@@ -468,23 +439,22 @@ START_TEST(test_bad_model_paths_keep_the_old_model_and_log_an_error)
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
 	make_signal(x, N_SIG, 6);
 	engine_ref(bundle_default, x, ref, N_SIG, NULL);
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	size_t at = 0;
 	for (int b = 0; b < 4; b++) {
-		th_send_set_path(h, 0, bad[b]);
+		lh_send_set_path(h, 0, CW_URI_MODEL, bad[b]);
 		const float *in[1] = { x + at };
 		float *out[1] = { y + at };
-		th_run_blocks(h, in, out, 1000, plan_64, 1);
+		lh_run_blocks(h, in, out, 1000, plan_64, 1);
 		at += 1000;
 		ck_assert_msg(h->log_errors == b + 1, "no error logged for %s", bad[b]);
-		ck_assert_msg(strstr(h->last_log, bad[b]) != NULL, "log does not name the file: %s",
-		              h->last_log);
+		ck_assert_msg(strstr(h->last_error, bad[b]) != NULL, "log does not name the file: %s",
+		              h->last_error);
 	}
 	const float *in[1] = { x + at };
 	float *out[1] = { y + at };
-	th_send_get(h, 0);
-	th_run_blocks(h, in, out, N_SIG - at, plan_1000, 1);
+	lh_send_get(h, 0);
+	lh_run_blocks(h, in, out, N_SIG - at, plan_1000, 1);
 	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "now playing %s", h->notified);
 	/* the default model never stopped */
 	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
@@ -503,35 +473,32 @@ START_TEST(test_state_save_and_restore_keep_the_model_path)
 	make_signal(x, N_SIG, 7);
 	engine_ref(path, x, ref, N_SIG, NULL);
 
-	th_host *a = host_new();
-	host_open(a, CW_URI_MONO, 44100, TH_ALL);
+	lh_host *a = host_open(CW_URI_MONO, 44100, LH_ALL);
 	load_by_patch(a, path);
-	th_run(a, NULL, NULL, 256);
-	ck_assert_int_eq(th_save_state(a, dir), 0);
+	lh_run(a, NULL, NULL, 256);
+	ck_assert_int_eq(lh_save_state(a, dir), 0);
 	ck_assert_msg(access(path, R_OK) == 0, "saving the state removed %s", path);
 	host_free(a);
 
 	/* restored before activation: loaded at once, plays from sample 0 */
-	th_host *b = host_new();
-	host_open(b, CW_URI_MONO, 44100, TH_ALL | TH_DEFER_ACTIVATE);
-	ck_assert_int_eq(th_restore_state(b, dir), 0);
-	ck_assert_msg(b->log_errors == 0, "restore logged: %s", b->last_log);
-	th_activate(b);
+	lh_host *b = host_open(CW_URI_MONO, 44100, LH_ALL | LH_DEFER_ACTIVATE);
+	ck_assert_int_eq(lh_restore_state(b, dir), 0);
+	ck_assert_msg(b->log_errors == 0, "restore logged: %s", b->last_error);
+	lh_activate(b);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(b, in, out, N_SIG, plan_vary, 11);
+	lh_run_blocks(b, in, out, N_SIG, plan_vary, 11);
 	assert_same_file(b->notified, path);
 	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
 	host_free(b);
 
 	/* restored while running: through the worker, then a crossfade */
-	th_host *c = host_new();
-	host_open(c, CW_URI_MONO, 44100, TH_ALL);
-	th_run(c, NULL, NULL, 64);
-	ck_assert_int_eq(th_restore_state(c, dir), 0);
+	lh_host *c = host_open(CW_URI_MONO, 44100, LH_ALL);
+	lh_run(c, NULL, NULL, 64);
+	ck_assert_int_eq(lh_restore_state(c, dir), 0);
 	ck_assert_int_eq(c->n_requests, 1);
-	th_run(c, NULL, NULL, 1); /* the worker loads it after this run */
-	th_run_blocks(c, in, out, N_SIG, plan_1000, 1);
+	lh_run(c, NULL, NULL, 1); /* the worker loads it after this run */
+	lh_run_blocks(c, in, out, N_SIG, plan_1000, 1);
 	assert_same_file(c->notified, path);
 	size_t fade = (size_t)(0.02 * 44100) + 2;
 	ck_assert_double_le(max_diff(y + fade, ref + fade, N_SIG - fade), 1e-6);
@@ -544,25 +511,23 @@ START_TEST(test_restore_of_a_missing_file_logs_and_keeps_playing)
 	char path[1100], dir[1100];
 	make_model(path, sizeof path, "vanishing", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 22);
 	snprintf(dir, sizeof dir, "%s/state2", tmp_dir);
-	th_host *a = host_new();
-	host_open(a, CW_URI_MONO, 48000, TH_ALL);
+	lh_host *a = host_open(CW_URI_MONO, 48000, LH_ALL);
 	load_by_patch(a, path);
-	ck_assert_int_eq(th_save_state(a, dir), 0);
+	ck_assert_int_eq(lh_save_state(a, dir), 0);
 	host_free(a);
 	ck_assert_msg(unlink(path) == 0, "cannot remove %s", path);
 
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
 	make_signal(x, N_SIG, 8);
 	engine_ref(bundle_default, x, ref, N_SIG, NULL);
-	th_host *b = host_new();
-	host_open(b, CW_URI_MONO, 48000, TH_ALL | TH_DEFER_ACTIVATE);
-	th_restore_state(b, dir);
+	lh_host *b = host_open(CW_URI_MONO, 48000, LH_ALL | LH_DEFER_ACTIVATE);
+	lh_restore_state(b, dir);
 	ck_assert_int_eq(b->log_errors, 1);
-	ck_assert_msg(strstr(b->last_log, "vanishing") != NULL, "log: %s", b->last_log);
-	th_activate(b);
+	ck_assert_msg(strstr(b->last_error, "vanishing") != NULL, "log: %s", b->last_error);
+	lh_activate(b);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(b, in, out, N_SIG, plan_64, 1);
+	lh_run_blocks(b, in, out, N_SIG, plan_64, 1);
 	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
 	host_free(b);
 }
@@ -609,8 +574,7 @@ START_TEST(test_model_port_selects_each_bundled_model)
 	int n = bundled_models(names, 16);
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
 	make_signal(x, N_SIG, 16);
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, 0); /* no worker needed: all preloaded */
+	lh_host *h = host_open(CW_URI_MONO, 48000, 0); /* no worker needed: all preloaded */
 	h->controls[CW_PORT_MODEL] = 40.0f; /* out of range: the last model */
 	for (int m = n - 1; m >= 0; m--) {
 		char msg[256];
@@ -622,7 +586,7 @@ START_TEST(test_model_port_selects_each_bundled_model)
 		engine_ref(names[m], generator ? NULL : x, ref, N_SIG, NULL);
 		const float *in[1] = { x };
 		float *out[1] = { y };
-		th_run_blocks(h, in, out, N_SIG, plan_64, 1);
+		lh_run_blocks(h, in, out, N_SIG, plan_64, 1);
 		/* the selected model starts from its initial state at the switch
 		 * (or at the start for the last one) and plays alone after 20 ms;
 		 * a model at another rate is resampled (not comparable sample by
@@ -654,28 +618,27 @@ START_TEST(test_models_replaced_during_crossfades_are_freed_once)
 	make_model(w, sizeof w, "w", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 53);
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
 	make_signal(x, N_SIG, 17);
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	const float *in[1] = { x };
 	float *out[1] = { y };
 	load_by_patch(h, u);
-	th_run(h, in, out, 100);  /* u fading in */
+	lh_run(h, in, out, 100);  /* u fading in */
 	load_by_patch(h, v);      /* u replaced while fading in */
-	th_run(h, in, out, 2000); /* v alone */
+	lh_run(h, in, out, 2000); /* v alone */
 	if (n > 1) {
 		h->controls[CW_PORT_MODEL] = 1.0f; /* v fades out, still the user model */
-		th_run(h, in, out, 100);
+		lh_run(h, in, out, 100);
 		load_by_patch(h, w);           /* v replaced while fading out */
-		th_run(h, in, out, 100);
+		lh_run(h, in, out, 100);
 		h->controls[CW_PORT_MODEL] = 0.0f; /* w fades out, then back */
-		th_run(h, in, out, 100);
+		lh_run(h, in, out, 100);
 		h->controls[CW_PORT_MODEL] = 1.0f;
-		th_run(h, in, out, 2000);
+		lh_run(h, in, out, 2000);
 	}
 	load_by_patch(h, w);
-	th_run(h, in, out, 2000);
+	lh_run(h, in, out, 2000);
 	engine_ref(w, x, ref, N_SIG, NULL);
-	th_run_blocks(h, in, out, N_SIG, plan_64, 1);
+	lh_run_blocks(h, in, out, N_SIG, plan_64, 1);
 	ck_assert_double_le(max_diff(y + 1000, ref + 1000, N_SIG - 1000), 1e-6);
 	host_free(h);
 }
@@ -690,18 +653,17 @@ START_TEST(test_every_bundled_preset_restores_and_plays)
 	const char *uris[2] = { CW_URI_MONO, CW_URI_STEREO };
 	int n_presets = 0;
 	for (int p = 0; p < 2; p++) {
-		th_host *h = host_new();
-		host_open(h, uris[p], 48000, TH_ALL);
+		lh_host *h = host_open(uris[p], 48000, LH_ALL);
 		LilvNode *preset_class = lilv_new_uri(h->world, "http://lv2plug.in/ns/ext/presets#Preset");
 		LilvNodes *presets = lilv_plugin_get_related(h->plugin, preset_class);
 		lilv_node_free(preset_class);
 		LILV_FOREACH (nodes, i, presets) {
 			const char *uri = lilv_node_as_uri(lilv_nodes_get(presets, i));
-			ck_assert_msg(th_apply_preset(h, uri) == 0, "preset %s not found", uri);
+			ck_assert_msg(lh_apply_preset(h, uri) == 0, "preset %s not found", uri);
 			const float *in[2] = { x, x };
 			float *out[2] = { y, y };
-			th_run_blocks(h, in, out, N_SIG, plan_1000, 1);
-			ck_assert_msg(h->log_errors == 0, "preset %s: %s", uri, h->last_log);
+			lh_run_blocks(h, in, out, N_SIG, plan_1000, 1);
+			ck_assert_msg(h->log_errors == 0, "preset %s: %s", uri, h->last_error);
 			for (int k = 0; k < N_SIG; k++)
 				ck_assert(isfinite(y[k]));
 			ck_assert_msg(rms(y + N_SIG / 2, N_SIG / 2) > 1e-4, "preset %s is silent", uri);
@@ -723,17 +685,16 @@ START_TEST(test_without_a_worker_patch_set_is_ignored)
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
 	make_signal(x, N_SIG, 18);
 	engine_ref(bundle_default, x, ref, N_SIG, NULL);
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, TH_WITH_ATOMS | TH_WITH_LOG);
-	th_send_set_path(h, 0, path);
-	th_send_midi(h, 5, 0x90, 72, 100);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_WITH_ATOMS | LH_WITH_LOG);
+	lh_send_set_path(h, 0, CW_URI_MODEL, path);
+	lh_send_midi(h, 5, (const uint8_t[]){ 0x90, 72, 100 }, 3);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run(h, in, out, 512);
+	lh_run(h, in, out, 512);
 	in[0] = x + 512;
 	out[0] = y + 512;
-	th_send_get(h, 0);
-	th_run_blocks(h, in, out, N_SIG - 512, plan_1000, 1);
+	lh_send_get(h, 0);
+	lh_run_blocks(h, in, out, N_SIG - 512, plan_1000, 1);
 	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "playing %s", h->notified);
 	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
 	host_free(h);
@@ -745,15 +706,14 @@ START_TEST(test_unusual_session_rates_play_finite_audio)
 	static const double rates[] = { 8000, 22050, 192000, 384000 };
 	static float x[N_SIG], y[N_SIG];
 	make_signal(x, N_SIG, 19);
-	th_host *h = host_new();
-	host_open(h, CW_URI_STEREO, rates[_i], TH_ALL);
+	lh_host *h = host_open(CW_URI_STEREO, rates[_i], LH_ALL);
 	const float *in[2] = { x, x };
 	float *out[2] = { y, y };
-	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	lh_run_blocks(h, in, out, N_SIG, plan_vary, 11);
 	for (int i = 0; i < N_SIG; i++)
 		ck_assert(isfinite(y[i]));
 	ck_assert_double_gt(rms(y + N_SIG / 2, N_SIG / 2), 0.01);
-	ck_assert_float_ge(h->latency, 1.0f);
+	ck_assert_float_ge(h->controls[CW_PORT_LATENCY], 1.0f);
 	host_free(h);
 }
 END_TEST
@@ -765,15 +725,14 @@ START_TEST(test_bypass_crossfades_to_the_dry_signal)
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
 	make_signal(x, N_SIG, 9);
 	engine_ref(bundle_default, x, ref, N_SIG, NULL);
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, 2000, plan_64, 1);
+	lh_run_blocks(h, in, out, 2000, plan_64, 1);
 	h->controls[CW_PORT_ENABLED] = 0.0f;
 	in[0] = x + 2000;
 	out[0] = y + 2000;
-	th_run_blocks(h, in, out, N_SIG - 2000, plan_64, 1);
+	lh_run_blocks(h, in, out, N_SIG - 2000, plan_64, 1);
 	ck_assert_double_le(max_diff(y, ref, 2000), 1e-6);
 	size_t ramp = 480 + 2; /* 10 ms */
 	ck_assert_double_eq(max_diff(y + 2000 + ramp, x + 2000 + ramp, N_SIG - 2000 - ramp), 0.0);
@@ -793,15 +752,14 @@ START_TEST(test_gain_and_dry_wet_scale_the_wet_signal)
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
 	make_signal(x, N_SIG, 10);
 	engine_ref(bundle_default, x, ref, N_SIG, NULL);
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	h->controls[CW_PORT_OUT_GAIN] = -6.0f;  /* set before the first run: no ramp */
 	h->controls[CW_PORT_DRY_WET] = 75.0f;
 	h->controls[CW_PORT_IN_GAIN] = 500.0f;  /* clamped to +24 dB */
 	h->controls[CW_PORT_IN_GAIN] = 0.0f;
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, 4000, plan_1000, 1);
+	lh_run_blocks(h, in, out, 4000, plan_1000, 1);
 	double g = pow(10.0, -6.0 / 20.0);
 	for (size_t i = 0; i < 4000; i++)
 		ck_assert_double_le(fabs(y[i] - (0.25 * x[i] + 0.75 * g * ref[i])), 1e-5);
@@ -811,7 +769,7 @@ START_TEST(test_gain_and_dry_wet_scale_the_wet_signal)
 	h->controls[CW_PORT_DRY_WET] = 100.0f;
 	in[0] = x + 4000;
 	out[0] = y + 4000;
-	th_run_blocks(h, in, out, N_SIG - 4000, plan_64, 1);
+	lh_run_blocks(h, in, out, N_SIG - 4000, plan_64, 1);
 	double old_mix = 0.25 * x[4000] + 0.75 * g * ref[4000], new_mix = 0.01 * ref[4000];
 	double first = fabs(y[4000] - old_mix), settled = 0;
 	ck_assert_double_lt(first, 0.1 * fabs(new_mix - old_mix) + 1e-4);
@@ -823,7 +781,7 @@ START_TEST(test_gain_and_dry_wet_scale_the_wet_signal)
 	h->controls[CW_PORT_OUT_GAIN] = NAN;
 	h->controls[CW_PORT_IN_GAIN] = 1e9f;
 	h->controls[CW_PORT_STRETCH] = -3.0f;
-	th_run_blocks(h, in, out, 2000, plan_64, 1);
+	lh_run_blocks(h, in, out, 2000, plan_64, 1);
 	for (size_t i = 0; i < 2000; i++)
 		ck_assert(isfinite(out[0][i]));
 	host_free(h);
@@ -837,26 +795,24 @@ START_TEST(test_period_ports_and_stretch_override_the_model_periods)
 	/* default model: 6 modules, periods 1..32 */
 	uint32_t periods[6] = { 0, 3, 0, 0, 100, 0 };
 	engine_ref(bundle_default, x, ref, N_SIG, periods);
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	h->controls[CW_PORT_PERIOD_2] = 3.2f; /* integer port: rounds to 3 */
 	h->controls[CW_PORT_PERIOD_5] = 100.0f;
 	h->controls[CW_PORT_PERIOD_8] = 7.0f; /* no module 8: ignored */
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	lh_run_blocks(h, in, out, N_SIG, plan_vary, 11);
 	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
 	host_free(h);
 
 	/* stretch 2: every period doubled, overrides included */
 	uint32_t doubled[6] = { 2, 6, 8, 16, 200, 64 };
 	engine_ref(bundle_default, x, ref, N_SIG, doubled);
-	h = host_new();
-	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	h->controls[CW_PORT_PERIOD_2] = 3.0f;
 	h->controls[CW_PORT_PERIOD_5] = 100.0f;
 	h->controls[CW_PORT_STRETCH] = 2.0f;
-	th_run_blocks(h, in, out, N_SIG, plan_1000, 1);
+	lh_run_blocks(h, in, out, N_SIG, plan_1000, 1);
 	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
 	host_free(h);
 }
@@ -871,15 +827,14 @@ START_TEST(test_nonfinite_input_never_reaches_the_output)
 	x[2001] = -INFINITY;
 	for (int i = 3000; i < 3100; i++)
 		x[i] = 1e-40f; /* denormals */
-	th_host *h = host_new();
-	host_open(h, CW_URI_STEREO, 48000, TH_ALL);
+	lh_host *h = host_open(CW_URI_STEREO, 48000, LH_ALL);
 	h->controls[CW_PORT_DRY_WET] = 50.0f;
 	const float *in[2] = { x, x };
 	float *out[2] = { y, y };
-	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	lh_run_blocks(h, in, out, N_SIG, plan_vary, 11);
 	for (int i = 0; i < N_SIG; i++)
 		ck_assert_msg(isfinite(y[i]), "y[%d] = %g", i, y[i]);
-	th_run(h, in, out, 0);
+	lh_run(h, in, out, 0);
 	host_free(h);
 }
 END_TEST
@@ -894,8 +849,7 @@ START_TEST(test_generator_free_runs_and_notes_restart_and_release)
 	engine_ref(path, NULL, ref, N_SIG, NULL);
 	ck_assert_double_gt(spread(ref + N_SIG / 2, N_SIG / 2), 0.01);
 
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 44100, TH_ALL);
+	lh_host *h = host_open(CW_URI_MONO, 44100, LH_ALL);
 	h->controls[CW_PORT_DRY_WET] = 100.0f;
 	load_by_patch(h, path);
 	/* free-running: after the crossfade, the engine's output, input ignored */
@@ -903,13 +857,13 @@ START_TEST(test_generator_free_runs_and_notes_restart_and_release)
 	make_signal(x, N_SIG, 13);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, 4000, plan_64, 1);
+	lh_run_blocks(h, in, out, 4000, plan_64, 1);
 	ck_assert_double_le(max_diff(y + 1000, ref + 1000, 3000), 1e-6);
 
 	/* note on at the root, velocity 127, while it sounds: it fades out over
 	 * 2 ms, restarts from the initial state at zero and fades in over 2 ms */
-	th_send_midi(h, 10, 0x90, 60, 127);
-	th_run(h, NULL, out, 10 + 4000);
+	lh_send_midi(h, 10, (const uint8_t[]){ 0x90, 60, 127 }, 3);
+	lh_run(h, NULL, out, 10 + 4000);
 	size_t attack = 89; /* 2 ms */
 	size_t start = 0;
 	for (size_t o = 10; o <= 10 + 2 * attack && !start; o++)
@@ -922,14 +876,14 @@ START_TEST(test_generator_free_runs_and_notes_restart_and_release)
 	ck_assert_double_le(fabs(y[start - 1]), 0.05 * (fabs(y[9]) + spread(ref, N_SIG)));
 
 	/* note off: a 30 ms release, then silence */
-	th_send_midi(h, 0, 0x80, 60, 0);
-	th_run(h, NULL, out, 3000);
+	lh_send_midi(h, 0, (const uint8_t[]){ 0x80, 60, 0 }, 3);
+	lh_run(h, NULL, out, 3000);
 	ck_assert_double_eq(rms(y + 1400, 1600), 0.0);
 	ck_assert_double_gt(rms(y, 100), 1e-4);
 
 	/* the trigger control restarts it too */
 	h->controls[CW_PORT_TRIGGER] = 1.0f;
-	th_run(h, NULL, out, 4000);
+	lh_run(h, NULL, out, 4000);
 	ck_assert_double_le(max_diff(y + attack, ref + attack, 4000 - attack), 1e-6);
 	host_free(h);
 }
@@ -942,15 +896,16 @@ START_TEST(test_a_note_an_octave_up_steps_the_network_twice_per_sample)
 	static float y[N_SIG], ref[2 * N_SIG + 2];
 	engine_ref(path, NULL, ref, 2 * N_SIG + 2, NULL);
 	ck_assert_double_gt(spread(ref + N_SIG, N_SIG), 0.01); /* it keeps moving */
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 44100, TH_ALL);
+	lh_host *h = host_open(CW_URI_MONO, 44100, LH_ALL);
 	load_by_patch(h, path);
-	th_send_midi(h, 0, 0xB0, 123, 0); /* all notes off: released, silent */
-	th_run(h, NULL, NULL, 2000);
+	/* all notes off: released, silent */
+	lh_send_midi(h, 0, (const uint8_t[]){ 0xB0, 123, 0 }, 3);
+	lh_run(h, NULL, NULL, 2000);
 	h->controls[CW_PORT_ROOT] = 48.0f;
-	th_send_midi(h, 0, 0x90, 60, 127); /* from silence: restarts at once */
+	/* from silence: restarts at once */
+	lh_send_midi(h, 0, (const uint8_t[]){ 0x90, 60, 127 }, 3);
 	float *out[1] = { y };
-	th_run_blocks(h, NULL, out, N_SIG, plan_64, 1);
+	lh_run_blocks(h, NULL, out, N_SIG, plan_64, 1);
 	/* host sample n has run steps 0 .. 2n + 1 and plays the step stream,
 	 * low-passed at the host's Nyquist, 1 + d_out steps before the newest */
 	static cw_rs_kernel kernel;
@@ -989,21 +944,20 @@ START_TEST(test_continue_model_runs_on_its_own_output)
 	cwrnn_state_free(s);
 	cwrnn_model_free(m);
 
-	th_host *h = host_new();
-	host_open(h, CW_URI_MONO, 48000, TH_ALL);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	load_by_patch(h, path);
 	static float x[N_SIG];
 	make_signal(x, N_SIG, 14);
 	const float *in[1] = { x };
 	float *out[1] = { y };
-	th_run_blocks(h, in, out, N_SIG, plan_vary, 11);
+	lh_run_blocks(h, in, out, N_SIG, plan_vary, 11);
 	ck_assert_double_le(max_diff(y + 1000, ref + 1000, N_SIG - 1000), 1e-6);
 
 	/* input mix and noise change what it plays */
 	h->controls[CW_PORT_INPUT_MIX] = 50.0f;
 	h->controls[CW_PORT_NOISE] = 0.05f;
 	h->controls[CW_PORT_TRIGGER] = 1.0f;
-	th_run_blocks(h, in, out, N_SIG, plan_1000, 1);
+	lh_run_blocks(h, in, out, N_SIG, plan_1000, 1);
 	ck_assert_double_gt(max_diff(y + 1000, ref + 1000, N_SIG - 1000), 1e-3);
 	host_free(h);
 }
@@ -1066,13 +1020,12 @@ START_TEST(test_a_model_keeps_its_own_rate_at_other_session_rates)
 		}
 		engine_ref(path, xn, yn, N, NULL);
 
-		th_host *h = host_new();
-		host_open(h, CW_URI_MONO, rate, TH_ALL);
+		lh_host *h = host_open(CW_URI_MONO, rate, LH_ALL);
 		load_by_patch(h, path); /* plays from its initial state from xh[0] on */
 		const float *in[1] = { xh };
 		float *out[1] = { yh };
-		th_run_blocks(h, in, out, nh, plan_vary, 11);
-		ck_assert_float_eq(h->latency, (float)rint(cw_drive_latency(&d)));
+		lh_run_blocks(h, in, out, nh, plan_vary, 11);
+		ck_assert_float_eq(h->controls[CW_PORT_LATENCY], (float)rint(cw_drive_latency(&d)));
 		host_free(h);
 
 		if (inc == 1.0) {

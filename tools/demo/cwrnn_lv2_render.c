@@ -1,5 +1,5 @@
 /* cwrnn-lv2-render: renders an audio file through the cwrnn LV2 plugin, as a
- * host would, through lilv (lv2_host.h): instantiate at the file's rate,
+ * host would, through lilv (tools/lv2host): instantiate at the file's rate,
  * load a model through patch:Set and the worker, wait until the plugin
  * confirms it on its notify port, restart (deactivate, activate: the model
  * starts from its zero state at the first sample), then run the file in
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lv2_host.h"
+#include "lv2host.h"
 #include "wav.h"
 
 enum { EXIT_OPTIONS = 1, EXIT_DATA = 2, EXIT_WRITE = 3, EXIT_PLUGIN = 4 };
@@ -208,19 +208,20 @@ load_model(app *a)
 		snprintf(a->msg, sizeof a->msg, "cannot open model '%s'", a->opt.model);
 		return EXIT_DATA;
 	}
-	if (!h->worker || lh_send_set_path(h, MODEL_PROPERTY, a->model_path) != 0) {
+	if (!h->worker || lh_send_set_path(h, 0, MODEL_PROPERTY, a->model_path) != 0) {
 		snprintf(a->msg, sizeof a->msg, "<%s> takes no model through patch:Set and a worker",
 		         a->opt.uri);
 		return EXIT_PLUGIN;
 	}
 	int errors = h->log_errors;
+	LV2_URID property = lh_map(h, MODEL_PROPERTY);
 	size_t waited = 0, limit = (size_t)(LOAD_WAIT_SECONDS * h->rate);
-	char seen[PATH_MAX];
 	for (;;) {
+		int seen = h->n_notified;
 		lh_run(h, NULL, NULL, a->opt.block);
 		waited += a->opt.block;
-		if (lh_notified_path(h, MODEL_PROPERTY, seen, sizeof seen) == 0 &&
-		    !strcmp(seen, a->model_path))
+		if (h->n_notified > seen && h->notified_property == property &&
+		    !strcmp(h->notified, a->model_path))
 			break;
 		if (h->log_errors > errors || waited > limit) {
 			snprintf(a->msg, sizeof a->msg, "the plugin did not load '%s'%s%.600s", a->opt.model,
@@ -311,8 +312,9 @@ main(int argc, char **argv)
 		return fatal(&a, EXIT_OPTIONS, "%s", a.msg);
 	if (wav_read(a.opt.input, &a.input, a.msg, sizeof a.msg) != 0)
 		return fatal(&a, EXIT_DATA, "%s", a.msg);
-	a.host.quiet = a.opt.quiet;
-	if (lh_open(&a.host, a.opt.uri, a.input.rate, a.msg, sizeof a.msg) != 0)
+	int print = LH_PRINT_WARNINGS | (a.opt.quiet ? 0 : LH_PRINT_NOTES);
+	if (lh_open(&a.host, a.opt.uri, a.input.rate, LH_ALL | LH_DEFER_ACTIVATE | print, a.msg,
+	            sizeof a.msg) != 0)
 		return fatal(&a, EXIT_PLUGIN, "%s", a.msg);
 	if (a.host.n_audio_out < 1)
 		return fatal(&a, EXIT_PLUGIN, "<%s> has no audio output", a.opt.uri);

@@ -10,7 +10,7 @@ DEMO_HIDDEN ?= 24
 LV2_RENDER := $(BUILD)/cwrnn-lv2-render
 DEMO_PLOT := $(BUILD)/cwrnn-demo-plot
 
-DEMO_HOST_OBJ := $(OBJ)/tools/demo/lv2_host.o $(OBJ)/tools/demo/cwrnn_lv2_render.o
+DEMO_HOST_OBJ := $(OBJ)/tools/demo/cwrnn_lv2_render.o
 DEMO_PLOT_OBJ := $(OBJ)/tools/demo/cwrnn_demo_plot.o $(OBJ)/tools/demo/fft.o \
 	$(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/svg.o $(OBJ)/tools/demo/history.o \
 	$(OBJ)/tools/demo/figure.o
@@ -19,15 +19,15 @@ DEMO_TEST_OBJ := $(OBJ)/tools/demo/check_demo.o
 # The trainer's libsndfile reading, atomic writing and text buffer.
 DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/fail.o $(OBJ)/trainer/textbuf.o
 
-$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CFLAGS += -Itrainer $(SNDFILE_CFLAGS) \
-	$(PLUGIN_LILV_CFLAGS) $(PLUGIN_LV2_CFLAGS)
+$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CFLAGS += -Itrainer $(SNDFILE_CFLAGS)
+$(DEMO_HOST_OBJ): CFLAGS += $(LV2HOST_CFLAGS)
 $(DEMO_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS)
 
 .PHONY: demo-tools check-demo
 all: demo-tools
 demo-tools: $(LV2_RENDER) $(DEMO_PLOT)
 
-$(LV2_RENDER): $(DEMO_HOST_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
+$(LV2_RENDER): $(DEMO_HOST_OBJ) $(LV2HOST_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PLUGIN_LILV_LIBS) $(SNDFILE_LIBS) -lm
 
