@@ -13,7 +13,7 @@
 #include "checkpoint.h"
 #include "cwrnn.h"
 #include "dataset.h"
-#include "fail.h"
+#include "util.h"
 #include "options.h"
 #include "progress.h"
 #include "report.h"
@@ -93,9 +93,9 @@ check_writable(const char *path, const char *what, char *msg, size_t len)
 		return 0;
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return tr_fail(msg, len, "%s '%s' is a directory; give a file name", what, path);
+		return cw_fail(msg, len, "%s '%s' is a directory; give a file name", what, path);
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-		return tr_fail(msg, len, "%s '%s' is not a regular file (a device, pipe or socket); "
+		return cw_fail(msg, len, "%s '%s' is not a regular file (a device, pipe or socket); "
 		               "give a file name", what, path);
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
@@ -112,7 +112,7 @@ check_writable(const char *path, const char *what, char *msg, size_t len)
 	snprintf(probe, sizeof probe, "%s/.cwrnn-train-probe-XXXXXX", dir);
 	int fd = mkstemp(probe);
 	if (fd < 0)
-		return tr_fail(msg, len, "cannot write %s '%s': directory '%s': %s", what, path, dir,
+		return cw_fail(msg, len, "cannot write %s '%s': directory '%s': %s", what, path, dir,
 		               strerror(errno));
 	close(fd);
 	unlink(probe);
@@ -267,7 +267,7 @@ prepare(app *a, cwrnn_config *cfg)
 			return EXIT_DATA;
 		*cfg = a->ck.model->config;
 		if (cfg->task != o->task) {
-			tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' is for %s, not %s", o->resume,
+			cw_fail(a->msg, sizeof a->msg, "checkpoint '%s' is for %s, not %s", o->resume,
 			        options_task_name(cfg->task), options_task_name(o->task));
 			return EXIT_OPTIONS;
 		}
@@ -286,7 +286,7 @@ prepare(app *a, cwrnn_config *cfg)
 	                  steps, o->resume ? cfg : NULL, a->msg, sizeof a->msg) != 0)
 		return EXIT_DATA;
 	if (o->resume && cfg->sample_rate != (float)a->ds.rate) {
-		tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained at %g Hz but the data is "
+		cw_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained at %g Hz but the data is "
 		        "%d Hz", o->resume, cfg->sample_rate, a->ds.rate);
 		return EXIT_DATA;
 	}

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fail.h"
+#include "util.h"
 #include "rng.h"
 
 #define LATENCY_WINDOW ((size_t)1 << 18)
@@ -85,7 +85,7 @@ check_rates(const wav_audio *a, const char *pa, const wav_audio *b, const char *
             size_t len)
 {
 	if (a->rate != b->rate)
-		return tr_fail(msg, len, "'%s' is %d Hz but '%s' is %d Hz; resample one of them", pa,
+		return cw_fail(msg, len, "'%s' is %d Hz but '%s' is %d Hz; resample one of them", pa,
 		               a->rate, pb, b->rate);
 	return 0;
 }
@@ -98,12 +98,12 @@ align_pair(const wav_audio *in, const char *pin, const wav_audio *tg, const char
 	size_t nx = in->frames, ny = tg->frames;
 	size_t diff = nx > ny ? nx - ny : ny - nx;
 	if (diff > (size_t)max_lag)
-		return tr_fail(msg, len, "'%s' has %zu samples but '%s' has %zu: they differ by more "
+		return cw_fail(msg, len, "'%s' has %zu samples but '%s' has %zu: they differ by more "
 		               "than the latency search range (%ld); trim them to the same length", pin,
 		               nx, ptg, ny, max_lag);
 	size_t sx = d < 0 ? (size_t)-d : 0, sy = d > 0 ? (size_t)d : 0;
 	if (sx >= nx || sy >= ny)
-		return tr_fail(msg, len, "'%s' is too short for its latency (%ld samples)", ptg, d);
+		return cw_fail(msg, len, "'%s' is too short for its latency (%ld samples)", ptg, d);
 	*x = in->samples + sx;
 	*y = tg->samples + sy;
 	*n = nx - sx < ny - sy ? nx - sx : ny - sy;
@@ -114,7 +114,7 @@ static int
 check_sound(const wav_audio *w, const char *path, const char *role, char *msg, size_t len)
 {
 	if (wav_peak(w->samples, w->frames) == 0.0)
-		return tr_fail(msg, len, "%s '%s' is pure silence: there is nothing to learn", role,
+		return cw_fail(msg, len, "%s '%s' is pure silence: there is nothing to learn", role,
 		               path);
 	return 0;
 }
@@ -162,14 +162,14 @@ build_continue(dataset *ds, const train_options *o, const wav_audio *in, const w
 		return -1;
 	size_t n = in->frames;
 	if (!(ds->x = shifted(ds, in->samples, n)))
-		return tr_fail(msg, len, "out of memory for '%s'", o->input);
+		return cw_fail(msg, len, "out of memory for '%s'", o->input);
 	ds->y = in->samples;
 	if (vin) {
 		if (check_rates(in, o->input, vin, o->val_input, msg, len) != 0 ||
 		    check_sound(vin, o->val_input, "validation input", msg, len) != 0)
 			return -1;
 		if (!(ds->vx = shifted(ds, vin->samples, vin->frames)))
-			return tr_fail(msg, len, "out of memory for '%s'", o->val_input);
+			return cw_fail(msg, len, "out of memory for '%s'", o->val_input);
 		ds->vy = vin->samples;
 		ds->vn = vin->frames;
 		ds->n = n;
@@ -213,7 +213,7 @@ set_scales(dataset *ds, const char *path, char *msg, size_t len)
 	if (out_peak == 0.0)
 		out_peak = wav_peak(ds->y, ds->n);
 	if (in_peak < 1.0 / CWRNN_MAX_SCALE || out_peak < 1.0 / CWRNN_MAX_SCALE || out_peak == 0.0)
-		return tr_fail(msg, len, "the training part of '%s' is silent or too quiet "
+		return cw_fail(msg, len, "the training part of '%s' is silent or too quiet "
 		               "(peak below %g); use louder audio", path, 1.0 / CWRNN_MAX_SCALE);
 	ds->in_scale = (float)(1.0 / in_peak);
 	ds->out_scale = (float)out_peak;
@@ -240,7 +240,7 @@ dataset_build(dataset *ds, const train_options *o, const wav_audio *input,
 		goto fail;
 	ds->rate = o->task == CWRNN_TASK_GENERATE ? target->rate : input->rate;
 	if (ds->n < (size_t)steps) {
-		rc = tr_fail(msg, len, "the training part of '%s' has %zu samples, fewer than one "
+		rc = cw_fail(msg, len, "the training part of '%s' has %zu samples, fewer than one "
 		             "segment (%d); use a shorter --segment/--warmup, a smaller --val or a "
 		             "longer file", main_path, ds->n, steps);
 		goto fail;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fail.h"
+#include "util.h"
 #include "train.h"
 
 static const char *const task_names[] = {"generate", "transform", "continue"};
@@ -90,10 +90,10 @@ parse_long(const char *opt, const char *s, long min, long max, long *out, char *
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno == ERANGE)
-		return tr_fail(msg, msg_len, "%s: '%s' is not a whole number (expected %ld..%ld)", opt, s,
+		return cw_fail(msg, msg_len, "%s: '%s' is not a whole number (expected %ld..%ld)", opt, s,
 		               min, max);
 	if (v < min || v > max)
-		return tr_fail(msg, msg_len, "%s: %ld is out of range (expected %ld..%ld)", opt, v, min,
+		return cw_fail(msg, msg_len, "%s: %ld is out of range (expected %ld..%ld)", opt, v, min,
 		               max);
 	*out = v;
 	return 0;
@@ -107,10 +107,10 @@ parse_double(const char *opt, const char *s, double min, double max, double *out
 	errno = 0;
 	double v = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
-		return tr_fail(msg, msg_len, "%s: '%s' is not a number (expected %g..%g)", opt, s, min,
+		return cw_fail(msg, msg_len, "%s: '%s' is not a number (expected %g..%g)", opt, s, min,
 		               max);
 	if (v < min || v > max)
-		return tr_fail(msg, msg_len, "%s: %g is out of range (expected %g..%g)", opt, v, min, max);
+		return cw_fail(msg, msg_len, "%s: %g is out of range (expected %g..%g)", opt, v, min, max);
 	*out = v;
 	return 0;
 }
@@ -133,7 +133,7 @@ parse_seed(const char *s, uint64_t *out, char *msg, size_t msg_len)
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (*s == '\0' || *s == '-' || *s == '+' || *end != '\0' || errno == ERANGE)
-		return tr_fail(msg, msg_len, "--seed: '%s' is not a whole number (expected 0..2^64-1)", s);
+		return cw_fail(msg, msg_len, "--seed: '%s' is not a whole number (expected 0..2^64-1)", s);
 	*out = v;
 	return 0;
 }
@@ -150,9 +150,9 @@ parse_list(const char *opt, const char *s, long min, long max, long *out, int *c
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		if (n == CWRNN_MAX_MODULES)
-			return tr_fail(msg, msg_len, "%s: more than %d values", opt, CWRNN_MAX_MODULES);
+			return cw_fail(msg, msg_len, "%s: more than %d values", opt, CWRNN_MAX_MODULES);
 		if (len == 0 || len >= sizeof item)
-			return tr_fail(msg, msg_len, "%s: '%s' is not a comma-separated list of whole numbers",
+			return cw_fail(msg, msg_len, "%s: '%s' is not a comma-separated list of whole numbers",
 			               opt, s);
 		memcpy(item, p, len);
 		item[len] = '\0';
@@ -176,7 +176,7 @@ parse_choice(const char *opt, const char *s, const char *a, const char *b, int *
 	else if (strcmp(s, b) == 0)
 		*out = 1;
 	else
-		return tr_fail(msg, msg_len, "%s: '%s' is not one of %s, %s", opt, s, a, b);
+		return cw_fail(msg, msg_len, "%s: '%s' is not one of %s, %s", opt, s, a, b);
 	return 0;
 }
 
@@ -195,7 +195,7 @@ set_value(train_options *o, const char *name, const char *v, char *msg, size_t l
 		o->output = v;
 	else if (!strcmp(name, "--name")) {
 		if (strlen(v) > CWRNN_NAME_MAX)
-			return tr_fail(msg, len, "--name: longer than %d bytes", CWRNN_NAME_MAX);
+			return cw_fail(msg, len, "--name: longer than %d bytes", CWRNN_NAME_MAX);
 		o->name = v;
 	} else if (!strcmp(name, "--val-input"))
 		o->val_input = v;
@@ -249,7 +249,7 @@ set_value(train_options *o, const char *name, const char *v, char *msg, size_t l
 		else if (parse_choice(name, v, "mse", "esr", &choice, msg, len) == 0)
 			o->loss = choice ? TRAIN_LOSS_ESR : TRAIN_LOSS_MSE;
 		else
-			return tr_fail(msg, len, "--loss: '%s' is not one of mse, esr, sse", v);
+			return cw_fail(msg, len, "--loss: '%s' is not one of mse, esr, sse", v);
 	} else if (!strcmp(name, "--preemph"))
 		return parse_double(name, v, 0.0, 0.999, &o->preemph, msg, len);
 	else if (!strcmp(name, "--seed"))
@@ -291,29 +291,29 @@ check_task(const train_options *o, char *msg, size_t len)
 {
 	const char *task = task_names[o->task];
 	if (!o->output)
-		return tr_fail(msg, len, "no output model: give -o MODEL.cwrnn");
+		return cw_fail(msg, len, "no output model: give -o MODEL.cwrnn");
 	if (o->task == CWRNN_TASK_GENERATE) {
 		if (!o->target)
-			return tr_fail(msg, len, "generate needs --target T.wav (the audio to learn)");
+			return cw_fail(msg, len, "generate needs --target T.wav (the audio to learn)");
 		if (o->input)
-			return tr_fail(msg, len, "generate takes no --input (it plays from silence)");
+			return cw_fail(msg, len, "generate takes no --input (it plays from silence)");
 		if (o->val_input || o->val_target)
-			return tr_fail(msg, len, "generate holds out the end of --target with --val; "
+			return cw_fail(msg, len, "generate holds out the end of --target with --val; "
 			               "--val-input/--val-target apply to transform and continue");
 	} else if (o->task == CWRNN_TASK_TRANSFORM) {
 		if (!o->input || !o->target)
-			return tr_fail(msg, len, "transform needs --input DRY.wav and --target WET.wav");
+			return cw_fail(msg, len, "transform needs --input DRY.wav and --target WET.wav");
 		if (!o->val_input != !o->val_target)
-			return tr_fail(msg, len, "transform needs both --val-input and --val-target, or neither");
+			return cw_fail(msg, len, "transform needs both --val-input and --val-target, or neither");
 	} else {
 		if (!o->input)
-			return tr_fail(msg, len, "continue needs --input X.wav (the audio to predict)");
+			return cw_fail(msg, len, "continue needs --input X.wav (the audio to predict)");
 		if (o->target || o->val_target)
-			return tr_fail(msg, len, "continue predicts its own input: it takes no --target "
+			return cw_fail(msg, len, "continue predicts its own input: it takes no --target "
 			               "(use --val-input for a validation file)");
 	}
 	if (o->epochs == 0 && o->seconds == 0.0)
-		return tr_fail(msg, len, "%s: --epochs 0 and --seconds 0 would never stop; "
+		return cw_fail(msg, len, "%s: --epochs 0 and --seconds 0 would never stop; "
 		               "give one of them", task);
 	return 0;
 }
@@ -322,7 +322,7 @@ int
 options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
 {
 	if (argc < 2)
-		return tr_fail(msg, len, "no task given: use generate, transform or continue "
+		return cw_fail(msg, len, "no task given: use generate, transform or continue "
 		               "(see --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return 1;
@@ -331,7 +331,7 @@ options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
 		if (!strcmp(argv[1], task_names[i]))
 			task = i;
 	if (task < 0)
-		return tr_fail(msg, len, "unknown task '%s': use generate, transform or continue",
+		return cw_fail(msg, len, "unknown task '%s': use generate, transform or continue",
 		               argv[1]);
 	options_defaults(o, (cwrnn_task)task);
 	o->argc = argc;
@@ -342,7 +342,7 @@ options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
 		const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
 		size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
 		if (nlen >= sizeof name)
-			return tr_fail(msg, len, "unknown option '%s' (see --help)", arg);
+			return cw_fail(msg, len, "unknown option '%s' (see --help)", arg);
 		memcpy(name, arg, nlen);
 		name[nlen] = '\0';
 		if (!strcmp(name, "-h") || !strcmp(name, "--help"))
@@ -354,14 +354,14 @@ options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
 		else if (i + 1 < argc)
 			value = argv[++i];
 		else if (name[0] == '-')
-			return tr_fail(msg, len, "%s needs a value (see --help)", name);
+			return cw_fail(msg, len, "%s needs a value (see --help)", name);
 		if (name[0] != '-')
-			return tr_fail(msg, len, "unexpected argument '%s' (see --help)", arg);
+			return cw_fail(msg, len, "unexpected argument '%s' (see --help)", arg);
 		int rc = set_value(o, name, value, msg, len);
 		if (rc < 0)
 			return -1;
 		if (rc > 0)
-			return tr_fail(msg, len, "unknown option '%s' (see --help)", name);
+			return cw_fail(msg, len, "unknown option '%s' (see --help)", name);
 	}
 	cwrnn_config cfg;
 	if (options_architecture(o, &cfg, msg, len) != 0)
@@ -379,29 +379,29 @@ options_architecture(const train_options *o, cwrnn_config *cfg, char *msg, size_
 		for (int i = 0; i < o->n_sizes; i++)
 			sum += o->sizes[i];
 		if (o->set_modules && o->modules != o->n_sizes)
-			return tr_fail(msg, len, "--sizes lists %d modules but --modules is %d", o->n_sizes,
+			return cw_fail(msg, len, "--sizes lists %d modules but --modules is %d", o->n_sizes,
 			               o->modules);
 		if (o->set_hidden && o->hidden != sum)
-			return tr_fail(msg, len, "--sizes adds up to %d units but --hidden is %d", sum,
+			return cw_fail(msg, len, "--sizes adds up to %d units but --hidden is %d", sum,
 			               o->hidden);
 		if (sum > CWRNN_MAX_UNITS)
-			return tr_fail(msg, len, "--sizes adds up to %d units (at most %d)", sum,
+			return cw_fail(msg, len, "--sizes adds up to %d units (at most %d)", sum,
 			               CWRNN_MAX_UNITS);
 		g = o->n_sizes;
 		memcpy(cfg->sizes, o->sizes, sizeof cfg->sizes);
 	} else {
 		if (o->hidden < g)
-			return tr_fail(msg, len, "--hidden %d is fewer units than --modules %d", o->hidden, g);
+			return cw_fail(msg, len, "--hidden %d is fewer units than --modules %d", o->hidden, g);
 		for (int i = 0; i < g; i++)
 			cfg->sizes[i] = o->hidden / g + (i < o->hidden % g);
 	}
 	if (o->n_periods > 0) {
 		if (o->n_periods != g)
-			return tr_fail(msg, len, "--periods lists %d periods but there are %d modules",
+			return cw_fail(msg, len, "--periods lists %d periods but there are %d modules",
 			               o->n_periods, g);
 		for (int i = 1; i < g; i++)
 			if (o->periods[i] < o->periods[i - 1])
-				return tr_fail(msg, len, "--periods must not decrease (modules go from fast to "
+				return cw_fail(msg, len, "--periods must not decrease (modules go from fast to "
 				               "slow): %u comes after %u", o->periods[i], o->periods[i - 1]);
 		memcpy(cfg->periods, o->periods, sizeof cfg->periods);
 	} else {

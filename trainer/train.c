@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "fail.h"
+#include "util.h"
 
 #define EVAL_CHUNK 4096
 
@@ -101,7 +101,7 @@ trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, ch
 		return NULL;
 	trainer *t = calloc(1, sizeof *t);
 	if (!t) {
-		tr_fail(msg, msg_len, "out of memory");
+		cw_fail(msg, msg_len, "out of memory");
 		return NULL;
 	}
 	t->s = *s;
@@ -134,7 +134,7 @@ trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, ch
 	    slices_new(t) != 0 ||
 	    cwrnn_optimizer_init(&t->opt, s->optimizer, t->n_params, s->lr) != 0 ||
 	    !(t->workers = pool_new(t->n_threads))) {
-		tr_fail(msg, msg_len, "out of memory (or no threads) for %zu parameters, batch %d x %d",
+		cw_fail(msg, msg_len, "out of memory (or no threads) for %zu parameters, batch %d x %d",
 		        t->n_params, s->batch, s->steps);
 		trainer_free(t);
 		return NULL;
@@ -449,7 +449,7 @@ trainer_model(const trainer *t, char *msg, size_t msg_len)
 		return NULL;
 	const double *w = t->best_epoch >= 0 ? t->best : t->params;
 	if (cwrnn_model_from_double(model, w) != 0) {
-		tr_fail(msg, msg_len, "the trained weights do not fit in floats");
+		cw_fail(msg, msg_len, "the trained weights do not fit in floats");
 		cwrnn_model_free(model);
 		return NULL;
 	}

@@ -31,7 +31,7 @@ refused() {
 	if [ $rc -eq 0 ]; then fail "$name" "exit 0"
 	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(cat err.log)"
 	elif [ -s out.log ]; then fail "$name" "stdout: $(cat out.log)"
-	elif [ -e "$out" ] || ls "$out".tmp-* >/dev/null 2>&1; then fail "$name" "left $out"
+	elif [ -e "$out" ] || ls "$out".tmp.* >/dev/null 2>&1; then fail "$name" "left $out"
 	else pass "$name (exit $rc: $(cat err.log))"; fi
 }
 samples() { soxi -s "$1" 2>/dev/null; }
