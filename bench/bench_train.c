@@ -71,8 +71,9 @@ throughput(const dataset *ds, int g, const int *sizes, size_t *n_params)
 	cfg.n_inputs = 1;
 	cfg.skip = 1;
 	cfg.task = CWRNN_TASK_TRANSFORM;
-	cfg.in_scale = ds->in_scale;
-	cfg.out_scale = ds->out_scale;
+	char why[256];
+	if (dataset_scales(ds, &cfg, why, sizeof why) != 0)
+		die(why);
 	train_setup s = {.batch = BATCH, .steps = STEPS, .warmup = WARMUP, .threads = 2,
 	                 .loss = TRAIN_LOSS_ESR, .preemph = 0.85, .clip = 1.0, .epochs = 1,
 	                 .optimizer = CWRNN_OPT_ADAM, .lr = 5e-3, .seed = 1};
@@ -126,13 +127,14 @@ paper(void)
 	o.val = 0.0;
 	dataset ds;
 	char msg[512];
-	if (dataset_build(&ds, &o, NULL, &target, NULL, NULL, 1, NULL, msg, sizeof msg) != 0)
+	if (dataset_build(&ds, &o, NULL, &target, NULL, NULL, 1, msg, sizeof msg) != 0)
 		die(msg);
 	cwrnn_config cfg;
 	cwrnn_config_default(&cfg, 9, 4);
 	for (int i = 0; i < 4; i++)
 		cfg.sizes[i] = 5;  /* 4 x 5 + 5 x 4 = 40 units */
-	cfg.out_scale = ds.out_scale;
+	if (dataset_scales(&ds, &cfg, msg, sizeof msg) != 0)
+		die(msg);
 	int steps = (int)(ds.n < 320 ? ds.n : 320);
 	train_setup s = {.batch = 1, .steps = steps, .threads = 1, .loss = TRAIN_LOSS_SSE,
 	                 .clip = 0.0, .epochs = 2000, .optimizer = CWRNN_OPT_NESTEROV,
@@ -170,7 +172,7 @@ main(void)
 	o.max_latency_ms = 0.0;
 	dataset ds;
 	char msg[512];
-	if (dataset_build(&ds, &o, &in, &out, NULL, NULL, STEPS, NULL, msg, sizeof msg) != 0)
+	if (dataset_build(&ds, &o, &in, &out, NULL, NULL, STEPS, msg, sizeof msg) != 0)
 		die(msg);
 	int cw_sizes[8] = {5, 5, 5, 5, 5, 5, 5, 5}, rnn_sizes[1] = {40};
 	size_t cw_params, rnn_params;

@@ -21,12 +21,12 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "util.h"
 
 #define FIXED_HEADER_BYTES 64u
@@ -47,12 +47,10 @@ typedef struct {
 __attribute__((format(printf, 4, 5))) static cwrnn_status
 fail(cwrnn_status status, char *msg, size_t msg_len, const char *fmt, ...)
 {
-	if (msg && msg_len > 0) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(msg, msg_len, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	cw_vfail(msg, msg_len, fmt, ap);
+	va_end(ap);
 	return status;
 }
 
@@ -593,90 +591,6 @@ cwrnn_model_encode(const cwrnn_model *model, size_t *size)
 	return data;
 }
 
-/* ------------------------------------------------------------ atomic save */
-
-/* Writes, flushes, syncs and closes fd whatever happens. Returns 0 or an
- * errno value. */
-static int
-write_and_close(int fd, const unsigned char *data, size_t size)
-{
-	/* mkstemp makes the file 0600; a model is meant to be shared. */
-	if (fchmod(fd, 0644) != 0) {
-		int err = errno;
-		close(fd);
-		return err;
-	}
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		int err = errno;
-		close(fd);
-		return err;
-	}
-	/* Not every short write sets errno, hence the reset and the EIO default. */
-	errno = 0;
-	int err = 0;
-	if (fwrite(data, 1, size, f) != size || fflush(f) != 0 || fsync(fileno(f)) != 0)
-		err = errno ? errno : EIO;
-	if (fclose(f) != 0 && !err)
-		err = errno ? errno : EIO;
-	return err;
-}
-
-/* Makes the rename itself durable. Best effort: the file is complete either
- * way, and some file systems refuse fsync on a directory. */
-static void
-sync_parent_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-	if (!dir)
-		return;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-static cwrnn_status
-write_atomically(const char *path, const unsigned char *data, size_t size, char *msg,
-                 size_t msg_len)
-{
-	/* Renaming over a device or FIFO would replace the node itself (as
-	 * root: /dev/full becomes a model file); only files and links are
-	 * replaced. */
-	struct stat st;
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-		return fail(CWRNN_ERR_IO, msg, msg_len, "%s: cannot write: %s", path,
-		            S_ISDIR(st.st_mode) ? "it is a directory"
-		                                : "it is not a regular file (a device, pipe or socket)");
-	static const char suffix[] = ".tmp.XXXXXX";
-	size_t len = strlen(path);
-	char *tmp = malloc(len + sizeof suffix);
-	if (!tmp)
-		return fail(CWRNN_ERR_NOMEM, msg, msg_len, "%s: out of memory", path);
-	memcpy(tmp, path, len);
-	memcpy(tmp + len, suffix, sizeof suffix);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int err = errno;
-		free(tmp);
-		return fail(CWRNN_ERR_IO, msg, msg_len, "%s: cannot create a temporary file: %s", path,
-		            strerror(err));
-	}
-	int err = write_and_close(fd, data, size);
-	if (!err && rename(tmp, path) != 0)
-		err = errno;
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	if (err)
-		return fail(CWRNN_ERR_IO, msg, msg_len, "%s: cannot write: %s", path, strerror(err));
-	sync_parent_dir(path);
-	return CWRNN_OK;
-}
-
 cwrnn_status
 cwrnn_model_save(const cwrnn_model *model, const char *path, char *msg, size_t msg_len)
 {
@@ -688,7 +602,7 @@ cwrnn_model_save(const cwrnn_model *model, const char *path, char *msg, size_t m
 	cwrnn_status st = encode_model(model, &data, &size, why, sizeof why);
 	if (st != CWRNN_OK)
 		return fail(st, msg, msg_len, "%s: %s", path, why);
-	st = write_atomically(path, data, size, msg, msg_len);
+	int rc = cw_write_atomically(path, data, size, msg, msg_len);
 	free(data);
-	return st;
+	return rc == 0 ? CWRNN_OK : CWRNN_ERR_IO;
 }

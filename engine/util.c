@@ -6,14 +6,20 @@
 #include <stdio.h>
 
 int
+cw_vfail(char *msg, size_t msg_len, const char *fmt, va_list ap)
+{
+	if (msg && msg_len > 0)
+		vsnprintf(msg, msg_len, fmt, ap);
+	return -1;
+}
+
+int
 cw_fail(char *msg, size_t msg_len, const char *fmt, ...)
 {
-	if (msg && msg_len > 0) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(msg, msg_len, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	cw_vfail(msg, msg_len, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

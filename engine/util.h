@@ -2,12 +2,17 @@
 #ifndef CWRNN_UTIL_H
 #define CWRNN_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Writes a printf-style message into msg (if not NULL) and returns -1, so
- * checks read `return cw_fail(msg, len, "...", ...)`. */
+ * checks read `return cw_fail(msg, len, "...", ...)`. The one error
+ * formatter of the tree: the engine, the trainer and the tools use it (or
+ * cw_vfail, for wrappers that return something else). */
 int cw_fail(char *msg, size_t msg_len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int cw_vfail(char *msg, size_t msg_len, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* splitmix64: a tiny, well-mixed 64-bit generator for deterministic
  * initialisation (the same seed gives the same weights on every machine). */

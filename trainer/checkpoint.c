@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fail.h"
+#include "atomic_file.h"
+#include "util.h"
 
 static const char MAGIC[8] = {'C', 'W', 'R', 'N', 'N', 'C', 'K', 'P'};
 #define CHECKPOINT_MAX_BYTES ((size_t)CWRNN_MAX_PARAMS * 40 + CWRNN_FILE_MAX_BYTES)
@@ -77,48 +78,6 @@ put_f64s(buffer *b, const double *v, size_t n)
 		put_f64(b, v[i]);
 }
 
-static int
-write_atomically(const char *path, const void *data, size_t len, char *msg, size_t msg_len)
-{
-	if (tr_check_destination(path, msg, msg_len) != 0)
-		return -1;
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 32);
-	if (!tmp)
-		return tr_fail(msg, msg_len, "out of memory writing '%s'", path);
-	snprintf(tmp, plen + 32, "%s.tmp-%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		tr_fail(msg, msg_len, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	const unsigned char *p = data;
-	size_t left = len;
-	int rc = 0;
-	while (left > 0 && rc == 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			rc = tr_fail(msg, msg_len, "cannot write '%s': %s", path, strerror(errno));
-		else {
-			p += n;
-			left -= (size_t)n;
-		}
-	}
-	if (rc == 0 && fsync(fd) != 0)
-		rc = tr_fail(msg, msg_len, "cannot sync '%s': %s", path, strerror(errno));
-	if (close(fd) != 0 && rc == 0)
-		rc = tr_fail(msg, msg_len, "cannot close '%s': %s", path, strerror(errno));
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = tr_fail(msg, msg_len, "cannot rename onto '%s': %s", path, strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 int
 checkpoint_save(const trainer *t, const char *path, char *msg, size_t msg_len)
 {
@@ -131,7 +90,7 @@ checkpoint_save(const trainer *t, const char *path, char *msg, size_t msg_len)
 		encoded = cwrnn_model_encode(model, &model_len);
 	cwrnn_model_free(model);
 	if (!encoded)
-		return tr_fail(msg, msg_len, "cannot encode the network for '%s' (weights not finite "
+		return cw_fail(msg, msg_len, "cannot encode the network for '%s' (weights not finite "
 		               "or out of memory)", path);
 	buffer b = {0};
 	put_bytes(&b, MAGIC, sizeof MAGIC);
@@ -171,11 +130,11 @@ checkpoint_save(const trainer *t, const char *path, char *msg, size_t msg_len)
 	}
 	int rc;
 	if (b.failed) {
-		rc = tr_fail(msg, msg_len, "out of memory writing '%s'", path);
+		rc = cw_fail(msg, msg_len, "out of memory writing '%s'", path);
 	} else {
 		put_u32(&b, cwrnn_crc32(0, b.data, b.len));
-		rc = b.failed ? tr_fail(msg, msg_len, "out of memory writing '%s'", path)
-		              : write_atomically(path, b.data, b.len, msg, msg_len);
+		rc = b.failed ? cw_fail(msg, msg_len, "out of memory writing '%s'", path)
+		              : cw_write_atomically(path, b.data, b.len, msg, msg_len);
 	}
 	free(b.data);
 	return rc;
@@ -251,12 +210,12 @@ read_file(const char *path, unsigned char **data, size_t *len, char *msg, size_t
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return tr_fail(msg, msg_len, "cannot open checkpoint '%s': %s", path, strerror(errno));
+		return cw_fail(msg, msg_len, "cannot open checkpoint '%s': %s", path, strerror(errno));
 	struct stat st;
 	if (fstat(fileno(f), &st) != 0 || st.st_size < 0 ||
 	    (uint64_t)st.st_size > CHECKPOINT_MAX_BYTES) {
 		fclose(f);
-		return tr_fail(msg, msg_len, "'%s' is not a checkpoint (unreadable or too large)", path);
+		return cw_fail(msg, msg_len, "'%s' is not a checkpoint (unreadable or too large)", path);
 	}
 	*len = (size_t)st.st_size;
 	*data = malloc(*len ? *len : 1);
@@ -264,7 +223,7 @@ read_file(const char *path, unsigned char **data, size_t *len, char *msg, size_t
 		fclose(f);
 		free(*data);
 		*data = NULL;
-		return tr_fail(msg, msg_len, "cannot read checkpoint '%s'", path);
+		return cw_fail(msg, msg_len, "cannot read checkpoint '%s'", path);
 	}
 	fclose(f);
 	return 0;
@@ -275,15 +234,15 @@ decode(const unsigned char *data, size_t len, checkpoint *ck, const char *path, 
        size_t msg_len)
 {
 	if (len < sizeof MAGIC + 8 || memcmp(data, MAGIC, sizeof MAGIC) != 0)
-		return tr_fail(msg, msg_len, "'%s' is not a cwrnn checkpoint", path);
+		return cw_fail(msg, msg_len, "'%s' is not a cwrnn checkpoint", path);
 	uint32_t stored = (uint32_t)data[len - 4] | (uint32_t)data[len - 3] << 8 |
 	                  (uint32_t)data[len - 2] << 16 | (uint32_t)data[len - 1] << 24;
 	if (cwrnn_crc32(0, data, len - 4) != stored)
-		return tr_fail(msg, msg_len, "checkpoint '%s' is damaged (checksum mismatch)", path);
+		return cw_fail(msg, msg_len, "checkpoint '%s' is damaged (checksum mismatch)", path);
 	reader r = {data + sizeof MAGIC, len - sizeof MAGIC - 4, 0};
 	uint32_t version = get_u32(&r);
 	if (version != CHECKPOINT_VERSION)
-		return tr_fail(msg, msg_len, "checkpoint '%s' has version %u; this build reads %d", path,
+		return cw_fail(msg, msg_len, "checkpoint '%s' has version %u; this build reads %d", path,
 		               version, CHECKPOINT_VERSION);
 	uint32_t kind = get_u32(&r);
 	ck->opt_kind = kind == CWRNN_OPT_NESTEROV ? CWRNN_OPT_NESTEROV : CWRNN_OPT_ADAM;
@@ -304,13 +263,13 @@ decode(const unsigned char *data, size_t len, checkpoint *ck, const char *path, 
 	uint64_t n = get_u64(&r), model_len = get_u64(&r);
 	if (r.short_read || kind > CWRNN_OPT_NESTEROV || model_len > r.left ||
 	    ck->epoch > INT32_MAX || !(ck->lr > 0.0) || ck->since_best < 0)
-		return tr_fail(msg, msg_len, "checkpoint '%s' has an invalid header", path);
+		return cw_fail(msg, msg_len, "checkpoint '%s' has an invalid header", path);
 	char why[256];
 	const unsigned char *model = take(&r, (size_t)model_len);
 	if (cwrnn_model_load_buffer(model, (size_t)model_len, &ck->model, why, sizeof why) != CWRNN_OK)
-		return tr_fail(msg, msg_len, "checkpoint '%s' holds an invalid network: %s", path, why);
+		return cw_fail(msg, msg_len, "checkpoint '%s' holds an invalid network: %s", path, why);
 	if (n != ck->model->layout.n_params)
-		return tr_fail(msg, msg_len, "checkpoint '%s' has %llu weights for a network of %zu",
+		return cw_fail(msg, msg_len, "checkpoint '%s' has %llu weights for a network of %zu",
 		               path, (unsigned long long)n, ck->model->layout.n_params);
 	ck->n_params = (size_t)n;
 	ck->params = get_f64s(&r, ck->n_params);
@@ -319,11 +278,11 @@ decode(const unsigned char *data, size_t len, checkpoint *ck, const char *path, 
 	ck->v = get_f64s(&r, ck->n_params);
 	uint64_t rows = get_u64(&r);
 	if (r.short_read || rows > r.left / 40)
-		return tr_fail(msg, msg_len, "checkpoint '%s' is truncated", path);
+		return cw_fail(msg, msg_len, "checkpoint '%s' is truncated", path);
 	ck->n_history = (size_t)rows;
 	ck->history = calloc(ck->n_history ? ck->n_history : 1, sizeof *ck->history);
 	if (!ck->params || !ck->best || !ck->m || !ck->v || !ck->history)
-		return tr_fail(msg, msg_len, "out of memory reading checkpoint '%s'", path);
+		return cw_fail(msg, msg_len, "out of memory reading checkpoint '%s'", path);
 	for (size_t i = 0; i < ck->n_history; i++) {
 		train_point *p = &ck->history[i];
 		p->epoch = get_f64(&r);
@@ -333,11 +292,11 @@ decode(const unsigned char *data, size_t len, checkpoint *ck, const char *path, 
 		p->seconds = get_f64(&r);
 	}
 	if (r.short_read || r.left != 0)
-		return tr_fail(msg, msg_len, "checkpoint '%s' has the wrong length", path);
+		return cw_fail(msg, msg_len, "checkpoint '%s' has the wrong length", path);
 	for (size_t i = 0; i < ck->n_params; i++)
 		if (!isfinite(ck->params[i]) || !isfinite(ck->best[i]) || !isfinite(ck->m[i]) ||
 		    !isfinite(ck->v[i]))
-			return tr_fail(msg, msg_len, "checkpoint '%s' holds non-finite numbers", path);
+			return cw_fail(msg, msg_len, "checkpoint '%s' holds non-finite numbers", path);
 	return 0;
 }
 
@@ -372,7 +331,7 @@ int
 checkpoint_restore(trainer *t, const checkpoint *ck, char *msg, size_t msg_len)
 {
 	if (ck->n_params != t->n_params || ck->opt_kind != t->opt.kind)
-		return tr_fail(msg, msg_len, "the checkpoint does not match this network");
+		return cw_fail(msg, msg_len, "the checkpoint does not match this network");
 	size_t bytes = t->n_params * sizeof(double);
 	memcpy(t->params, ck->params, bytes);
 	memcpy(t->best, ck->best, bytes);
@@ -396,6 +355,6 @@ checkpoint_restore(trainer *t, const checkpoint *ck, char *msg, size_t msg_len)
 	t->n_history = 0;
 	for (size_t i = 0; i < ck->n_history; i++)
 		if (trainer_record(t, &ck->history[i]) != 0)
-			return tr_fail(msg, msg_len, "out of memory restoring the learning curve");
+			return cw_fail(msg, msg_len, "out of memory restoring the learning curve");
 	return 0;
 }

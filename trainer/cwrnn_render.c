@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cwrnn.h"
 #include "dataset.h"
 #include "options.h"
+#include "util.h"
 #include "wav.h"
 
 enum { EXIT_OPTIONS = 1, EXIT_DATA = 2, EXIT_WRITE = 3, EXIT_INTERNAL = 5 };
@@ -51,9 +53,7 @@ fatal(app *a, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("cwrnn-render: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	cli_verror("cwrnn-render", fmt, ap);
 	va_end(ap);
 	cleanup(a);
 	return code;
@@ -71,6 +71,7 @@ usage(FILE *f)
 	      "  transform models  process -i (its rate must be the model's)\n"
 	      "  continue models   are primed on -i (predicting each next sample), then run on\n"
 	      "                    their own output for --seconds more\n"
+	      "Options take their value as --name VALUE or --name=VALUE.\n"
 	      "  -m, --model FILE  the model\n"
 	      "  -i, --input FILE  input audio (transform, continue)\n"
 	      "  -o, --output FILE output WAV (written atomically)\n"
@@ -82,42 +83,42 @@ usage(FILE *f)
 	      f);
 }
 
+enum { RENDER_SECONDS = 128, RENDER_TARGET, RENDER_MIXDOWN };
+
+static const struct option long_options[] = {
+	{"model", required_argument, NULL, 'm'},
+	{"input", required_argument, NULL, 'i'},
+	{"output", required_argument, NULL, 'o'},
+	{"seconds", required_argument, NULL, RENDER_SECONDS},
+	{"target", required_argument, NULL, RENDER_TARGET},
+	{"mixdown", no_argument, NULL, RENDER_MIXDOWN},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
+
 static int
 parse(render_options *o, int argc, char **argv, char *msg, size_t len)
 {
 	memset(o, 0, sizeof *o);
 	o->seconds = 2.0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return 1;
-		if (!strcmp(a, "--mixdown")) {
-			o->mixdown = 1;
-			continue;
+	int at = 0, id;
+	const char *v;
+	while ((id = cli_next(argc, argv, "m:i:o:h", long_options, &at, &v, msg, len)) != -1) {
+		switch (id) {
+		case -2: return -1;
+		case 'h': return 1;
+		case 'm': o->model_path = v; break;
+		case 'i': o->input_path = v; break;
+		case 'o': o->output_path = v; break;
+		case RENDER_TARGET: o->target_path = v; break;
+		case RENDER_MIXDOWN: o->mixdown = 1; break;
+		case RENDER_SECONDS:
+			if (parse_double("--seconds", v, 0.0, 86400.0, &o->seconds, msg, len) != 0)
+				return -1;
+			break;
 		}
-		const char **dst = !strcmp(a, "-m") || !strcmp(a, "--model")    ? &o->model_path
-		                   : !strcmp(a, "-i") || !strcmp(a, "--input")  ? &o->input_path
-		                   : !strcmp(a, "-o") || !strcmp(a, "--output") ? &o->output_path
-		                   : !strcmp(a, "--target")                     ? &o->target_path
-		                                                                : NULL;
-		int is_seconds = !strcmp(a, "--seconds");
-		if (!dst && !is_seconds) {
-			snprintf(msg, len, "unknown option '%s' (see --help)", a);
-			return -1;
-		}
-		if (i + 1 >= argc) {
-			snprintf(msg, len, "%s needs a value (see --help)", a);
-			return -1;
-		}
-		if (dst)
-			*dst = argv[++i];
-		else if (parse_double("--seconds", argv[++i], 0.0, 86400.0, &o->seconds, msg, len) != 0)
-			return -1;
 	}
-	if (!o->model_path || !o->output_path) {
-		snprintf(msg, len, "give a model with -m and an output with -o (see --help)");
-		return -1;
-	}
+	if (!o->model_path || !o->output_path)
+		return cw_fail(msg, len, "give a model with -m and an output with -o (see --help)");
 	return 0;
 }
 

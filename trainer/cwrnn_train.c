@@ -11,9 +11,10 @@
 #include <unistd.h>
 
 #include "checkpoint.h"
+#include "cli.h"
 #include "cwrnn.h"
 #include "dataset.h"
-#include "fail.h"
+#include "util.h"
 #include "options.h"
 #include "progress.h"
 #include "report.h"
@@ -76,9 +77,7 @@ fatal(app *a, int code, const char *fmt, ...)
 		progress_end(&a->prog);
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("cwrnn-train: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	cli_verror("cwrnn-train", fmt, ap);
 	va_end(ap);
 	cleanup(a);
 	return code;
@@ -93,9 +92,9 @@ check_writable(const char *path, const char *what, char *msg, size_t len)
 		return 0;
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return tr_fail(msg, len, "%s '%s' is a directory; give a file name", what, path);
+		return cw_fail(msg, len, "%s '%s' is a directory; give a file name", what, path);
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-		return tr_fail(msg, len, "%s '%s' is not a regular file (a device, pipe or socket); "
+		return cw_fail(msg, len, "%s '%s' is not a regular file (a device, pipe or socket); "
 		               "give a file name", what, path);
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
@@ -112,7 +111,7 @@ check_writable(const char *path, const char *what, char *msg, size_t len)
 	snprintf(probe, sizeof probe, "%s/.cwrnn-train-probe-XXXXXX", dir);
 	int fd = mkstemp(probe);
 	if (fd < 0)
-		return tr_fail(msg, len, "cannot write %s '%s': directory '%s': %s", what, path, dir,
+		return cw_fail(msg, len, "cannot write %s '%s': directory '%s': %s", what, path, dir,
 		               strerror(errno));
 	close(fd);
 	unlink(probe);
@@ -266,11 +265,10 @@ prepare(app *a, cwrnn_config *cfg)
 		if (checkpoint_load(o->resume, &a->ck, a->msg, sizeof a->msg) != 0)
 			return EXIT_DATA;
 		*cfg = a->ck.model->config;
-		if (cfg->task != o->task) {
-			tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' is for %s, not %s", o->resume,
-			        options_task_name(cfg->task), options_task_name(o->task));
+		if (options_check_resume(o, cfg, a->ck.opt_kind, a->ck.lr, a->ck.momentum, a->msg,
+		                         sizeof a->msg) != 0)
 			return EXIT_OPTIONS;
-		}
+		o->skip = cfg->skip;
 		o->optimizer = a->ck.opt_kind;
 		o->lr = a->ck.lr;
 		o->momentum = a->ck.momentum;
@@ -283,16 +281,20 @@ prepare(app *a, cwrnn_config *cfg)
 	int steps = o->task == CWRNN_TASK_GENERATE ? 1 : o->warmup + o->segment;
 	if (dataset_build(&a->ds, o, o->input ? &a->input : NULL, o->target ? &a->target : NULL,
 	                  o->val_input ? &a->val_input : NULL, o->val_target ? &a->val_target : NULL,
-	                  steps, o->resume ? cfg : NULL, a->msg, sizeof a->msg) != 0)
+	                  steps, a->msg, sizeof a->msg) != 0)
 		return EXIT_DATA;
-	if (o->resume && cfg->sample_rate != (float)a->ds.rate) {
-		tr_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained at %g Hz but the data is "
-		        "%d Hz", o->resume, cfg->sample_rate, a->ds.rate);
-		return EXIT_DATA;
+	if (o->resume) {
+		/* Network, scales and skip are the checkpoint's, as trained. */
+		if (cfg->sample_rate != (float)a->ds.rate) {
+			cw_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained at %g Hz but the data "
+			        "is %d Hz", o->resume, cfg->sample_rate, a->ds.rate);
+			return EXIT_DATA;
+		}
+	} else {
+		cfg->sample_rate = (float)a->ds.rate;
+		if (dataset_scales(&a->ds, cfg, a->msg, sizeof a->msg) != 0)
+			return EXIT_DATA;
 	}
-	cfg->sample_rate = (float)a->ds.rate;
-	cfg->in_scale = a->ds.in_scale;
-	cfg->out_scale = a->ds.out_scale;
 	model_name(o, cfg->name);
 	train_setup s;
 	setup_from(o, &a->ds, &s);

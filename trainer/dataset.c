@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fail.h"
+#include "util.h"
 #include "rng.h"
 
 #define LATENCY_WINDOW ((size_t)1 << 18)
@@ -85,7 +85,7 @@ check_rates(const wav_audio *a, const char *pa, const wav_audio *b, const char *
             size_t len)
 {
 	if (a->rate != b->rate)
-		return tr_fail(msg, len, "'%s' is %d Hz but '%s' is %d Hz; resample one of them", pa,
+		return cw_fail(msg, len, "'%s' is %d Hz but '%s' is %d Hz; resample one of them", pa,
 		               a->rate, pb, b->rate);
 	return 0;
 }
@@ -98,12 +98,12 @@ align_pair(const wav_audio *in, const char *pin, const wav_audio *tg, const char
 	size_t nx = in->frames, ny = tg->frames;
 	size_t diff = nx > ny ? nx - ny : ny - nx;
 	if (diff > (size_t)max_lag)
-		return tr_fail(msg, len, "'%s' has %zu samples but '%s' has %zu: they differ by more "
+		return cw_fail(msg, len, "'%s' has %zu samples but '%s' has %zu: they differ by more "
 		               "than the latency search range (%ld); trim them to the same length", pin,
 		               nx, ptg, ny, max_lag);
 	size_t sx = d < 0 ? (size_t)-d : 0, sy = d > 0 ? (size_t)d : 0;
 	if (sx >= nx || sy >= ny)
-		return tr_fail(msg, len, "'%s' is too short for its latency (%ld samples)", ptg, d);
+		return cw_fail(msg, len, "'%s' is too short for its latency (%ld samples)", ptg, d);
 	*x = in->samples + sx;
 	*y = tg->samples + sy;
 	*n = nx - sx < ny - sy ? nx - sx : ny - sy;
@@ -114,7 +114,7 @@ static int
 check_sound(const wav_audio *w, const char *path, const char *role, char *msg, size_t len)
 {
 	if (wav_peak(w->samples, w->frames) == 0.0)
-		return tr_fail(msg, len, "%s '%s' is pure silence: there is nothing to learn", role,
+		return cw_fail(msg, len, "%s '%s' is pure silence: there is nothing to learn", role,
 		               path);
 	return 0;
 }
@@ -162,14 +162,14 @@ build_continue(dataset *ds, const train_options *o, const wav_audio *in, const w
 		return -1;
 	size_t n = in->frames;
 	if (!(ds->x = shifted(ds, in->samples, n)))
-		return tr_fail(msg, len, "out of memory for '%s'", o->input);
+		return cw_fail(msg, len, "out of memory for '%s'", o->input);
 	ds->y = in->samples;
 	if (vin) {
 		if (check_rates(in, o->input, vin, o->val_input, msg, len) != 0 ||
 		    check_sound(vin, o->val_input, "validation input", msg, len) != 0)
 			return -1;
 		if (!(ds->vx = shifted(ds, vin->samples, vin->frames)))
-			return tr_fail(msg, len, "out of memory for '%s'", o->val_input);
+			return cw_fail(msg, len, "out of memory for '%s'", o->val_input);
 		ds->vy = vin->samples;
 		ds->vn = vin->frames;
 		ds->n = n;
@@ -199,37 +199,36 @@ build_generate(dataset *ds, const train_options *o, const wav_audio *tg, char *m
 	return 0;
 }
 
-/* Scales that put the training input and the network's target at peak 1. */
-static int
-set_scales(dataset *ds, const char *path, char *msg, size_t len)
+int
+dataset_scales(const dataset *ds, cwrnn_config *cfg, char *msg, size_t len)
 {
 	double in_peak = ds->x ? wav_peak(ds->x, ds->n) : 1.0;
 	double out_peak = 0.0;
 	for (size_t t = 0; t < ds->n; t++) {
-		double r = fabs(ds->y[t] - (ds->skip ? ds->x[t] : 0.0));
+		double r = fabs(ds->y[t] - (cfg->skip ? ds->x[t] : 0.0));
 		if (r > out_peak)
 			out_peak = r;
 	}
 	if (out_peak == 0.0)
 		out_peak = wav_peak(ds->y, ds->n);
 	if (in_peak < 1.0 / CWRNN_MAX_SCALE || out_peak < 1.0 / CWRNN_MAX_SCALE || out_peak == 0.0)
-		return tr_fail(msg, len, "the training part of '%s' is silent or too quiet "
-		               "(peak below %g); use louder audio", path, 1.0 / CWRNN_MAX_SCALE);
-	ds->in_scale = (float)(1.0 / in_peak);
-	ds->out_scale = (float)out_peak;
+		return cw_fail(msg, len, "the training part of '%s' is silent or too quiet "
+		               "(peak below %g); use louder audio", ds->source, 1.0 / CWRNN_MAX_SCALE);
+	cfg->in_scale = (float)(1.0 / in_peak);
+	cfg->out_scale = (float)out_peak;
 	return 0;
 }
 
 int
 dataset_build(dataset *ds, const train_options *o, const wav_audio *input,
               const wav_audio *target, const wav_audio *val_input, const wav_audio *val_target,
-              int steps, const cwrnn_config *scales, char *msg, size_t len)
+              int steps, char *msg, size_t len)
 {
 	memset(ds, 0, sizeof *ds);
 	ds->task = o->task;
-	ds->skip = o->task == CWRNN_TASK_TRANSFORM && o->skip;
 	int rc;
 	const char *main_path = o->task == CWRNN_TASK_CONTINUE ? o->input : o->target;
+	ds->source = main_path;
 	if (o->task == CWRNN_TASK_TRANSFORM)
 		rc = build_transform(ds, o, input, target, val_input, val_target, msg, len);
 	else if (o->task == CWRNN_TASK_CONTINUE)
@@ -240,7 +239,7 @@ dataset_build(dataset *ds, const train_options *o, const wav_audio *input,
 		goto fail;
 	ds->rate = o->task == CWRNN_TASK_GENERATE ? target->rate : input->rate;
 	if (ds->n < (size_t)steps) {
-		rc = tr_fail(msg, len, "the training part of '%s' has %zu samples, fewer than one "
+		rc = cw_fail(msg, len, "the training part of '%s' has %zu samples, fewer than one "
 		             "segment (%d); use a shorter --segment/--warmup, a smaller --val or a "
 		             "longer file", main_path, ds->n, steps);
 		goto fail;
@@ -251,12 +250,6 @@ dataset_build(dataset *ds, const train_options *o, const wav_audio *input,
 		ds->vn = ds->n;
 		ds->v_start = 0;
 	}
-	if (scales) {
-		ds->in_scale = scales->in_scale;
-		ds->out_scale = scales->out_scale;
-	} else if ((rc = set_scales(ds, main_path, msg, len)) != 0) {
-		goto fail;
-	}
 	return 0;
 fail:
 	dataset_free(ds);
@@ -264,25 +257,22 @@ fail:
 }
 
 void
-dataset_segment(const dataset *ds, size_t offset, int steps, int b, int B, double *x_net,
-                double *t_net, double *t_raw)
+dataset_segment(const dataset *ds, size_t offset, int steps, int b, int B, double *x,
+                double *target)
 {
-	double in_s = ds->in_scale, out_s = ds->out_scale;
 	for (int s = 0; s < steps; s++) {
 		size_t t = offset + (size_t)s, at = (size_t)s * (size_t)B + (size_t)b;
-		double x = ds->x ? ds->x[t] : 0.0;
-		if (x_net)
-			x_net[at] = in_s * x;
-		t_net[at] = (ds->y[t] - (ds->skip ? x : 0.0)) / out_s;
-		t_raw[at] = ds->y[t];
+		if (x)
+			x[at] = ds->x[t];
+		target[at] = ds->y[t];
 	}
 }
 
 void
-dataset_random_batch(const dataset *ds, uint64_t *rng, int B, int steps, double *x_net,
-                     double *t_net, double *t_raw)
+dataset_random_batch(const dataset *ds, uint64_t *rng, int B, int steps, double *x,
+                     double *target)
 {
 	uint64_t choices = ds->n - (size_t)steps + 1;
 	for (int b = 0; b < B; b++)
-		dataset_segment(ds, (size_t)rng_below(rng, choices), steps, b, B, x_net, t_net, t_raw);
+		dataset_segment(ds, (size_t)rng_below(rng, choices), steps, b, B, x, target);
 }

@@ -1,8 +1,7 @@
 /* Training data for each task: aligned, split into a training and an
- * evaluation part, normalised the way the model will see it, and cut into
- * batches. The network works in normalised units:
- *   x_net = in_scale * x,   y = out_scale * y_net + skip * x,
- * so the network's target is t_net = (y - skip * x) / out_scale. */
+ * evaluation part, and cut into batches of raw input and target. How the
+ * network sees them (in_scale, out_scale, skip) is the model's config,
+ * applied by the engine; dataset_scales only proposes the scales. */
 #ifndef TRAINER_DATASET_H
 #define TRAINER_DATASET_H
 
@@ -21,9 +20,8 @@ typedef enum {
 
 typedef struct {
 	cwrnn_task task;
-	int skip;
 	int rate;
-	float in_scale, out_scale;  /* exactly what the model stores */
+	const char *source;         /* the file the training audio comes from */
 	const double *x, *y;        /* training part (x NULL for generate) */
 	size_t n;
 	const double *vx, *vy;      /* evaluation part */
@@ -36,12 +34,16 @@ typedef struct {
 
 /* Builds the dataset for o->task from the files (already mono). steps is
  * the length of one training sequence (warmup + segment; generate: one
- * chunk). scales, if not NULL, fixes in_scale/out_scale (resume). Returns 0,
- * or -1 with one line in msg naming the file and what to do. */
+ * chunk). Returns 0, or -1 with one line in msg naming the file and what to
+ * do. */
 int dataset_build(dataset *ds, const train_options *o, const wav_audio *input,
                   const wav_audio *target, const wav_audio *val_input,
-                  const wav_audio *val_target, int steps, const cwrnn_config *scales,
-                  char *msg, size_t msg_len);
+                  const wav_audio *val_target, int steps, char *msg, size_t msg_len);
+
+/* Sets cfg's in_scale and out_scale (for cfg->skip) so that the training
+ * input and what the network must output, (y - skip * x) / out_scale, peak
+ * at 1. Returns 0, or -1 with msg when the audio is too quiet. */
+int dataset_scales(const dataset *ds, cwrnn_config *cfg, char *msg, size_t msg_len);
 void dataset_free(dataset *ds);
 
 /* The lag d in -max_lag..max_lag maximising the normalised cross-correlation
@@ -50,12 +52,12 @@ void dataset_free(dataset *ds);
 long latency_detect(const double *x, size_t nx, const double *y, size_t ny, long max_lag);
 
 /* Writes sequence b of a time-major batch of width B: steps samples of the
- * training part from offset (x_net may be NULL for generate). */
-void dataset_segment(const dataset *ds, size_t offset, int steps, int b, int B, double *x_net,
-                     double *t_net, double *t_raw);
+ * training part's raw input and target from offset (x NULL for generate). */
+void dataset_segment(const dataset *ds, size_t offset, int steps, int b, int B, double *x,
+                     double *target);
 
 /* Fills a whole batch with segments at random offsets (transform, continue). */
-void dataset_random_batch(const dataset *ds, uint64_t *rng, int B, int steps, double *x_net,
-                          double *t_net, double *t_raw);
+void dataset_random_batch(const dataset *ds, uint64_t *rng, int B, int steps, double *x,
+                          double *target);
 
 #endif

@@ -7,8 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fail.h"
+#include "cli.h"
 #include "train.h"
+#include "util.h"
 
 static const char *const task_names[] = {"generate", "transform", "continue"};
 
@@ -82,39 +83,6 @@ options_defaults(train_options *o, cwrnn_task task)
 	}
 }
 
-int
-parse_long(const char *opt, const char *s, long min, long max, long *out, char *msg,
-           size_t msg_len)
-{
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno == ERANGE)
-		return tr_fail(msg, msg_len, "%s: '%s' is not a whole number (expected %ld..%ld)", opt, s,
-		               min, max);
-	if (v < min || v > max)
-		return tr_fail(msg, msg_len, "%s: %ld is out of range (expected %ld..%ld)", opt, v, min,
-		               max);
-	*out = v;
-	return 0;
-}
-
-int
-parse_double(const char *opt, const char *s, double min, double max, double *out, char *msg,
-             size_t msg_len)
-{
-	char *end = NULL;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
-		return tr_fail(msg, msg_len, "%s: '%s' is not a number (expected %g..%g)", opt, s, min,
-		               max);
-	if (v < min || v > max)
-		return tr_fail(msg, msg_len, "%s: %g is out of range (expected %g..%g)", opt, v, min, max);
-	*out = v;
-	return 0;
-}
-
 static int
 parse_int(const char *opt, const char *s, long min, long max, int *out, char *msg,
           size_t msg_len)
@@ -133,7 +101,7 @@ parse_seed(const char *s, uint64_t *out, char *msg, size_t msg_len)
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (*s == '\0' || *s == '-' || *s == '+' || *end != '\0' || errno == ERANGE)
-		return tr_fail(msg, msg_len, "--seed: '%s' is not a whole number (expected 0..2^64-1)", s);
+		return cw_fail(msg, msg_len, "--seed: '%s' is not a whole number (expected 0..2^64-1)", s);
 	*out = v;
 	return 0;
 }
@@ -150,9 +118,9 @@ parse_list(const char *opt, const char *s, long min, long max, long *out, int *c
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		if (n == CWRNN_MAX_MODULES)
-			return tr_fail(msg, msg_len, "%s: more than %d values", opt, CWRNN_MAX_MODULES);
+			return cw_fail(msg, msg_len, "%s: more than %d values", opt, CWRNN_MAX_MODULES);
 		if (len == 0 || len >= sizeof item)
-			return tr_fail(msg, msg_len, "%s: '%s' is not a comma-separated list of whole numbers",
+			return cw_fail(msg, msg_len, "%s: '%s' is not a comma-separated list of whole numbers",
 			               opt, s);
 		memcpy(item, p, len);
 		item[len] = '\0';
@@ -176,112 +144,136 @@ parse_choice(const char *opt, const char *s, const char *a, const char *b, int *
 	else if (strcmp(s, b) == 0)
 		*out = 1;
 	else
-		return tr_fail(msg, msg_len, "%s: '%s' is not one of %s, %s", opt, s, a, b);
+		return cw_fail(msg, msg_len, "%s: '%s' is not one of %s, %s", opt, s, a, b);
 	return 0;
 }
 
-/* Options that take a value. Returns 0, -1 with msg, or 1 if name is not a
- * value option. */
-static int
-set_value(train_options *o, const char *name, const char *v, char *msg, size_t len)
+/* Every option: its long name, whether it takes a value, its id (a short
+ * letter where it has one). */
+static const struct option long_options[] = {
+	{"input", required_argument, NULL, 'i'},
+	{"target", required_argument, NULL, 't'},
+	{"output", required_argument, NULL, 'o'},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"val-input", required_argument, NULL, OPT_VAL_INPUT},
+	{"val-target", required_argument, NULL, OPT_VAL_TARGET},
+	{"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
+	{"resume", required_argument, NULL, OPT_RESUME},
+	{"report", required_argument, NULL, OPT_REPORT},
+	{"plot", required_argument, NULL, OPT_PLOT},
+	{"hidden", required_argument, NULL, OPT_HIDDEN},
+	{"modules", required_argument, NULL, OPT_MODULES},
+	{"sizes", required_argument, NULL, OPT_SIZES},
+	{"periods", required_argument, NULL, OPT_PERIODS},
+	{"epochs", required_argument, NULL, OPT_EPOCHS},
+	{"seconds", required_argument, NULL, OPT_SECONDS},
+	{"batch", required_argument, NULL, OPT_BATCH},
+	{"segment", required_argument, NULL, OPT_SEGMENT},
+	{"warmup", required_argument, NULL, OPT_WARMUP},
+	{"lr", required_argument, NULL, OPT_LR},
+	{"momentum", required_argument, NULL, OPT_MOMENTUM},
+	{"optimizer", required_argument, NULL, OPT_OPTIMIZER},
+	{"loss", required_argument, NULL, OPT_LOSS},
+	{"preemph", required_argument, NULL, OPT_PREEMPH},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"val", required_argument, NULL, OPT_VAL},
+	{"patience", required_argument, NULL, OPT_PATIENCE},
+	{"init-sigma", required_argument, NULL, OPT_INIT_SIGMA},
+	{"clip", required_argument, NULL, OPT_CLIP},
+	{"max-latency", required_argument, NULL, OPT_MAX_LATENCY},
+	{"no-skip", no_argument, NULL, OPT_NO_SKIP},
+	{"mixdown", no_argument, NULL, OPT_MIXDOWN},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
+
+/* The long name of an option id, for messages. */
+static const char *
+option_long_name(int id)
 {
+	for (const struct option *p = long_options; p->name; p++)
+		if (p->val == id)
+			return p->name;
+	return "?";
+}
+
+int
+options_given(const train_options *o, int id)
+{
+	return id >= 0 && id < OPT_ID_COUNT && o->given[id];
+}
+
+/* Stores one option. Returns 0 or -1 with msg. */
+static int
+set_option(train_options *o, int id, const char *v, char *msg, size_t len)
+{
+	char opt[48];
+	snprintf(opt, sizeof opt, "--%s", option_long_name(id));
 	long list[CWRNN_MAX_MODULES];
 	int choice = 0;
-	if (!strcmp(name, "-i") || !strcmp(name, "--input"))
-		o->input = v;
-	else if (!strcmp(name, "-t") || !strcmp(name, "--target"))
-		o->target = v;
-	else if (!strcmp(name, "-o") || !strcmp(name, "--output"))
-		o->output = v;
-	else if (!strcmp(name, "--name")) {
+	switch (id) {
+	case 'i': o->input = v; break;
+	case 't': o->target = v; break;
+	case 'o': o->output = v; break;
+	case OPT_NAME:
 		if (strlen(v) > CWRNN_NAME_MAX)
-			return tr_fail(msg, len, "--name: longer than %d bytes", CWRNN_NAME_MAX);
+			return cw_fail(msg, len, "--name: longer than %d bytes", CWRNN_NAME_MAX);
 		o->name = v;
-	} else if (!strcmp(name, "--val-input"))
-		o->val_input = v;
-	else if (!strcmp(name, "--val-target"))
-		o->val_target = v;
-	else if (!strcmp(name, "--checkpoint"))
-		o->checkpoint = v;
-	else if (!strcmp(name, "--resume"))
-		o->resume = v;
-	else if (!strcmp(name, "--report"))
-		o->report = v;
-	else if (!strcmp(name, "--plot"))
-		o->plot = v;
-	else if (!strcmp(name, "--hidden")) {
-		o->set_hidden = 1;
-		return parse_int(name, v, 1, CWRNN_MAX_UNITS, &o->hidden, msg, len);
-	} else if (!strcmp(name, "--modules")) {
-		o->set_modules = 1;
-		return parse_int(name, v, 1, CWRNN_MAX_MODULES, &o->modules, msg, len);
-	} else if (!strcmp(name, "--sizes")) {
-		if (parse_list(name, v, 1, CWRNN_MAX_MODULE_UNITS, list, &o->n_sizes, msg, len) != 0)
+		break;
+	case OPT_VAL_INPUT: o->val_input = v; break;
+	case OPT_VAL_TARGET: o->val_target = v; break;
+	case OPT_CHECKPOINT: o->checkpoint = v; break;
+	case OPT_RESUME: o->resume = v; break;
+	case OPT_REPORT: o->report = v; break;
+	case OPT_PLOT: o->plot = v; break;
+	case OPT_HIDDEN: return parse_int(opt, v, 1, CWRNN_MAX_UNITS, &o->hidden, msg, len);
+	case OPT_MODULES: return parse_int(opt, v, 1, CWRNN_MAX_MODULES, &o->modules, msg, len);
+	case OPT_SIZES:
+		if (parse_list(opt, v, 1, CWRNN_MAX_MODULE_UNITS, list, &o->n_sizes, msg, len) != 0)
 			return -1;
 		for (int i = 0; i < o->n_sizes; i++)
 			o->sizes[i] = (int)list[i];
-	} else if (!strcmp(name, "--periods")) {
-		if (parse_list(name, v, 1, CWRNN_MAX_PERIOD, list, &o->n_periods, msg, len) != 0)
+		break;
+	case OPT_PERIODS:
+		if (parse_list(opt, v, 1, CWRNN_MAX_PERIOD, list, &o->n_periods, msg, len) != 0)
 			return -1;
 		for (int i = 0; i < o->n_periods; i++)
 			o->periods[i] = (uint32_t)list[i];
-	} else if (!strcmp(name, "--epochs"))
-		return parse_int(name, v, 0, 100000000, &o->epochs, msg, len);
-	else if (!strcmp(name, "--seconds"))
-		return parse_double(name, v, 0.0, 1e7, &o->seconds, msg, len);
-	else if (!strcmp(name, "--batch"))
-		return parse_int(name, v, 1, 4096, &o->batch, msg, len);
-	else if (!strcmp(name, "--segment"))
-		return parse_int(name, v, 1, 1 << 20, &o->segment, msg, len);
-	else if (!strcmp(name, "--warmup"))
-		return parse_int(name, v, 0, 1 << 20, &o->warmup, msg, len);
-	else if (!strcmp(name, "--lr"))
-		return parse_double(name, v, 1e-12, 10.0, &o->lr, msg, len);
-	else if (!strcmp(name, "--momentum"))
-		return parse_double(name, v, 0.0, 0.999999, &o->momentum, msg, len);
-	else if (!strcmp(name, "--optimizer")) {
-		if (parse_choice(name, v, "adam", "nesterov", &choice, msg, len) != 0)
+		break;
+	case OPT_EPOCHS: return parse_int(opt, v, 0, 100000000, &o->epochs, msg, len);
+	case OPT_SECONDS: return parse_double(opt, v, 0.0, 1e7, &o->seconds, msg, len);
+	case OPT_BATCH: return parse_int(opt, v, 1, 4096, &o->batch, msg, len);
+	case OPT_SEGMENT: return parse_int(opt, v, 1, 1 << 20, &o->segment, msg, len);
+	case OPT_WARMUP: return parse_int(opt, v, 0, 1 << 20, &o->warmup, msg, len);
+	case OPT_LR: return parse_double(opt, v, 1e-12, 10.0, &o->lr, msg, len);
+	case OPT_MOMENTUM: return parse_double(opt, v, 0.0, 0.999999, &o->momentum, msg, len);
+	case OPT_OPTIMIZER:
+		if (parse_choice(opt, v, "adam", "nesterov", &choice, msg, len) != 0)
 			return -1;
 		o->optimizer = choice ? CWRNN_OPT_NESTEROV : CWRNN_OPT_ADAM;
-	} else if (!strcmp(name, "--loss")) {
+		break;
+	case OPT_LOSS:
 		if (!strcmp(v, "sse"))
 			o->loss = TRAIN_LOSS_SSE;
-		else if (parse_choice(name, v, "mse", "esr", &choice, msg, len) == 0)
+		else if (parse_choice(opt, v, "mse", "esr", &choice, msg, len) == 0)
 			o->loss = choice ? TRAIN_LOSS_ESR : TRAIN_LOSS_MSE;
 		else
-			return tr_fail(msg, len, "--loss: '%s' is not one of mse, esr, sse", v);
-	} else if (!strcmp(name, "--preemph"))
-		return parse_double(name, v, 0.0, 0.999, &o->preemph, msg, len);
-	else if (!strcmp(name, "--seed"))
-		return parse_seed(v, &o->seed, msg, len);
-	else if (!strcmp(name, "--threads"))
-		return parse_int(name, v, 1, 256, &o->threads, msg, len);
-	else if (!strcmp(name, "--val"))
-		return parse_double(name, v, 0.0, 0.9, &o->val, msg, len);
-	else if (!strcmp(name, "--patience"))
-		return parse_int(name, v, 0, 100000000, &o->patience, msg, len);
-	else if (!strcmp(name, "--init-sigma"))
-		return parse_double(name, v, 0.0, 10.0, &o->init_sigma, msg, len);
-	else if (!strcmp(name, "--clip"))
-		return parse_double(name, v, 0.0, 1e6, &o->clip, msg, len);
-	else if (!strcmp(name, "--max-latency"))
-		return parse_double(name, v, 0.0, 1000.0, &o->max_latency_ms, msg, len);
-	else
-		return 1;
-	return 0;
-}
-
-static int
-set_flag(train_options *o, const char *name)
-{
-	if (!strcmp(name, "--no-skip"))
-		o->skip = 0;
-	else if (!strcmp(name, "--mixdown"))
-		o->mixdown = 1;
-	else if (!strcmp(name, "-q") || !strcmp(name, "--quiet"))
-		o->quiet = 1;
-	else
-		return 1;
+			return cw_fail(msg, len, "--loss: '%s' is not one of mse, esr, sse", v);
+		break;
+	case OPT_PREEMPH: return parse_double(opt, v, 0.0, 0.999, &o->preemph, msg, len);
+	case OPT_SEED: return parse_seed(v, &o->seed, msg, len);
+	case OPT_THREADS: return parse_int(opt, v, 1, 256, &o->threads, msg, len);
+	case OPT_VAL: return parse_double(opt, v, 0.0, 0.9, &o->val, msg, len);
+	case OPT_PATIENCE: return parse_int(opt, v, 0, 100000000, &o->patience, msg, len);
+	case OPT_INIT_SIGMA: return parse_double(opt, v, 0.0, 10.0, &o->init_sigma, msg, len);
+	case OPT_CLIP: return parse_double(opt, v, 0.0, 1e6, &o->clip, msg, len);
+	case OPT_MAX_LATENCY: return parse_double(opt, v, 0.0, 1000.0, &o->max_latency_ms, msg, len);
+	case OPT_NO_SKIP: o->skip = 0; break;
+	case OPT_MIXDOWN: o->mixdown = 1; break;
+	case 'q': o->quiet = 1; break;
+	default: return cw_fail(msg, len, "internal: option %d has no handler", id);
+	}
 	return 0;
 }
 
@@ -291,29 +283,29 @@ check_task(const train_options *o, char *msg, size_t len)
 {
 	const char *task = task_names[o->task];
 	if (!o->output)
-		return tr_fail(msg, len, "no output model: give -o MODEL.cwrnn");
+		return cw_fail(msg, len, "no output model: give -o MODEL.cwrnn");
 	if (o->task == CWRNN_TASK_GENERATE) {
 		if (!o->target)
-			return tr_fail(msg, len, "generate needs --target T.wav (the audio to learn)");
+			return cw_fail(msg, len, "generate needs --target T.wav (the audio to learn)");
 		if (o->input)
-			return tr_fail(msg, len, "generate takes no --input (it plays from silence)");
+			return cw_fail(msg, len, "generate takes no --input (it plays from silence)");
 		if (o->val_input || o->val_target)
-			return tr_fail(msg, len, "generate holds out the end of --target with --val; "
+			return cw_fail(msg, len, "generate holds out the end of --target with --val; "
 			               "--val-input/--val-target apply to transform and continue");
 	} else if (o->task == CWRNN_TASK_TRANSFORM) {
 		if (!o->input || !o->target)
-			return tr_fail(msg, len, "transform needs --input DRY.wav and --target WET.wav");
+			return cw_fail(msg, len, "transform needs --input DRY.wav and --target WET.wav");
 		if (!o->val_input != !o->val_target)
-			return tr_fail(msg, len, "transform needs both --val-input and --val-target, or neither");
+			return cw_fail(msg, len, "transform needs both --val-input and --val-target, or neither");
 	} else {
 		if (!o->input)
-			return tr_fail(msg, len, "continue needs --input X.wav (the audio to predict)");
+			return cw_fail(msg, len, "continue needs --input X.wav (the audio to predict)");
 		if (o->target || o->val_target)
-			return tr_fail(msg, len, "continue predicts its own input: it takes no --target "
+			return cw_fail(msg, len, "continue predicts its own input: it takes no --target "
 			               "(use --val-input for a validation file)");
 	}
 	if (o->epochs == 0 && o->seconds == 0.0)
-		return tr_fail(msg, len, "%s: --epochs 0 and --seconds 0 would never stop; "
+		return cw_fail(msg, len, "%s: --epochs 0 and --seconds 0 would never stop; "
 		               "give one of them", task);
 	return 0;
 }
@@ -322,7 +314,7 @@ int
 options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
 {
 	if (argc < 2)
-		return tr_fail(msg, len, "no task given: use generate, transform or continue "
+		return cw_fail(msg, len, "no task given: use generate, transform or continue "
 		               "(see --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return 1;
@@ -331,37 +323,24 @@ options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
 		if (!strcmp(argv[1], task_names[i]))
 			task = i;
 	if (task < 0)
-		return tr_fail(msg, len, "unknown task '%s': use generate, transform or continue",
+		return cw_fail(msg, len, "unknown task '%s': use generate, transform or continue",
 		               argv[1]);
 	options_defaults(o, (cwrnn_task)task);
 	o->argc = argc;
 	o->argv = argv;
-	for (int i = 2; i < argc; i++) {
-		char name[64];
-		const char *arg = argv[i], *value = NULL;
-		const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
-		size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
-		if (nlen >= sizeof name)
-			return tr_fail(msg, len, "unknown option '%s' (see --help)", arg);
-		memcpy(name, arg, nlen);
-		name[nlen] = '\0';
-		if (!strcmp(name, "-h") || !strcmp(name, "--help"))
-			return 1;
-		if (!eq && set_flag(o, name) == 0)
-			continue;
-		if (eq)
-			value = eq + 1;
-		else if (i + 1 < argc)
-			value = argv[++i];
-		else if (name[0] == '-')
-			return tr_fail(msg, len, "%s needs a value (see --help)", name);
-		if (name[0] != '-')
-			return tr_fail(msg, len, "unexpected argument '%s' (see --help)", arg);
-		int rc = set_value(o, name, value, msg, len);
-		if (rc < 0)
+	/* The options follow the task: parse argv[1..] as if the task were the
+	 * program's name. */
+	int at = 0, id;
+	const char *value;
+	while ((id = cli_next(argc - 1, argv + 1, "i:t:o:qh", long_options, &at, &value, msg,
+	                      len)) != -1) {
+		if (id == -2)
 			return -1;
-		if (rc > 0)
-			return tr_fail(msg, len, "unknown option '%s' (see --help)", name);
+		if (id == 'h')
+			return 1;
+		if (set_option(o, id, value, msg, len) != 0)
+			return -1;
+		o->given[id] = 1;
 	}
 	cwrnn_config cfg;
 	if (options_architecture(o, &cfg, msg, len) != 0)
@@ -378,30 +357,30 @@ options_architecture(const train_options *o, cwrnn_config *cfg, char *msg, size_
 		int sum = 0;
 		for (int i = 0; i < o->n_sizes; i++)
 			sum += o->sizes[i];
-		if (o->set_modules && o->modules != o->n_sizes)
-			return tr_fail(msg, len, "--sizes lists %d modules but --modules is %d", o->n_sizes,
+		if (options_given(o, OPT_MODULES) && o->modules != o->n_sizes)
+			return cw_fail(msg, len, "--sizes lists %d modules but --modules is %d", o->n_sizes,
 			               o->modules);
-		if (o->set_hidden && o->hidden != sum)
-			return tr_fail(msg, len, "--sizes adds up to %d units but --hidden is %d", sum,
+		if (options_given(o, OPT_HIDDEN) && o->hidden != sum)
+			return cw_fail(msg, len, "--sizes adds up to %d units but --hidden is %d", sum,
 			               o->hidden);
 		if (sum > CWRNN_MAX_UNITS)
-			return tr_fail(msg, len, "--sizes adds up to %d units (at most %d)", sum,
+			return cw_fail(msg, len, "--sizes adds up to %d units (at most %d)", sum,
 			               CWRNN_MAX_UNITS);
 		g = o->n_sizes;
 		memcpy(cfg->sizes, o->sizes, sizeof cfg->sizes);
 	} else {
 		if (o->hidden < g)
-			return tr_fail(msg, len, "--hidden %d is fewer units than --modules %d", o->hidden, g);
+			return cw_fail(msg, len, "--hidden %d is fewer units than --modules %d", o->hidden, g);
 		for (int i = 0; i < g; i++)
 			cfg->sizes[i] = o->hidden / g + (i < o->hidden % g);
 	}
 	if (o->n_periods > 0) {
 		if (o->n_periods != g)
-			return tr_fail(msg, len, "--periods lists %d periods but there are %d modules",
+			return cw_fail(msg, len, "--periods lists %d periods but there are %d modules",
 			               o->n_periods, g);
 		for (int i = 1; i < g; i++)
 			if (o->periods[i] < o->periods[i - 1])
-				return tr_fail(msg, len, "--periods must not decrease (modules go from fast to "
+				return cw_fail(msg, len, "--periods must not decrease (modules go from fast to "
 				               "slow): %u comes after %u", o->periods[i], o->periods[i - 1]);
 		memcpy(cfg->periods, o->periods, sizeof cfg->periods);
 	} else {
@@ -417,6 +396,53 @@ options_architecture(const train_options *o, cwrnn_config *cfg, char *msg, size_
 	cfg->in_scale = 1.0f;
 	cfg->out_scale = 1.0f;
 	return cwrnn_config_check(cfg, msg, len);
+}
+
+/* A refusal of an option that contradicts the checkpoint. */
+static int
+conflict(const train_options *o, int id, const char *has, char *msg, size_t len)
+{
+	return cw_fail(msg, len, "--%s contradicts checkpoint '%s', which has %s: leave the option "
+	               "out (the checkpoint's is used) or train afresh without --resume",
+	               option_long_name(id), o->resume, has);
+}
+
+int
+options_check_resume(const train_options *o, const cwrnn_config *net,
+                     cwrnn_optimizer_kind kind, double lr, double momentum, char *msg,
+                     size_t len)
+{
+	char has[160];
+	if (net->task != o->task)
+		return cw_fail(msg, len, "checkpoint '%s' is for %s, not %s", o->resume,
+		               options_task_name(net->task), options_task_name(o->task));
+	int hidden = 0, same_sizes = o->n_sizes == net->n_modules,
+	    same_periods = o->n_periods == net->n_modules;
+	for (int i = 0; i < net->n_modules; i++) {
+		hidden += net->sizes[i];
+		same_sizes = same_sizes && o->sizes[i] == net->sizes[i];
+		same_periods = same_periods && o->periods[i] == net->periods[i];
+	}
+	snprintf(has, sizeof has, "%d hidden units in %d modules", hidden, net->n_modules);
+	if (options_given(o, OPT_HIDDEN) && o->hidden != hidden)
+		return conflict(o, OPT_HIDDEN, has, msg, len);
+	if (options_given(o, OPT_MODULES) && o->modules != net->n_modules)
+		return conflict(o, OPT_MODULES, has, msg, len);
+	if (options_given(o, OPT_SIZES) && !same_sizes)
+		return conflict(o, OPT_SIZES, "other module sizes", msg, len);
+	if (options_given(o, OPT_PERIODS) && !same_periods)
+		return conflict(o, OPT_PERIODS, "other module periods", msg, len);
+	if (options_given(o, OPT_NO_SKIP) && net->skip)
+		return conflict(o, OPT_NO_SKIP, "a skip connection", msg, len);
+	if (options_given(o, OPT_OPTIMIZER) && o->optimizer != kind)
+		return conflict(o, OPT_OPTIMIZER, kind == CWRNN_OPT_ADAM ? "adam" : "nesterov", msg, len);
+	snprintf(has, sizeof has, "%g", lr);
+	if (options_given(o, OPT_LR) && o->lr != lr)
+		return conflict(o, OPT_LR, has, msg, len);
+	snprintf(has, sizeof has, "%g", momentum);
+	if (options_given(o, OPT_MOMENTUM) && o->momentum != momentum)
+		return conflict(o, OPT_MOMENTUM, has, msg, len);
+	return 0;
 }
 
 void
@@ -435,6 +461,8 @@ options_usage(FILE *f)
 	"             the files is found and removed; the dry signal is added to the\n"
 	"             output (skip connection) unless --no-skip\n"
 	"  continue   next-sample prediction (input x(t) = audio(t-1), target audio(t))\n"
+	"\n"
+	"Options take their value as --name VALUE or --name=VALUE.\n"
 	"\n"
 	"Files (WAV, or any format libsndfile reads; mono unless --mixdown):\n"
 	"  -i, --input FILE       dry input (transform) or the audio (continue)\n"
@@ -479,8 +507,9 @@ options_usage(FILE *f)
 	"\n"
 	"Output and recovery:\n"
 	"      --checkpoint FILE  save weights, optimizer, epoch (every 5 s, and at end)\n"
-	"      --resume FILE      continue from a checkpoint; its network, scales and\n"
-	"                         optimizer are used; --epochs counts its epochs too\n"
+	"      --resume FILE      continue from a checkpoint; its network, scales, skip\n"
+	"                         and optimizer are used (an option that contradicts\n"
+	"                         them is refused); --epochs counts its epochs too\n"
 	"      --report FILE      JSON: configuration, numbers, learning curve\n"
 	"      --plot FILE        SVG plot of the training and validation curves\n"
 	"  -q, --quiet            no progress output\n"

@@ -8,6 +8,16 @@
 
 #include "cwrnn.h"
 
+/* Option ids: the short letter where an option has one, else these. */
+enum {
+	OPT_NAME = 128, OPT_VAL_INPUT, OPT_VAL_TARGET, OPT_CHECKPOINT, OPT_RESUME, OPT_REPORT,
+	OPT_PLOT, OPT_HIDDEN, OPT_MODULES, OPT_SIZES, OPT_PERIODS, OPT_EPOCHS, OPT_SECONDS,
+	OPT_BATCH, OPT_SEGMENT, OPT_WARMUP, OPT_LR, OPT_MOMENTUM, OPT_OPTIMIZER, OPT_LOSS,
+	OPT_PREEMPH, OPT_SEED, OPT_THREADS, OPT_VAL, OPT_PATIENCE, OPT_INIT_SIGMA, OPT_CLIP,
+	OPT_MAX_LATENCY, OPT_NO_SKIP, OPT_MIXDOWN,
+	OPT_ID_COUNT
+};
+
 typedef struct {
 	cwrnn_task task;
 	const char *input, *target, *output, *name;   /* borrowed from argv */
@@ -33,7 +43,7 @@ typedef struct {
 	double init_sigma;                            /* 0: 1/sqrt(fan-in) */
 	double clip;                                  /* gradient norm, 0: off */
 	double max_latency_ms;                        /* transform latency search, 0: off */
-	int set_hidden, set_modules;                  /* given on the command line */
+	unsigned char given[OPT_ID_COUNT];            /* 1: on the command line */
 	int argc;
 	char **argv;
 } train_options;
@@ -53,13 +63,17 @@ int options_parse(train_options *o, int argc, char **argv, char *msg, size_t msg
  * given). Returns 0 or -1 with msg. */
 int options_architecture(const train_options *o, cwrnn_config *cfg, char *msg, size_t msg_len);
 
-void options_usage(FILE *f);
+/* With --resume, the network (sizes, periods, skip, scales) and the
+ * optimizer come from the checkpoint: refuses, with one line in msg, a task
+ * or an option given on the command line that says otherwise. Returns 0 or
+ * -1. */
+int options_check_resume(const train_options *o, const cwrnn_config *net,
+                         cwrnn_optimizer_kind kind, double lr, double momentum, char *msg,
+                         size_t msg_len);
 
-/* Strict number parsing shared with cwrnn-render: the whole string must be
- * a number within [min, max]. Return 0 or -1 with msg naming the option. */
-int parse_long(const char *opt, const char *s, long min, long max, long *out, char *msg,
-               size_t msg_len);
-int parse_double(const char *opt, const char *s, double min, double max, double *out, char *msg,
-                 size_t msg_len);
+/* Whether option id ('i', OPT_LR, ...) was on the command line. */
+int options_given(const train_options *o, int id);
+
+void options_usage(FILE *f);
 
 #endif

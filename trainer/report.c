@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "textbuf.h"
-
-#include "fail.h"
+#include "util.h"
 
 const char *
 report_stop_name(train_stop stop)
@@ -69,34 +69,6 @@ add_xml(textbuf *b, const char *s)
 		default: textbuf_add(b, "%c", *p);
 		}
 	}
-}
-
-int
-report_write_file(const char *path, const char *data, size_t len, char *msg, size_t msg_len)
-{
-	if (tr_check_destination(path, msg, msg_len) != 0)
-		return -1;
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 32);
-	if (!tmp)
-		return tr_fail(msg, msg_len, "out of memory writing '%s'", path);
-	snprintf(tmp, plen + 32, "%s.tmp-%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	int rc = 0;
-	if (!f)
-		rc = tr_fail(msg, msg_len, "cannot write '%s': %s", path, strerror(errno));
-	else {
-		if (fwrite(data, 1, len, f) != len)
-			rc = tr_fail(msg, msg_len, "cannot write '%s': %s", path, strerror(errno));
-		if (fclose(f) != 0 && rc == 0)
-			rc = tr_fail(msg, msg_len, "cannot write '%s': %s", path, strerror(errno));
-		if (rc == 0 && rename(tmp, path) != 0)
-			rc = tr_fail(msg, msg_len, "cannot rename onto '%s': %s", path, strerror(errno));
-		if (rc != 0)
-			unlink(tmp);
-	}
-	free(tmp);
-	return rc;
 }
 
 static const char *
@@ -236,8 +208,8 @@ report_write_json(const char *path, const trainer *t, const train_options *o,
 		textbuf_add(&b, "}");
 	}
 	textbuf_add(&b, "\n  ]\n}\n");
-	int rc = b.failed ? tr_fail(msg, msg_len, "out of memory writing '%s'", path)
-	                  : report_write_file(path, b.s, b.len, msg, msg_len);
+	int rc = b.failed ? cw_fail(msg, msg_len, "out of memory writing '%s'", path)
+	                  : cw_write_atomically(path, b.s, b.len, msg, msg_len);
 	free(b.s);
 	return rc;
 }
@@ -363,8 +335,8 @@ report_write_svg(const char *path, const trainer *t, const train_options *o, cha
 	    "<textbuf x='%d' y='%d'>validation ESR</text>\n", lx, ly + 20, lx + 24, ly + 20, lx + 30,
 	    ly + 24);
 	textbuf_add(&b, "</svg>\n");
-	int rc = b.failed ? tr_fail(msg, msg_len, "out of memory writing '%s'", path)
-	                  : report_write_file(path, b.s, b.len, msg, msg_len);
+	int rc = b.failed ? cw_fail(msg, msg_len, "out of memory writing '%s'", path)
+	                  : cw_write_atomically(path, b.s, b.len, msg, msg_len);
 	free(b.s);
 	return rc;
 }

@@ -23,7 +23,4 @@ int report_write_json(const char *path, const trainer *t, const train_options *o
 int report_write_svg(const char *path, const trainer *t, const train_options *o, char *msg,
                      size_t msg_len);
 
-/* Writes text to path through a temporary file and a rename. */
-int report_write_file(const char *path, const char *text, size_t len, char *msg, size_t msg_len);
-
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "fail.h"
+#include "util.h"
 
 #define EVAL_CHUNK 4096
 
@@ -15,13 +15,15 @@ struct slice {
 	trainer *t;
 	int b0, n;
 	cwrnn_batch *batch;
-	double *x, *y, *target, *dy;  /* (steps, n, 1) */
+	double *x;                    /* (steps, n, m) */
+	double *y, *target, *dy;      /* (steps, n, 1) */
 	double *grad;                 /* (n_params) */
 	double loss;
 	int steps;                    /* this update's length */
 	int failed;
 	cwrnn_batch *eval;            /* one sequence for evaluation */
-	double *ex, *ey;              /* (EVAL_CHUNK) */
+	double *ex;                   /* (EVAL_CHUNK, m) */
+	double *ey;                   /* (EVAL_CHUNK) */
 };
 
 const char *
@@ -48,7 +50,7 @@ static int
 slices_new(trainer *t)
 {
 	int T = t->n_threads, B = t->s.batch;
-	size_t len = (size_t)t->s.steps;
+	size_t len = (size_t)t->s.steps, m = (size_t)t->cfg.n_inputs;
 	t->slices = calloc((size_t)T, sizeof *t->slices);
 	if (!t->slices)
 		return -1;
@@ -57,14 +59,14 @@ slices_new(trainer *t)
 		sl->t = t;
 		sl->b0 = k * B / T;
 		sl->n = (k + 1) * B / T - sl->b0;
-		sl->batch = cwrnn_batch_new(&t->net_cfg, sl->n, t->s.steps);
-		sl->x = alloc_doubles(len * (size_t)sl->n);
+		sl->batch = cwrnn_batch_new(&t->cfg, sl->n, t->s.steps);
+		sl->x = alloc_doubles(len * (size_t)sl->n * m);
 		sl->y = alloc_doubles(len * (size_t)sl->n);
 		sl->target = alloc_doubles(len * (size_t)sl->n);
 		sl->dy = alloc_doubles(len * (size_t)sl->n);
 		sl->grad = alloc_doubles(t->n_params);
-		sl->eval = cwrnn_batch_new(&t->net_cfg, 1, EVAL_CHUNK);
-		sl->ex = alloc_doubles(EVAL_CHUNK);
+		sl->eval = cwrnn_batch_new(&t->cfg, 1, EVAL_CHUNK);
+		sl->ex = alloc_doubles(EVAL_CHUNK * m);
 		sl->ey = alloc_doubles(EVAL_CHUNK);
 		if (!sl->batch || !sl->x || !sl->y || !sl->target || !sl->dy || !sl->grad ||
 		    !sl->eval || !sl->ex || !sl->ey)
@@ -101,16 +103,12 @@ trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, ch
 		return NULL;
 	trainer *t = calloc(1, sizeof *t);
 	if (!t) {
-		tr_fail(msg, msg_len, "out of memory");
+		cw_fail(msg, msg_len, "out of memory");
 		return NULL;
 	}
 	t->s = *s;
 	t->ds = ds;
 	t->cfg = *cfg;
-	t->net_cfg = *cfg;
-	t->net_cfg.in_scale = 1.0f;
-	t->net_cfg.out_scale = 1.0f;
-	t->net_cfg.skip = 0;
 	cwrnn_layout layout;
 	cwrnn_layout_of(cfg, &layout);
 	t->n_params = layout.n_params;
@@ -123,18 +121,17 @@ trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, ch
 	t->params = alloc_doubles(t->n_params);
 	t->grad = alloc_doubles(t->n_params);
 	t->best = alloc_doubles(t->n_params);
-	t->bx = alloc_doubles(whole);
+	t->bx = alloc_doubles(whole * (size_t)cfg->n_inputs);
 	t->bt = alloc_doubles(whole);
-	t->braw = alloc_doubles(whole);
 	t->eval_pieces = ds->task == CWRNN_TASK_GENERATE
 	                     ? 1
 	                     : (ds->vn + TRAIN_EVAL_PIECE - 1) / TRAIN_EVAL_PIECE;
 	t->eval_sums = alloc_doubles(3 * t->eval_pieces);
-	if (!t->params || !t->grad || !t->best || !t->bx || !t->bt || !t->braw || !t->eval_sums ||
+	if (!t->params || !t->grad || !t->best || !t->bx || !t->bt || !t->eval_sums ||
 	    slices_new(t) != 0 ||
 	    cwrnn_optimizer_init(&t->opt, s->optimizer, t->n_params, s->lr) != 0 ||
 	    !(t->workers = pool_new(t->n_threads))) {
-		tr_fail(msg, msg_len, "out of memory (or no threads) for %zu parameters, batch %d x %d",
+		cw_fail(msg, msg_len, "out of memory (or no threads) for %zu parameters, batch %d x %d",
 		        t->n_params, s->batch, s->steps);
 		trainer_free(t);
 		return NULL;
@@ -165,7 +162,6 @@ trainer_free(trainer *t)
 	free(t->best);
 	free(t->bx);
 	free(t->bt);
-	free(t->braw);
 	free(t->eval_sums);
 	free(t->history);
 	free(t);
@@ -178,14 +174,11 @@ slice_job(void *ctx, int index)
 	trainer *t = ctx;
 	slice *sl = &t->slices[index];
 	int B = t->s.batch, n = sl->n, steps = sl->steps;
-	int has_x = t->net_cfg.n_inputs > 0;
+	size_t m = (size_t)t->cfg.n_inputs;
 	for (int s = 0; s < steps; s++) {
-		for (int b = 0; b < n; b++) {
-			size_t from = (size_t)s * (size_t)B + (size_t)(sl->b0 + b);
-			size_t to = (size_t)s * (size_t)n + (size_t)b;
-			sl->x[to] = has_x ? t->bx[from] : 0.0;
-			sl->target[to] = t->bt[from];
-		}
+		size_t from = (size_t)s * (size_t)B + (size_t)sl->b0, to = (size_t)s * (size_t)n;
+		memcpy(sl->x + to * m, t->bx + from * m, (size_t)n * m * sizeof *sl->x);
+		memcpy(sl->target + to, t->bt + from, (size_t)n * sizeof *sl->target);
 	}
 	if (t->ds->task != CWRNN_TASK_GENERATE)
 		cwrnn_batch_reset(sl->batch);
@@ -214,7 +207,7 @@ next_batch(trainer *t)
 {
 	const dataset *ds = t->ds;
 	if (ds->task != CWRNN_TASK_GENERATE) {
-		dataset_random_batch(ds, &t->rng, t->s.batch, t->s.steps, t->bx, t->bt, t->braw);
+		dataset_random_batch(ds, &t->rng, t->s.batch, t->s.steps, t->bx, t->bt);
 		return t->s.steps;
 	}
 	/* Generate: the next chunk of the one sequence; the state carries over
@@ -224,8 +217,23 @@ next_batch(trainer *t)
 	int steps = left < (size_t)t->s.steps ? (int)left : t->s.steps;
 	if (t->update_in_epoch == 0)
 		cwrnn_batch_reset(t->slices[0].batch);
-	dataset_segment(ds, at, steps, 0, 1, NULL, t->bt, t->braw);
+	dataset_segment(ds, at, steps, 0, 1, NULL, t->bt);
 	return steps;
+}
+
+double
+trainer_loss_scale(const train_setup *s, const cwrnn_config *cfg, const double *target,
+                   int steps, int batch, int warmup)
+{
+	if (s->loss == TRAIN_LOSS_SSE) {
+		/* The paper's 0.5 * sum e^2 in the network's normalised units: the
+		 * network's output is the model's (skip removed) over out_scale, so
+		 * its error is the model's over out_scale. */
+		double os = cfg->out_scale;
+		return 0.5 / (os * os);
+	}
+	cwrnn_loss_kind kind = s->loss == TRAIN_LOSS_ESR ? CWRNN_LOSS_ESR : CWRNN_LOSS_MSE;
+	return cwrnn_loss_scale(kind, target, steps, batch, 1, warmup, s->preemph);
 }
 
 double
@@ -234,17 +242,7 @@ trainer_update(trainer *t)
 	int steps = next_batch(t);
 	int B = t->s.batch;
 	int warmup = t->ds->task == CWRNN_TASK_GENERATE ? 0 : t->s.warmup;
-	double os = t->ds->out_scale;
-	/* The loss is measured on the model's real output y = os * y_net + skip
-	 * * x: the error in network units is the real one over os, so the
-	 * scale from the raw target is multiplied by os^2. */
-	if (t->s.loss == TRAIN_LOSS_SSE)
-		t->loss_scale = 0.5;
-	else
-		t->loss_scale = cwrnn_loss_scale(t->s.loss == TRAIN_LOSS_ESR ? CWRNN_LOSS_ESR
-		                                                             : CWRNN_LOSS_MSE,
-		                                 t->braw, steps, B, 1, warmup, t->s.preemph) *
-		                os * os;
+	t->loss_scale = trainer_loss_scale(&t->s, &t->cfg, t->bt, steps, B, warmup);
 	double t0 = now_seconds();
 	for (int k = 0; k < t->n_threads; k++)
 		t->slices[k].steps = steps;
@@ -274,25 +272,22 @@ trainer_update(trainer *t)
 /* Runs one sequence from the zero state over samples [from, end) of x and
  * y (x NULL: no input) and sums the errors of [first, end) into sums. */
 static int
-eval_range(const trainer *t, slice *sl, const double *params, const double *x, const double *y,
-           size_t from, size_t first, size_t end, double *sums)
+eval_range(slice *sl, const double *params, const double *x, const double *y, size_t from,
+           size_t first, size_t end, double *sums)
 {
-	const dataset *ds = t->ds;
-	double os = ds->out_scale, is = ds->in_scale;
 	double ee = 0.0, yy = 0.0, ys = 0.0;
 	cwrnn_batch_reset(sl->eval);
 	for (size_t at = from; at < end; at += EVAL_CHUNK) {
 		int steps = end - at < EVAL_CHUNK ? (int)(end - at) : EVAL_CHUNK;
-		for (int s = 0; s < steps; s++)
-			sl->ex[s] = x ? is * x[at + (size_t)s] : 0.0;
+		if (x)
+			memcpy(sl->ex, x + at, (size_t)steps * sizeof *sl->ex);
 		if (cwrnn_batch_forward(sl->eval, params, sl->ex, sl->ey, steps) != 0)
 			return -1;
 		for (int s = 0; s < steps; s++) {
 			size_t i = at + (size_t)s;
 			if (i < first)
 				continue;
-			double out = os * sl->ey[s] + (ds->skip ? x[i] : 0.0);
-			double e = out - y[i];
+			double e = sl->ey[s] - y[i];
 			ee += e * e;
 			yy += y[i] * y[i];
 			ys += y[i];
@@ -320,13 +315,13 @@ eval_job(void *ctx, int index)
 		double *sums = t->eval_sums + 3 * k;
 		int rc;
 		if (ds->task == CWRNN_TASK_GENERATE) {
-			rc = eval_range(t, sl, c->params, NULL, ds->y, 0, ds->v_start, ds->v_start + ds->vn,
+			rc = eval_range(sl, c->params, NULL, ds->y, 0, ds->v_start, ds->v_start + ds->vn,
 			                sums);
 		} else {
 			size_t first = k * TRAIN_EVAL_PIECE;
 			size_t end = first + TRAIN_EVAL_PIECE < ds->vn ? first + TRAIN_EVAL_PIECE : ds->vn;
 			size_t from = first > TRAIN_EVAL_PREROLL ? first - TRAIN_EVAL_PREROLL : 0;
-			rc = eval_range(t, sl, c->params, ds->vx, ds->vy, from, first, end, sums);
+			rc = eval_range(sl, c->params, ds->vx, ds->vy, from, first, end, sums);
 		}
 		if (rc != 0)
 			sums[0] = NAN;
@@ -449,7 +444,7 @@ trainer_model(const trainer *t, char *msg, size_t msg_len)
 		return NULL;
 	const double *w = t->best_epoch >= 0 ? t->best : t->params;
 	if (cwrnn_model_from_double(model, w) != 0) {
-		tr_fail(msg, msg_len, "the trained weights do not fit in floats");
+		cw_fail(msg, msg_len, "the trained weights do not fit in floats");
 		cwrnn_model_free(model);
 		return NULL;
 	}

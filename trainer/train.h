@@ -13,9 +13,9 @@
 #include "dataset.h"
 #include "pool.h"
 
-/* Training losses: the engine's MSE and ESR (in the model's real output
- * units), and the paper's 0.5 * sum of squared errors in the network's
- * normalised units. */
+/* Training losses: the engine's MSE and ESR of the model's output against
+ * the raw target, and the paper's 0.5 * sum of squared errors in the
+ * network's normalised units (trainer_loss_scale). */
 typedef enum { TRAIN_LOSS_MSE = 0, TRAIN_LOSS_ESR = 1, TRAIN_LOSS_SSE = 2 } train_loss;
 
 /* A short name for a loss ("mse", "esr", "sse"). */
@@ -60,8 +60,7 @@ typedef struct slice slice;
 typedef struct {
 	train_setup s;
 	const dataset *ds;
-	cwrnn_config cfg;      /* the model's config (scales, skip, task) */
-	cwrnn_config net_cfg;  /* what the batches run: unit scales, no skip */
+	cwrnn_config cfg;      /* the model's config: what the batches run, as is */
 	size_t n_params;
 	double *params, *grad, *best;  /* (n_params) each */
 	cwrnn_optimizer opt;
@@ -86,7 +85,8 @@ typedef struct {
 	pool *workers;
 	int n_threads;
 	slice *slices;
-	double *bx, *bt, *braw;  /* the whole batch, (steps, batch, 1) each */
+	double *bx;              /* the whole batch's raw input, (steps, batch, m) */
+	double *bt;              /* its raw target, (steps, batch, 1) */
 	double loss_scale;
 	size_t eval_pieces;      /* evaluation pieces (see trainer_evaluate) */
 	double *eval_sums;       /* (eval_pieces, 3): error and target sums */
@@ -100,11 +100,18 @@ typedef struct {
 	void *ctx;
 } train_hooks;
 
-/* A trainer for cfg (the model's config, with scales from ds) with weights
+/* A trainer for cfg (the model's config: the batches run it as is, scales,
+ * skip and controls included, on ds's raw input and target) with weights
  * from cwrnn_params_init. Returns NULL with msg on failure. */
 trainer *trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, char *msg,
                      size_t msg_len);
 void trainer_free(trainer *t);
+
+/* The one scale of the loss: MSE 1 / terms, ESR 1 / pre-emphasised target
+ * energy (cwrnn_loss_scale), SSE 0.5 / out_scale^2 (the paper's loss on the
+ * network's normalised output). */
+double trainer_loss_scale(const train_setup *s, const cwrnn_config *cfg, const double *target,
+                          int steps, int batch, int warmup);
 
 /* One optimizer update. Returns its loss (NaN or Inf when training
  * diverged; then the parameters are left as they were). */

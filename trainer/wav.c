@@ -13,7 +13,8 @@
 #include <sndfile.h>
 
 #include "cwrnn.h"
-#include "fail.h"
+#include "atomic_file.h"
+#include "util.h"
 
 /* Why a file libsndfile refused cannot be opened, in the user's terms. */
 static int
@@ -21,13 +22,13 @@ open_error(const char *path, char *msg, size_t msg_len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return tr_fail(msg, msg_len, "cannot open '%s': %s", path, strerror(errno));
+		return cw_fail(msg, msg_len, "cannot open '%s': %s", path, strerror(errno));
 	struct stat st;
 	int is_dir = fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode);
 	fclose(f);
 	if (is_dir)
-		return tr_fail(msg, msg_len, "'%s' is a directory, not an audio file", path);
-	return tr_fail(msg, msg_len, "'%s' is not a WAV file (or any audio format libsndfile reads); "
+		return cw_fail(msg, msg_len, "'%s' is a directory, not an audio file", path);
+	return cw_fail(msg, msg_len, "'%s' is not a WAV file (or any audio format libsndfile reads); "
 	            "convert it to WAV first", path);
 }
 
@@ -40,39 +41,39 @@ read_open(SNDFILE *sf, const SF_INFO *pinfo, const char *path, wav_audio *w, cha
 	SF_INFO info = *pinfo;
 	int rc = -1;
 	if (info.frames <= 0 || info.channels <= 0) {
-		tr_fail(msg, msg_len, "'%s' contains no audio (0 samples)", path);
+		cw_fail(msg, msg_len, "'%s' contains no audio (0 samples)", path);
 		goto done;
 	}
 	if ((size_t)info.frames > WAV_MAX_FRAMES) {
-		tr_fail(msg, msg_len, "'%s' is too long (%lld frames, at most %zu); cut it shorter", path,
+		cw_fail(msg, msg_len, "'%s' is too long (%lld frames, at most %zu); cut it shorter", path,
 		     (long long)info.frames, WAV_MAX_FRAMES);
 		goto done;
 	}
 	if (info.channels > CWRNN_MAX_INPUTS) {
-		tr_fail(msg, msg_len, "'%s' has %d channels (at most %d)", path, info.channels,
+		cw_fail(msg, msg_len, "'%s' has %d channels (at most %d)", path, info.channels,
 		     CWRNN_MAX_INPUTS);
 		goto done;
 	}
 	if (info.samplerate < CWRNN_MIN_SAMPLE_RATE || info.samplerate > CWRNN_MAX_SAMPLE_RATE) {
-		tr_fail(msg, msg_len, "'%s' has a sample rate of %d Hz (allowed %g..%g); resample it", path,
+		cw_fail(msg, msg_len, "'%s' has a sample rate of %d Hz (allowed %g..%g); resample it", path,
 		     info.samplerate, CWRNN_MIN_SAMPLE_RATE, CWRNN_MAX_SAMPLE_RATE);
 		goto done;
 	}
 	size_t n = (size_t)info.frames * (size_t)info.channels;
 	w->samples = malloc(n * sizeof *w->samples);
 	if (!w->samples) {
-		tr_fail(msg, msg_len, "out of memory reading '%s' (%zu samples)", path, n);
+		cw_fail(msg, msg_len, "out of memory reading '%s' (%zu samples)", path, n);
 		goto done;
 	}
 	sf_count_t got = sf_readf_double(sf, w->samples, info.frames);
 	if (got != info.frames) {
-		tr_fail(msg, msg_len, "'%s' is truncated or unreadable after frame %lld of %lld", path,
+		cw_fail(msg, msg_len, "'%s' is truncated or unreadable after frame %lld of %lld", path,
 		     (long long)got, (long long)info.frames);
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(w->samples[i])) {
-			tr_fail(msg, msg_len, "'%s' has a NaN or infinite sample at frame %zu; fix the file",
+			cw_fail(msg, msg_len, "'%s' has a NaN or infinite sample at frame %zu; fix the file",
 			     path, i / (size_t)info.channels);
 			goto done;
 		}
@@ -163,7 +164,7 @@ wav_read_memory(const void *data, size_t size, const char *name, wav_audio *w, c
 	memset(&info, 0, sizeof info);
 	SNDFILE *sf = sf_open_virtual(&io, SFM_READ, &info, &m);
 	if (!sf)
-		return tr_fail(msg, msg_len, "'%s' is not a WAV file (or any audio format libsndfile "
+		return cw_fail(msg, msg_len, "'%s' is not a WAV file (or any audio format libsndfile "
 		               "reads); convert it to WAV first", name);
 	return read_open(sf, &info, name, w, msg, msg_len);
 }
@@ -174,7 +175,7 @@ wav_to_mono(wav_audio *w, const char *path, int mixdown, char *msg, size_t msg_l
 	if (w->channels == 1)
 		return 0;
 	if (!mixdown)
-		return tr_fail(msg, msg_len, "'%s' has %d channels; models are mono: pass --mixdown to "
+		return cw_fail(msg, msg_len, "'%s' has %d channels; models are mono: pass --mixdown to "
 		            "average the channels, or give a mono file", path, w->channels);
 	size_t c = (size_t)w->channels;
 	for (size_t t = 0; t < w->frames; t++) {
@@ -208,13 +209,6 @@ int
 wav_write_float(const char *path, const float *data, size_t frames, int channels, int rate,
                 char *msg, size_t msg_len)
 {
-	if (tr_check_destination(path, msg, msg_len) != 0)
-		return -1;
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 32);
-	if (!tmp)
-		return tr_fail(msg, msg_len, "out of memory writing '%s'", path);
-	snprintf(tmp, len + 32, "%s.tmp-%ld", path, (long)getpid());
 	SF_INFO info;
 	memset(&info, 0, sizeof info);
 	info.samplerate = rate;
@@ -222,28 +216,27 @@ wav_write_float(const char *path, const float *data, size_t frames, int channels
 	info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
 	if (frames > 0x7fffffffu / (unsigned)channels)
 		info.format = SF_FORMAT_RF64 | SF_FORMAT_FLOAT;
-	int rc = -1;
-	SNDFILE *sf = sf_open(tmp, SFM_WRITE, &info);
+	cw_atomic_file f;
+	if (cw_atomic_open(&f, path, msg, msg_len) != 0)
+		return -1;
+	/* libsndfile writes through our descriptor and leaves it open. */
+	SNDFILE *sf = sf_open_fd(f.fd, SFM_WRITE, &info, SF_FALSE);
 	if (!sf) {
-		tr_fail(msg, msg_len, "cannot write '%s': %s", path, sf_strerror(NULL));
-		unlink(tmp); /* sf_open may have created it before failing */
-		free(tmp);
+		cw_fail(msg, msg_len, "cannot write '%s': %s", path, sf_strerror(NULL));
+		cw_atomic_abandon(&f);
 		return -1;
 	}
 	/* No PEAK chunk: it carries a timestamp, and the same audio must give
 	 * the same bytes (renders are compared with cmp). */
 	sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+	int rc = 0;
 	if (sf_writef_float(sf, data, (sf_count_t)frames) != (sf_count_t)frames)
-		tr_fail(msg, msg_len, "cannot write '%s': %s", path, sf_strerror(sf));
-	else
-		rc = 0;
+		rc = cw_fail(msg, msg_len, "cannot write '%s': %s", path, sf_strerror(sf));
 	if (sf_close(sf) != 0 && rc == 0)
-		rc = tr_fail(msg, msg_len, "cannot finish writing '%s'", path);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = tr_fail(msg, msg_len, "cannot rename the finished file to '%s': %s", path,
-		          strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+		rc = cw_fail(msg, msg_len, "cannot finish writing '%s'", path);
+	if (rc != 0) {
+		cw_atomic_abandon(&f);
+		return -1;
+	}
+	return cw_atomic_commit(&f, path, msg, msg_len);
 }

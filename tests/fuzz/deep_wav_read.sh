@@ -27,7 +27,7 @@ make "$out/seeds/wav_read/.made" >/dev/null
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Iengine -Itrainer -I"$src/include" \
 	-I"$lib/include" -std=c11 -D_POSIX_C_SOURCE=200809L -o "$out/fuzz_wav_read_deep" \
-	tests/fuzz/fuzz_wav_read.c trainer/wav.c trainer/fail.c "$lib/libsndfile.a" \
+	tests/fuzz/fuzz_wav_read.c trainer/wav.c engine/util.c engine/atomic_file.c "$lib/libsndfile.a" \
 	-lFLAC -lvorbisenc -lvorbis -logg -lopus -lm
 LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp "$out/fuzz_wav_read_deep" \
 	-max_total_time="$seconds" -max_len=16384 -print_final_stats=1 \

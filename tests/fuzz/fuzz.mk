@@ -46,7 +46,7 @@ fuzz-model-load: $(FUZZ_DIR)/fuzz_model_load $(FUZZ_DIR)/seeds/model_load/.made
 fuzz: fuzz-model-load
 
 # ---- the trainer's audio reader (trainer/wav.c over libsndfile)
-WAV_FUZZ_SRC := trainer/wav.c trainer/fail.c
+WAV_FUZZ_SRC := trainer/wav.c engine/util.c engine/atomic_file.c
 # libsndfile leaks when it refuses some Ogg streams (upstream; see the file).
 WAV_FUZZ_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp
 
@@ -58,7 +58,7 @@ $(FUZZ_DIR)/make_wav_seeds: $(OBJ)/tests/fuzz/make_wav_seeds.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(SNDFILE_LIBS) -lm
 
 $(FUZZ_DIR)/replay_wav_read: $(OBJ)/tests/fuzz/replay.o $(OBJ)/tests/fuzz/fuzz_wav_read.o \
-		$(OBJ)/trainer/wav.o $(OBJ)/trainer/fail.o
+		$(OBJ)/trainer/wav.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SNDFILE_LIBS) -lm
 

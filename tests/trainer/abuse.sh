@@ -175,7 +175,7 @@ after_kill() {
 	else fail "$1" "torn file ($(wc -c <"$2") bytes)"; fi
 }
 # mid_write NAME FILE GLOB ARGS...: runs $BIG ARGS and kills it while it
-# writes FILE (a temporary file matching GLOB, PID replaced); every attempt
+# writes FILE (a temporary file matching GLOB); every attempt
 # must leave FILE old or complete; up to 10 attempts to land mid-write.
 mid_write() {
 	name=$1; file=$2; pattern=$3; shift 3
@@ -186,14 +186,14 @@ mid_write() {
 		cp big.cwrnn big.old.cwrnn
 		$BIG "$@" &
 		pid=$!
-		kill_when "$(echo "$pattern" | sed "s/PID/$pid/")"
+		kill_when "$pattern"
 		hit=$?
 		after_kill "$name (attempt $attempt): $file" "$file" "big.old.${file#big.}"
 		if [ $hit -eq 0 ]; then pass "$name: $landed"; return; fi
 	done
 	fail "$name" "10 attempts, the kill never landed while $file was being written"
 }
-mid_write "SIGKILL while writing the checkpoint" big.ckpt "big.ckpt.tmp-PID" \
+mid_write "SIGKILL while writing the checkpoint" big.ckpt "big.ckpt.tmp.*" \
 	-o big.cwrnn --checkpoint big.ckpt --epochs 0 --seconds 0.2 --resume big.ckpt
 after_kill "SIGKILL while writing the checkpoint: the model" big.cwrnn big.old.cwrnn
 mid_write "SIGKILL while writing the model" big.cwrnn "big.cwrnn.tmp.*" \

@@ -31,7 +31,7 @@ refused() {
 	if [ $rc -eq 0 ]; then fail "$name" "exit 0"
 	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(cat err.log)"
 	elif [ -s out.log ]; then fail "$name" "stdout: $(cat out.log)"
-	elif [ -e "$out" ] || ls "$out".tmp-* >/dev/null 2>&1; then fail "$name" "left $out"
+	elif [ -e "$out" ] || ls "$out".tmp.* >/dev/null 2>&1; then fail "$name" "left $out"
 	else pass "$name (exit $rc: $(cat err.log))"; fi
 }
 samples() { soxi -s "$1" 2>/dev/null; }
@@ -130,6 +130,49 @@ grep -q '"epochs": 6,' resumed.json && pass "resumed run counts epochs 4..6" ||
 "$RENDER" -m resumed.cwrnn -i dry.wav -o resumed.wav
 cmp -s straight.wav resumed.wav && pass "resumed model equals an uninterrupted run" ||
 	fail "resumed model equals an uninterrupted run" "renders differ"
+
+# The network, its scales and its skip connection come from the checkpoint,
+# and what the trainer reports is what the model plays (issue 12: a --no-skip
+# run resumed without the flag reported ESR 0.11 and wrote a model that
+# played at 4.1). Validation files of 0.5 s are evaluated from the zero state
+# like cwrnn-render plays them, so the two ESRs agree to float rounding.
+sx dry.wav vdry.wav trim 1.5
+sx wet0.wav vwet.wav trim 1.5
+V="--val-input vdry.wav --val-target vwet.wav"
+"$TRAIN" transform -i dry.wav -t wet0.wav $V -o ns.cwrnn --epochs 2 --no-skip --hidden 16 \
+	--modules 4 --checkpoint ns.ckpt -q
+check "a --no-skip checkpoint resumes without the flag" \
+	"$TRAIN" transform -i dry.wav -t wet0.wav $V -o nsr.cwrnn --epochs 4 --resume ns.ckpt \
+	--report nsr.json -q
+grep -q '"skip": false' nsr.json && pass "the resumed model keeps the checkpoint's --no-skip" ||
+	fail "the resumed model keeps the checkpoint's --no-skip" "$(grep -o '"skip": [a-z]*' nsr.json)"
+reported=$(sed -n 's/^  "val_esr": \([0-9.e+-]*\),$/\1/p' nsr.json)
+"$RENDER" -m nsr.cwrnn -i vdry.wav -o nsr.wav --target vwet.wav >nsr.log
+rendered=$(sed -n 's/.* ESR \([0-9.e+-]*\) NMSE.*/\1/p' nsr.log | head -n 1)
+if [ -n "$reported" ] && [ -n "$rendered" ] &&
+	awk "BEGIN { d = ($rendered - $reported) / $reported; exit !(d < 1e-3 && d > -1e-3) }"; then
+	pass "the resumed model plays at the reported ESR ($reported, rendered $rendered)"
+else fail "the resumed model plays at the reported ESR" "reported '$reported', rendered '$rendered'"; fi
+refused "--no-skip against a checkpoint with a skip connection" bad.cwrnn \
+	"$TRAIN" transform -i dry.wav -t wet.wav -o bad.cwrnn --epochs 1 --resume t.ckpt --no-skip
+refused "--hidden against the checkpoint's network" bad.cwrnn \
+	"$TRAIN" transform -i dry.wav -t wet.wav -o bad.cwrnn --epochs 1 --resume t.ckpt --hidden=40
+refused "--lr against the checkpoint's optimizer" bad.cwrnn \
+	"$TRAIN" transform -i dry.wav -t wet.wav -o bad.cwrnn --epochs 1 --resume t.ckpt --lr 1e-4
+
+# ------------------------------------------------------- option spellings
+# getopt_long: --name VALUE and --name=VALUE everywhere, short options too.
+check "cwrnn-train takes --name=VALUE" "$TRAIN" generate --target=tone.wav --output=eq.cwrnn \
+	--epochs=1 --hidden=12 --modules=4 -q
+check "cwrnn-render takes --name=VALUE" "$RENDER" --model=eq.cwrnn --output=eq.wav --seconds=0.25
+[ "$(samples eq.wav)" = 11025 ] && pass "render --seconds=0.25 renders 0.25 s" ||
+	fail "render --seconds=0.25 renders 0.25 s" "$(samples eq.wav)"
+check "cwrnn-render takes --name VALUE" "$RENDER" --model eq.cwrnn --output eq.wav --seconds 0.5
+[ "$(samples eq.wav)" = 22050 ] && pass "render --seconds 0.5 renders 0.5 s" ||
+	fail "render --seconds 0.5 renders 0.5 s" "$(samples eq.wav)"
+refused "render: unknown option" out.wav "$RENDER" -m eq.cwrnn -o out.wav --colour=red
+refused "render: option without its value" out.wav "$RENDER" -m eq.cwrnn -o out.wav --seconds
+refused "render: stray argument" out.wav "$RENDER" -m eq.cwrnn -o out.wav extra
 
 # ---------------------------------------------------------------- Ctrl-C
 "$TRAIN" transform -i dry.wav -t wet.wav -o int.cwrnn --epochs 0 --seconds 60 \

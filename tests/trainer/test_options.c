@@ -7,6 +7,8 @@
 
 static char msg[512];
 
+#define BASE "transform", "-i", "x", "-t", "y", "-o", "m"
+
 /* Parses a NULL-terminated argument list; returns options_parse's code. */
 static int
 parse(train_options *o, const char *const *args)
@@ -75,6 +77,30 @@ START_TEST(values_in_both_spellings)
 }
 END_TEST
 
+/* getopt_long: both spellings, short options, and a parser that runs again
+ * from scratch (the tests parse many command lines in one process). */
+START_TEST(every_option_takes_both_spellings)
+{
+	train_options o;
+	const char *eq[] = {"transform", "--input=x", "--target=y", "--output=m", "--epochs=7",
+	                    "--seconds=2.5", "--batch=3", NULL};
+	ck_assert_int_eq(parse(&o, eq), 0);
+	ck_assert_int_eq(o.epochs, 7);
+	ck_assert_double_eq(o.seconds, 2.5);
+	ck_assert_int_eq(o.batch, 3);
+	ck_assert_str_eq(o.input, "x");
+	const char *space[] = {"transform", "--input", "x", "-t", "y", "-o", "m", "--epochs", "8",
+	                       "--seconds", "1", NULL};
+	ck_assert_int_eq(parse(&o, space), 0);
+	ck_assert_int_eq(o.epochs, 8);
+	ck_assert_double_eq(o.seconds, 1.0);
+	ck_assert(options_given(&o, OPT_EPOCHS));
+	ck_assert(!options_given(&o, OPT_BATCH));
+	const char *cluster[] = {BASE, "-qh", NULL};
+	ck_assert_int_eq(parse(&o, cluster), 1);
+}
+END_TEST
+
 START_TEST(hidden_split_over_modules_fast_first)
 {
 	train_options o;
@@ -120,7 +146,6 @@ START_TEST(help_is_not_an_error)
 }
 END_TEST
 
-#define BASE "transform", "-i", "x", "-t", "y", "-o", "m"
 
 START_TEST(impossible_values_are_refused)
 {
@@ -190,6 +215,62 @@ START_TEST(each_task_needs_its_files)
 	assert_refused(missing, "--epochs needs a value");
 	const char *stray[] = {BASE, "extra", NULL};
 	assert_refused(stray, "unexpected argument 'extra'");
+	const char *unknown_eq[] = {BASE, "--colour=red", NULL};
+	assert_refused(unknown_eq, "unknown option '--colour'");
+	const char *unknown_short[] = {BASE, "-qx", NULL};
+	assert_refused(unknown_short, "unknown option '-x'");
+	const char *missing_short[] = {BASE, "-o", NULL};
+	assert_refused(missing_short, "-o needs a value");
+	const char *flag_value[] = {BASE, "--no-skip=1", NULL};
+	assert_refused(flag_value, "--no-skip");
+}
+END_TEST
+
+/* --resume: the checkpoint's network and optimizer stand; an option given
+ * that contradicts them is refused, one that agrees is fine. */
+START_TEST(resume_refuses_contradicting_options)
+{
+	train_options o;
+	cwrnn_config net;
+	const char *plain[] = {BASE, "--resume", "c.ckpt", NULL};
+	ck_assert_int_eq(parse(&o, plain), 0);
+	ck_assert_int_eq(options_architecture(&o, &net, msg, sizeof msg), 0);
+	net.skip = 0;  /* trained with --no-skip: resuming without the flag is fine */
+	ck_assert_int_eq(options_check_resume(&o, &net, CWRNN_OPT_ADAM, o.lr, o.momentum, msg,
+	                                      sizeof msg), 0);
+	const char *same[] = {BASE, "--resume", "c.ckpt", "--hidden", "32", "--lr", "5e-3", NULL};
+	ck_assert_int_eq(parse(&o, same), 0);
+	ck_assert_int_eq(options_check_resume(&o, &net, CWRNN_OPT_ADAM, 5e-3, o.momentum, msg,
+	                                      sizeof msg), 0);
+	struct {
+		const char *opt, *value, *says;
+	} cases[] = {{"--hidden", "40", "--hidden contradicts checkpoint 'c.ckpt', which has 32 "
+	                                 "hidden units in 8 modules"},
+	             {"--modules", "4", "--modules contradicts"},
+	             {"--sizes", "4,4,4,4,4,4,4,5", "--sizes contradicts"},
+	             {"--periods", "1,2,4,8,16,32,64,256", "--periods contradicts"},
+	             {"--optimizer", "nesterov", "which has adam"},
+	             {"--lr", "1e-4", "which has 0.005"},
+	             {"--momentum", "0.5", "--momentum contradicts"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *args[] = {BASE, "--resume", "c.ckpt", cases[i].opt, cases[i].value, NULL};
+		ck_assert_int_eq(parse(&o, args), 0);
+		ck_assert_int_eq(options_check_resume(&o, &net, CWRNN_OPT_ADAM, 5e-3, 0.95, msg,
+		                                      sizeof msg), -1);
+		ck_assert_msg(strstr(msg, cases[i].says) != NULL, "'%s' should say '%s'", msg,
+		              cases[i].says);
+	}
+	net.skip = 1;
+	const char *no_skip[] = {BASE, "--resume", "c.ckpt", "--no-skip", NULL};
+	ck_assert_int_eq(parse(&o, no_skip), 0);
+	ck_assert_int_eq(options_check_resume(&o, &net, CWRNN_OPT_ADAM, 5e-3, 0.95, msg, sizeof msg),
+	                 -1);
+	ck_assert_ptr_nonnull(strstr(msg, "which has a skip connection"));
+	net.task = CWRNN_TASK_CONTINUE;
+	ck_assert_int_eq(parse(&o, plain), 0);
+	ck_assert_int_eq(options_check_resume(&o, &net, CWRNN_OPT_ADAM, 5e-3, 0.95, msg, sizeof msg),
+	                 -1);
+	ck_assert_ptr_nonnull(strstr(msg, "is for continue, not transform"));
 }
 END_TEST
 
@@ -204,6 +285,7 @@ options_suite(void)
 	suite_add_tcase(s, defaults);
 	TCase *parsing = tcase_create("parsing");
 	tcase_add_test(parsing, values_in_both_spellings);
+	tcase_add_test(parsing, every_option_takes_both_spellings);
 	tcase_add_test(parsing, hidden_split_over_modules_fast_first);
 	tcase_add_test(parsing, explicit_sizes_and_periods);
 	suite_add_tcase(s, parsing);
@@ -211,6 +293,7 @@ options_suite(void)
 	tcase_add_test(refusals, impossible_values_are_refused);
 	tcase_add_test(refusals, architectures_that_do_not_add_up);
 	tcase_add_test(refusals, each_task_needs_its_files);
+	tcase_add_test(refusals, resume_refuses_contradicting_options);
 	suite_add_tcase(s, refusals);
 	return s;
 }

@@ -29,14 +29,13 @@ fixture_init_len(fixture *f, int threads, uint64_t seed, size_t n)
 	o.target = "out.wav";
 	o.val = 0.2;
 	o.max_latency_ms = 0.0;
-	ck_assert_int_eq(dataset_build(&f->ds, &o, &f->in, &f->out, NULL, NULL, 80, NULL, msg,
-	                               sizeof msg), 0);
+	ck_assert_int_eq(dataset_build(&f->ds, &o, &f->in, &f->out, NULL, NULL, 80, msg, sizeof msg),
+	                 0);
 	cwrnn_config_default(&f->cfg, 3, 4);
 	f->cfg.n_inputs = 1;
 	f->cfg.skip = 1;
 	f->cfg.task = CWRNN_TASK_TRANSFORM;
-	f->cfg.in_scale = f->ds.in_scale;
-	f->cfg.out_scale = f->ds.out_scale;
+	ck_assert_int_eq(dataset_scales(&f->ds, &f->cfg, msg, sizeof msg), 0);
 	train_setup s = {.batch = 4, .steps = 80, .warmup = 16, .threads = threads,
 	                 .loss = TRAIN_LOSS_ESR, .preemph = 0.5, .clip = 1.0, .epochs = 3,
 	                 .optimizer = CWRNN_OPT_ADAM, .lr = 1e-2, .momentum = 0.9, .seed = seed};

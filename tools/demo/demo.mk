@@ -17,7 +17,7 @@ DEMO_PLOT_OBJ := $(OBJ)/tools/demo/cwrnn_demo_plot.o $(OBJ)/tools/demo/fft.o \
 DEMO_LIB_OBJ := $(filter-out $(OBJ)/tools/demo/cwrnn_demo_plot.o,$(DEMO_PLOT_OBJ))
 DEMO_TEST_OBJ := $(OBJ)/tools/demo/check_demo.o
 # The trainer's libsndfile reading, atomic writing and text buffer.
-DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/fail.o $(OBJ)/trainer/textbuf.o
+DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o
 
 $(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CFLAGS += -Itrainer $(SNDFILE_CFLAGS)
 $(DEMO_HOST_OBJ): CFLAGS += $(LV2HOST_CFLAGS)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* The value after "key": at or after from and before end, or NULL. */
 static const char *
 find_value(const char *from, const char *end, const char *key)
@@ -53,13 +55,6 @@ read_string(const char *from, const char *end, const char *key, char *out, size_
 	return 0;
 }
 
-static int
-fail(char *msg, size_t len, const char *what)
-{
-	snprintf(msg, len, "%s", what);
-	return -1;
-}
-
 /* The history array: objects {"epoch": ..., "train_loss": ..., ...}. */
 static int
 parse_history(const char *p, train_report *r)
@@ -95,7 +90,7 @@ history_parse(const char *text, train_report *r, char *msg, size_t msg_len)
 	const char *config = model ? find_value(model, end, "config") : NULL;
 	const char *history = config ? find_value(config, end, "history") : NULL;
 	if (!history || *history != '[')
-		return fail(msg, msg_len, "not a cwrnn-train report (no model, config and history)");
+		return cw_fail(msg, msg_len, "not a cwrnn-train report (no model, config and history)");
 	if (read_string(text, model, "task", r->task, sizeof r->task) ||
 	    read_number(text, model, "seconds", &r->seconds) ||
 	    read_number(text, model, "epochs", &r->epochs) ||
@@ -106,10 +101,10 @@ history_parse(const char *text, train_report *r, char *msg, size_t msg_len)
 	    read_number(model, config, "modules", &r->modules) ||
 	    read_number(model, config, "sample_rate", &r->rate) ||
 	    read_string(config, history, "loss", r->loss, sizeof r->loss))
-		return fail(msg, msg_len, "a key the demo needs is missing from the report");
+		return cw_fail(msg, msg_len, "a key the demo needs is missing from the report");
 	if (parse_history(history, r) != 0) {
 		history_free(r);
-		return fail(msg, msg_len, "the report's history is malformed");
+		return cw_fail(msg, msg_len, "the report's history is malformed");
 	}
 	return 0;
 }

@@ -1,14 +1,14 @@
 /* SVG text and plot panels (see svg.h). */
-#define _XOPEN_SOURCE 700 /* vsnprintf with NULL, getpid */
 #include "svg.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "atomic_file.h"
+#include "util.h"
 
 void
 svg_add(svg *b, const char *fmt, ...)
@@ -37,20 +37,9 @@ svg_text(svg *b, const char *s)
 int
 svg_save(const svg *b, const char *path, char *msg, size_t msg_len)
 {
-	if (b->failed || !b->s) {
-		snprintf(msg, msg_len, "out of memory drawing '%s'", path);
-		return -1;
-	}
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	int ok = f && fwrite(b->s, 1, b->len, f) == b->len;
-	ok = f && fclose(f) == 0 && ok;
-	if (ok && rename(tmp, path) == 0)
-		return 0;
-	snprintf(msg, msg_len, "cannot write '%s': %s", path, strerror(errno));
-	unlink(tmp);
-	return -1;
+	if (b->failed || !b->s)
+		return cw_fail(msg, msg_len, "out of memory drawing '%s'", path);
+	return cw_write_atomically(path, b->s, b->len, msg, msg_len);
 }
 
 void
