@@ -31,6 +31,7 @@
  * plain multiply-adds and are summed over the lanes once per backward.
  */
 #include "cwrnn.h"
+#include "tanh_double.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -275,10 +276,10 @@ forward_module(cwrnn_batch *b, const double *params, int i)
 	memcpy(act, b->slow + (size_t)off * (size_t)B, kb * sizeof *act);
 	block_forward(act, params + L->w_i[i], (size_t)m, b->xs, k, m, B);
 	block_forward(act, params + L->w_h[i], (size_t)(n - off), h, k, k, B);
+	cw_tanh_d_array(act, kb);
 	for (size_t u = 0; u < kb; u++) {
-		double v = tanh(act[u]);
-		diff[u] = v - h[u];
-		h[u] = v;
+		diff[u] = act[u] - h[u];
+		h[u] = act[u];
 	}
 	for (int j = 0; j < i; j++) {
 		int oj = L->unit_offset[j];
