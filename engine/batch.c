@@ -7,15 +7,31 @@
  * step. All (units, B) arrays are unit-major with the batch contiguous, so
  * the inner loops run over the batch and vectorise without reassociation.
  *
- * Backward (DESIGN.md §1) walks time in reverse with one gradient
- * accumulator per unit: the gradient of the value the unit holds at the
- * current step. Held units pass their gradient back unchanged simply by
- * leaving the accumulator alone; when the walk crosses a tick of module i,
- * the accumulator becomes δ_i = (1 - h²) ⊙ g and restarts at zero for the
- * value before the tick. The output gradient is summed over each value's
- * lifetime and applied once per tick.
+ * Slow modules push (DESIGN.md §1). Module i reads itself and every slower
+ * module j > i, whose value is constant between j's ticks. So the forward
+ * keeps, per unit, the part of the pre-activation that comes from slower
+ * modules and the bias (`slow`), and the output W_O h + b_O (`yacc`); a module
+ * that ticks adds W (h_new - h_old) to the rows of the faster modules and to
+ * the output. A tick of module i then costs its own k_i x k_i block, its input
+ * block, and its pushes, instead of a read of every slower unit.
+ *
+ * Backward walks time in reverse with one gradient accumulator per unit: the
+ * gradient of the value the unit holds at the current step. When the walk
+ * crosses a tick of module j, everything that read the value j produced
+ * there is known: the output at the steps it was held, the faster modules'
+ * ticks that read it, and j's own next tick. The reads are summed over the
+ * value's lifetime first and applied once: running sums of the output
+ * gradient (`osum`) and of each module's δ (`dsum`), with the sums' values at
+ * j's previous crossing kept per module (`osnap`, `dsnap`), give each
+ * lifetime's total as a difference. Then δ_j = (1 - h²) ⊙ g and the
+ * accumulator restarts for the value before the tick. The sums also give the
+ * bias gradients at the end.
+ *
+ * Weight gradients accumulate per batch lane (`glane`, (n_params, B)) with
+ * plain multiply-adds and are summed over the lanes once per backward.
  */
 #include "cwrnn.h"
+#include "tanh_double.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,11 +48,20 @@ struct cwrnn_batch {
 	double *ticks_mem;                /* all tick blocks */
 	double *tick_vals[CWRNN_MAX_MODULES]; /* (capacity_i, k_i, B) */
 	int n_ticks[CWRNN_MAX_MODULES];   /* ticks in the last forward */
-	double *xs;                       /* (m, B) scaled input at one step */
-	double *act;                      /* (max k, B) pre-activation */
+	uint32_t *active;                 /* (max_steps) bit i: module i ticked */
+	double *xs;                       /* (m, B) network input at one step */
+	double *act;                      /* (max k, B) pre-activation, then new value */
+	double *diff;                     /* (max k, B) new value - old, or a lifetime's δ sum */
+	double *slow;                     /* (n, B) bias + slower modules' part of the pre-activation */
+	double *yacc;                     /* (p, B) W_O h + b_O */
 	double *g_acc;                    /* (n, B) backward accumulators */
 	double *delta;                    /* (n, B) δ of the modules active now */
-	double *out_sum;                  /* (g, p, B) output gradient per value */
+	double *dsum;                     /* (n, B) Σ δ over the steps walked */
+	double *dsnap;                    /* (Σ_j unit_offset[j], B) dsum rows < j at j's last crossing */
+	size_t dsnap_at[CWRNN_MAX_MODULES]; /* where module j's rows of dsnap start */
+	double *osum;                     /* (p, B) Σ out_scale · dy over the steps walked */
+	double *osnap;                    /* (g, p, B) osum at module j's last crossing */
+	double *glane;                    /* (n_params, B) weight gradients per lane */
 };
 
 static int
@@ -57,31 +82,41 @@ cwrnn_batch_new(const cwrnn_config *cfg, int batch, int max_steps)
 	cwrnn_layout_of(cfg, &b->L);
 	b->B = batch;
 	b->max_steps = max_steps;
-	size_t nb = (size_t)b->L.n * (size_t)batch, ticks_len = 0;
+	size_t B = (size_t)batch, nb = (size_t)b->L.n * B, ticks_len = 0, snap_len = 0;
+	size_t p = (size_t)cfg->n_outputs, g = (size_t)cfg->n_modules;
 	int k_max = 0;
 	for (int i = 0; i < cfg->n_modules; i++) {
 		ticks_len += (size_t)tick_capacity(max_steps, cfg->periods[i]) * (size_t)cfg->sizes[i];
 		k_max = cfg->sizes[i] > k_max ? cfg->sizes[i] : k_max;
+		b->dsnap_at[i] = snap_len * B;
+		snap_len += (size_t)b->L.unit_offset[i];
 	}
 	b->h = calloc(nb, sizeof *b->h);
 	b->h_start = calloc(nb, sizeof *b->h_start);
-	b->ticks_mem = calloc(ticks_len * (size_t)batch, sizeof *b->ticks_mem);
-	b->xs = calloc((size_t)(cfg->n_inputs + 1) * (size_t)batch, sizeof *b->xs);
-	b->act = calloc((size_t)k_max * (size_t)batch, sizeof *b->act);
+	b->ticks_mem = calloc(ticks_len * B, sizeof *b->ticks_mem);
+	b->active = calloc((size_t)max_steps, sizeof *b->active);
+	b->xs = calloc((size_t)(cfg->n_inputs + 1) * B, sizeof *b->xs);
+	b->act = calloc((size_t)k_max * B, sizeof *b->act);
+	b->diff = calloc((size_t)k_max * B, sizeof *b->diff);
+	b->slow = calloc(nb, sizeof *b->slow);
+	b->yacc = calloc(p * B, sizeof *b->yacc);
 	b->g_acc = calloc(nb, sizeof *b->g_acc);
 	b->delta = calloc(nb, sizeof *b->delta);
-	b->out_sum = calloc((size_t)cfg->n_modules * (size_t)cfg->n_outputs * (size_t)batch,
-	                    sizeof *b->out_sum);
-	if (!b->h || !b->h_start || !b->ticks_mem || !b->xs || !b->act || !b->g_acc ||
-	    !b->delta || !b->out_sum) {
+	b->dsum = calloc(nb, sizeof *b->dsum);
+	b->dsnap = calloc(snap_len * B + 1, sizeof *b->dsnap);
+	b->osum = calloc(p * B, sizeof *b->osum);
+	b->osnap = calloc(g * p * B, sizeof *b->osnap);
+	b->glane = calloc(b->L.n_params * B, sizeof *b->glane);
+	if (!b->h || !b->h_start || !b->ticks_mem || !b->active || !b->xs || !b->act || !b->diff ||
+	    !b->slow || !b->yacc || !b->g_acc || !b->delta || !b->dsum || !b->dsnap || !b->osum ||
+	    !b->osnap || !b->glane) {
 		cwrnn_batch_free(b);
 		return NULL;
 	}
 	double *at = b->ticks_mem;
 	for (int i = 0; i < cfg->n_modules; i++) {
 		b->tick_vals[i] = at;
-		at += (size_t)tick_capacity(max_steps, cfg->periods[i]) * (size_t)cfg->sizes[i] *
-		      (size_t)batch;
+		at += (size_t)tick_capacity(max_steps, cfg->periods[i]) * (size_t)cfg->sizes[i] * B;
 	}
 	return b;
 }
@@ -94,11 +129,19 @@ cwrnn_batch_free(cwrnn_batch *b)
 	free(b->h);
 	free(b->h_start);
 	free(b->ticks_mem);
+	free(b->active);
 	free(b->xs);
 	free(b->act);
+	free(b->diff);
+	free(b->slow);
+	free(b->yacc);
 	free(b->g_acc);
 	free(b->delta);
-	free(b->out_sum);
+	free(b->dsum);
+	free(b->dsnap);
+	free(b->osum);
+	free(b->osnap);
+	free(b->glane);
 	free(b);
 }
 
@@ -142,9 +185,11 @@ block_forward(double *restrict out, const double *restrict w, size_t stride,
 	}
 }
 
-/* For out = w·in: dw[r][c] += Σ_s dout[r][s] in[c][s], din[c][:] += w[r][c] dout[r][:]. */
+/* For out = w·in: per lane gw[r][c][:] += dout[r][:] in[c][:] (gw is the
+ * block's lane-expanded gradient, row stride `stride`), and, when din is not
+ * NULL, din[c][:] += w[r][c] dout[r][:]. One pass over the block. */
 static void
-block_backward(double *restrict dw, double *restrict din, const double *restrict w,
+block_backward(double *restrict gw, double *restrict din, const double *restrict w,
                size_t stride, const double *restrict in, const double *restrict dout, int rows,
                int cols, int B)
 {
@@ -152,16 +197,18 @@ block_backward(double *restrict dw, double *restrict din, const double *restrict
 		const double *d = dout + (size_t)r * (size_t)B;
 		for (int c = 0; c < cols; c++) {
 			const double *v = in + (size_t)c * (size_t)B;
-			double s = 0.0, wrc = w[(size_t)r * stride + (size_t)c];
-#pragma omp simd reduction(+ : s)
-			for (int q = 0; q < B; q++)
-				s += d[q] * v[q];
-			dw[(size_t)r * stride + (size_t)c] += s;
+			double *gv = gw + ((size_t)r * stride + (size_t)c) * (size_t)B;
 			if (din) {
-				double *dv = din + (size_t)c * (size_t)B;
+				double wrc = w[(size_t)r * stride + (size_t)c], *dv = din + (size_t)c * (size_t)B;
 #pragma omp simd
-				for (int q = 0; q < B; q++)
-					dv[q] += wrc * d[q];
+				for (int s = 0; s < B; s++) {
+					gv[s] += d[s] * v[s];
+					dv[s] += wrc * d[s];
+				}
+			} else {
+#pragma omp simd
+				for (int s = 0; s < B; s++)
+					gv[s] += d[s] * v[s];
 			}
 		}
 	}
@@ -182,50 +229,79 @@ load_inputs(cwrnn_batch *b, const double *x, int step)
 	}
 }
 
+/* Lowest module in a mask of active modules (mask != 0). */
 static int
-module_ticks(const cwrnn_batch *b, int i, uint64_t t)
+lowest_module(uint32_t mask)
 {
-	return cwrnn_ticks(t, b->cfg.phase, b->cfg.periods[i]);
+	int i = 0;
+	while (!(mask & 1u)) {
+		mask >>= 1;
+		i++;
+	}
+	return i;
 }
 
-/* Module i at one step: reads h (modules i.. still hold t-1), writes its
- * new value into h and into its tick storage. */
+/* slow and yacc from the state h: bias plus every slower module's part, and
+ * the output before scaling. */
+static void
+forward_prepare(cwrnn_batch *b, const double *params)
+{
+	const cwrnn_layout *L = &b->L;
+	int B = b->B, n = L->n, p = b->cfg.n_outputs;
+	for (int i = 0; i < b->cfg.n_modules; i++) {
+		int k = b->cfg.sizes[i], off = L->unit_offset[i], next = L->unit_offset[i + 1];
+		double *s = b->slow + (size_t)off * (size_t)B;
+		for (int r = 0; r < k; r++)
+			for (int q = 0; q < B; q++)
+				s[(size_t)r * (size_t)B + (size_t)q] = params[L->b[i] + (size_t)r];
+		block_forward(s, params + L->w_h[i] + (size_t)k, (size_t)(n - off),
+		              b->h + (size_t)next * (size_t)B, k, n - next, B);
+	}
+	for (int o = 0; o < p; o++)
+		for (int q = 0; q < B; q++)
+			b->yacc[(size_t)o * (size_t)B + (size_t)q] = params[L->b_o + (size_t)o];
+	block_forward(b->yacc, params + L->w_o, (size_t)n, b->h, p, n, B);
+}
+
+/* Module i at one step: its pre-activation from slow, its input and its own
+ * previous value; then it pushes the change of its value to the faster
+ * modules' slow rows and to the output, and stores the new value. */
 static void
 forward_module(cwrnn_batch *b, const double *params, int i)
 {
 	const cwrnn_layout *L = &b->L;
-	int k = b->cfg.sizes[i], off = L->unit_offset[i], B = b->B, m = b->cfg.n_inputs;
+	int k = b->cfg.sizes[i], off = L->unit_offset[i], B = b->B, m = b->cfg.n_inputs, n = L->n;
 	size_t kb = (size_t)k * (size_t)B;
-	for (int r = 0; r < k; r++)
-		for (int s = 0; s < B; s++)
-			b->act[(size_t)r * (size_t)B + (size_t)s] = params[L->b[i] + (size_t)r];
-	block_forward(b->act, params + L->w_i[i], (size_t)m, b->xs, k, m, B);
-	block_forward(b->act, params + L->w_h[i], (size_t)(L->n - off), b->h + (size_t)off * (size_t)B,
-	              k, L->n - off, B);
-	double *h = b->h + (size_t)off * (size_t)B;
-	for (size_t u = 0; u < kb; u++)
-		h[u] = tanh(b->act[u]);
+	double *h = b->h + (size_t)off * (size_t)B, *act = b->act, *diff = b->diff;
+	memcpy(act, b->slow + (size_t)off * (size_t)B, kb * sizeof *act);
+	block_forward(act, params + L->w_i[i], (size_t)m, b->xs, k, m, B);
+	block_forward(act, params + L->w_h[i], (size_t)(n - off), h, k, k, B);
+	cw_tanh_d_array(act, kb);
+	for (size_t u = 0; u < kb; u++) {
+		diff[u] = act[u] - h[u];
+		h[u] = act[u];
+	}
+	for (int j = 0; j < i; j++) {
+		int oj = L->unit_offset[j];
+		block_forward(b->slow + (size_t)oj * (size_t)B, params + L->w_h[j] + (size_t)(off - oj),
+		              (size_t)(n - oj), diff, b->cfg.sizes[j], k, B);
+	}
+	block_forward(b->yacc, params + L->w_o + (size_t)off, (size_t)n, diff, b->cfg.n_outputs, k, B);
 	memcpy(b->tick_vals[i] + (size_t)b->n_ticks[i] * kb, h, kb * sizeof *h);
 	b->n_ticks[i]++;
 }
 
-/* y(step) = out_scale * (W_O h + b_O) + skip * x_raw */
+/* y(step) = out_scale * (W_O h + b_O) + skip * audio x_raw */
 static void
-forward_output(cwrnn_batch *b, const double *params, const double *x, double *y, int step)
+forward_output(cwrnn_batch *b, const double *x, double *y, int step)
 {
-	const cwrnn_layout *L = &b->L;
-	int p = b->cfg.n_outputs, m = b->cfg.n_inputs, B = b->B, n = L->n;
+	int p = b->cfg.n_outputs, m = b->cfg.n_inputs, B = b->B;
+	double scale = b->cfg.out_scale;
 	for (int s = 0; s < B; s++) {
 		double *yo = y + ((size_t)step * (size_t)B + (size_t)s) * (size_t)p;
-		for (int o = 0; o < p; o++) {
-			const double *w = params + L->w_o + (size_t)o * (size_t)n;
-			double acc = params[L->b_o + (size_t)o];
-			for (int u = 0; u < n; u++)
-				acc += w[u] * b->h[(size_t)u * (size_t)B + (size_t)s];
-			yo[o] = b->cfg.out_scale * acc;
-			if (b->cfg.skip)
-				yo[o] += x[((size_t)step * (size_t)B + (size_t)s) * (size_t)m + (size_t)o]; /* audio input o */
-		}
+		const double *xo = x + ((size_t)step * (size_t)B + (size_t)s) * (size_t)m;
+		for (int o = 0; o < p; o++)
+			yo[o] = scale * b->yacc[(size_t)o * (size_t)B + (size_t)s] + (b->cfg.skip ? xo[o] : 0.0);
 	}
 }
 
@@ -234,16 +310,32 @@ cwrnn_batch_forward(cwrnn_batch *b, const double *params, const double *x, doubl
 {
 	if (steps < 1 || steps > b->max_steps)
 		return -1;
+	int g = b->cfg.n_modules;
+	uint32_t until[CWRNN_MAX_MODULES]; /* steps to module i's next tick */
+	for (int i = 0; i < g; i++) {
+		uint32_t T = b->cfg.periods[i], r = (uint32_t)((b->t + b->cfg.phase) % T);
+		until[i] = r == 0 ? 0 : T - r;
+	}
 	memcpy(b->h_start, b->h, (size_t)b->L.n * (size_t)b->B * sizeof *b->h);
 	memset(b->n_ticks, 0, sizeof b->n_ticks);
+	forward_prepare(b, params);
 	b->t0 = b->t;
 	b->steps = steps;
 	for (int step = 0; step < steps; step++, b->t++) {
-		load_inputs(b, x, step);
-		for (int i = 0; i < b->cfg.n_modules; i++)
-			if (module_ticks(b, i, b->t))
-				forward_module(b, params, i);
-		forward_output(b, params, x, y, step);
+		uint32_t mask = 0;
+		for (int i = 0; i < g; i++) {
+			if (until[i] == 0) {
+				mask |= 1u << i;
+				until[i] = b->cfg.periods[i];
+			}
+			until[i]--;
+		}
+		b->active[step] = mask;
+		if (mask && b->cfg.n_inputs)
+			load_inputs(b, x, step);
+		for (uint32_t left = mask; left; left &= left - 1)
+			forward_module(b, params, lowest_module(left));
+		forward_output(b, x, y, step);
 	}
 	return 0;
 }
@@ -259,70 +351,102 @@ held_value(const cwrnn_batch *b, int j, int index)
 	return b->tick_vals[j] + (size_t)index * kb;
 }
 
-/* Adds the output gradient summed over a value's lifetime: to the value's
- * accumulator through W_O, and to dW_O through the value. */
+/* diff = sum - *snap; *snap = sum (n values): what a running sum gained
+ * since the snapshot. */
 static void
-flush_output_grad(cwrnn_batch *b, const double *params, double *grad, int j,
-                  const double *value)
+take_since(double *restrict diff, double *restrict snap, const double *restrict sum, size_t n)
+{
+	for (size_t u = 0; u < n; u++) {
+		diff[u] = sum[u] - snap[u];
+		snap[u] = sum[u];
+	}
+}
+
+/* Everything that read module j's value `value` over its lifetime (the
+ * output, and the ticks of faster modules) adds its gradient: to the
+ * weights, and (when g_acc is not NULL) to the value's accumulator. */
+static void
+flush_reads(cwrnn_batch *b, const double *params, int j, const double *value, double *g_acc)
 {
 	const cwrnn_layout *L = &b->L;
-	int p = b->cfg.n_outputs, B = b->B, off = L->unit_offset[j];
-	double *sum = b->out_sum + (size_t)j * (size_t)p * (size_t)B;
-	block_backward(grad + L->w_o + off, b->g_acc + (size_t)off * (size_t)B, params + L->w_o + off,
-	               (size_t)L->n, value, sum, p, b->cfg.sizes[j], B);
-	memset(sum, 0, (size_t)p * (size_t)B * sizeof *sum);
+	int p = b->cfg.n_outputs, B = b->B, off = L->unit_offset[j], k = b->cfg.sizes[j], n = L->n;
+	size_t pb = (size_t)p * (size_t)B;
+	take_since(b->diff, b->osnap + (size_t)j * pb, b->osum, pb);
+	block_backward(b->glane + (L->w_o + (size_t)off) * (size_t)B, g_acc, params + L->w_o + off,
+	               (size_t)n, value, b->diff, p, k, B);
+	double *snap = b->dsnap + b->dsnap_at[j];
+	for (int i = 0; i < j; i++) {
+		int oi = L->unit_offset[i], ki = b->cfg.sizes[i];
+		size_t col = (size_t)(off - oi), kib = (size_t)ki * (size_t)B;
+		take_since(b->diff, snap + (size_t)oi * (size_t)B, b->dsum + (size_t)oi * (size_t)B, kib);
+		block_backward(b->glane + (L->w_h[i] + col) * (size_t)B, g_acc, params + L->w_h[i] + col,
+		               (size_t)(n - oi), value, b->diff, ki, k, B);
+	}
 }
 
-/* Output gradient of one step: db_O, and summed into every module's
- * current value's lifetime. */
+/* Crossing module j's tick backwards: its value's reads are complete, so
+ * δ_j = (1 - h²) ⊙ g, and the accumulator restarts for the value before. */
 static void
-add_step_output_grad(cwrnn_batch *b, double *grad, const double *dy, int step)
+consume_tick(cwrnn_batch *b, const double *params, int j, int *current)
 {
-	int p = b->cfg.n_outputs, B = b->B, g = b->cfg.n_modules;
-	for (int s = 0; s < B; s++)
-		for (int o = 0; o < p; o++) {
-			double d = b->cfg.out_scale * dy[((size_t)step * (size_t)B + (size_t)s) * (size_t)p + (size_t)o];
-			grad[b->L.b_o + (size_t)o] += d;
-			for (int j = 0; j < g; j++)
-				b->out_sum[((size_t)j * (size_t)p + (size_t)o) * (size_t)B + (size_t)s] += d;
-		}
-}
-
-/* Crossing module i's tick backwards: δ_i = (1 - h²) ⊙ g, and the
- * accumulator restarts for the value held before the tick. */
-static void
-consume_tick(cwrnn_batch *b, const double *params, double *grad, int i, int *current)
-{
-	int off = b->L.unit_offset[i], B = b->B;
-	size_t kb = (size_t)b->cfg.sizes[i] * (size_t)B;
-	const double *h = held_value(b, i, current[i]);
-	flush_output_grad(b, params, grad, i, h);
+	int off = b->L.unit_offset[j], B = b->B;
+	size_t kb = (size_t)b->cfg.sizes[j] * (size_t)B;
+	const double *h = held_value(b, j, current[j]);
 	double *g_acc = b->g_acc + (size_t)off * (size_t)B, *delta = b->delta + (size_t)off * (size_t)B;
+	flush_reads(b, params, j, h, g_acc);
 	for (size_t u = 0; u < kb; u++) {
 		delta[u] = (1.0 - h[u] * h[u]) * g_acc[u];
 		g_acc[u] = 0.0;
 	}
-	current[i]--;
+	current[j]--;
 }
 
-/* What module i read at this step: gradients of its weights and of the
- * values it read (which, after consume_tick, are current[j]). */
+/* What module i read itself at this step: gradients of its input and
+ * recurrent weights, and of its previous value; δ_i joins the running sum
+ * its slower modules' values take their share from. */
 static void
-backward_reads(cwrnn_batch *b, const double *params, double *grad, int i, const int *current)
+backward_own_reads(cwrnn_batch *b, const double *params, int i, const int *current)
 {
 	const cwrnn_layout *L = &b->L;
 	int k = b->cfg.sizes[i], off = L->unit_offset[i], B = b->B, m = b->cfg.n_inputs;
-	size_t stride = (size_t)(L->n - off);
-	const double *delta = b->delta + (size_t)off * (size_t)B;
-	for (int r = 0; r < k; r++)
-		for (int s = 0; s < B; s++)
-			grad[L->b[i] + (size_t)r] += delta[(size_t)r * (size_t)B + (size_t)s];
-	block_backward(grad + L->w_i[i], NULL, params + L->w_i[i], (size_t)m, b->xs, delta, k, m, B);
-	for (int j = i; j < b->cfg.n_modules; j++) {
-		int col = L->unit_offset[j] - off;
-		block_backward(grad + L->w_h[i] + col, b->g_acc + (size_t)L->unit_offset[j] * (size_t)B,
-		               params + L->w_h[i] + col, stride, held_value(b, j, current[j]), delta, k,
-		               b->cfg.sizes[j], B);
+	size_t kb = (size_t)k * (size_t)B, ob = (size_t)off * (size_t)B;
+	const double *delta = b->delta + ob;
+	block_backward(b->glane + L->w_i[i] * (size_t)B, NULL, params + L->w_i[i], (size_t)m, b->xs,
+	               delta, k, m, B);
+	block_backward(b->glane + L->w_h[i] * (size_t)B, b->g_acc + ob, params + L->w_h[i],
+	               (size_t)(L->n - off), held_value(b, i, current[i]), delta, k, k, B);
+	double *dsum = b->dsum + ob;
+	for (size_t u = 0; u < kb; u++)
+		dsum[u] += delta[u];
+}
+
+/* grad += the lane sums of glane; bias gradients from the running sums. */
+static void
+reduce_gradients(const cwrnn_batch *b, double *grad)
+{
+	const cwrnn_layout *L = &b->L;
+	int B = b->B;
+	for (size_t q = 0; q < L->n_params; q++) {
+		const double *lane = b->glane + q * (size_t)B;
+		double s = 0.0;
+		for (int l = 0; l < B; l++)
+			s += lane[l];
+		grad[q] += s;
+	}
+	for (int i = 0; i < b->cfg.n_modules; i++)
+		for (int r = 0; r < b->cfg.sizes[i]; r++) {
+			const double *lane = b->dsum + (size_t)(L->unit_offset[i] + r) * (size_t)B;
+			double s = 0.0;
+			for (int l = 0; l < B; l++)
+				s += lane[l];
+			grad[L->b[i] + (size_t)r] += s;
+		}
+	for (int o = 0; o < b->cfg.n_outputs; o++) {
+		const double *lane = b->osum + (size_t)o * (size_t)B;
+		double s = 0.0;
+		for (int l = 0; l < B; l++)
+			s += lane[l];
+		grad[L->b_o + (size_t)o] += s;
 	}
 }
 
@@ -330,26 +454,36 @@ void
 cwrnn_batch_backward(cwrnn_batch *b, const double *params, const double *x, const double *dy,
                      double *grad)
 {
-	int g = b->cfg.n_modules, current[CWRNN_MAX_MODULES], active[CWRNN_MAX_MODULES];
-	memset(b->g_acc, 0, (size_t)b->L.n * (size_t)b->B * sizeof *b->g_acc);
-	memset(b->out_sum, 0, (size_t)g * (size_t)b->cfg.n_outputs * (size_t)b->B * sizeof *b->out_sum);
+	int g = b->cfg.n_modules, p = b->cfg.n_outputs, B = b->B, current[CWRNN_MAX_MODULES];
+	size_t nb = (size_t)b->L.n * (size_t)B, pb = (size_t)p * (size_t)B;
+	double scale = b->cfg.out_scale;
+	memset(b->g_acc, 0, nb * sizeof *b->g_acc);
+	memset(b->dsum, 0, nb * sizeof *b->dsum);
+	memset(b->dsnap, 0, (b->dsnap_at[g - 1] + (size_t)b->L.unit_offset[g - 1] * (size_t)B) *
+	                        sizeof *b->dsnap);
+	memset(b->osum, 0, pb * sizeof *b->osum);
+	memset(b->osnap, 0, (size_t)g * pb * sizeof *b->osnap);
+	memset(b->glane, 0, b->L.n_params * (size_t)B * sizeof *b->glane);
 	for (int i = 0; i < g; i++)
 		current[i] = b->n_ticks[i] - 1;
 	for (int step = b->steps - 1; step >= 0; step--) {
-		uint64_t t = b->t0 + (uint64_t)step;
-		add_step_output_grad(b, grad, dy, step);
-		for (int i = 0; i < g; i++) {
-			active[i] = module_ticks(b, i, t);
-			if (active[i])
-				consume_tick(b, params, grad, i, current);
-		}
-		load_inputs(b, x, step);
-		for (int i = 0; i < g; i++)
-			if (active[i])
-				backward_reads(b, params, grad, i, current);
+		const double *dyt = dy + (size_t)step * pb;
+		for (int s = 0; s < B; s++)
+			for (int o = 0; o < p; o++)
+				b->osum[(size_t)o * (size_t)B + (size_t)s] += scale * dyt[(size_t)s * (size_t)p + (size_t)o];
+		uint32_t mask = b->active[step];
+		if (!mask)
+			continue;
+		for (uint32_t left = mask; left; left &= left - 1)
+			consume_tick(b, params, lowest_module(left), current);
+		if (b->cfg.n_inputs)
+			load_inputs(b, x, step);
+		for (uint32_t left = mask; left; left &= left - 1)
+			backward_own_reads(b, params, lowest_module(left), current);
 	}
-	/* Values carried in from the previous chunk still fed the output; the
-	 * gradient into them is cut here (truncated BPTT). */
+	/* Values carried in from the previous chunk were read too; the gradient
+	 * into them is cut here (truncated BPTT). */
 	for (int j = 0; j < g; j++)
-		flush_output_grad(b, params, grad, j, held_value(b, j, -1));
+		flush_reads(b, params, j, held_value(b, j, -1), NULL);
+	reduce_gradients(b, grad);
 }

@@ -146,6 +146,47 @@ START_TEST(gradients_match_after_a_carried_chunk)
 }
 END_TEST
 
+START_TEST(gradients_match_for_a_single_sequence)
+{
+	int sizes[] = {3, 2, 2};
+	uint32_t periods[] = {1, 2, 3};
+	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
+	double e = check_config(cfg, 1, 31, 0, 0.0, CWRNN_LOSS_MSE, 0, 27);
+	ck_assert_msg(e < 1e-4, "relative error %g", e);
+}
+END_TEST
+
+START_TEST(gradients_match_for_a_single_module)
+{
+	int sizes[] = {4};
+	uint32_t periods[] = {1};
+	cwrnn_config cfg = fixture_config(1, sizes, periods, 1, 2);
+	double e = check_config(cfg, 2, 25, 0, 0.0, CWRNN_LOSS_MSE, 0, 28);
+	ck_assert_msg(e < 1e-4, "relative error %g", e);
+}
+END_TEST
+
+START_TEST(gradients_match_with_controls_and_skip)
+{
+	/* 1 audio input + 2 controls (seen on 0..1), skip adds the audio input;
+	 * an odd batch, and a carried chunk so the clock starts off a tick. */
+	int sizes[] = {2, 3, 2};
+	uint32_t periods[] = {1, 2, 6};
+	cwrnn_config cfg = fixture_config(3, sizes, periods, 3, 1);
+	cfg.n_controls = 2;
+	cfg.controls[0] = (cwrnn_control){.kind = CWRNN_CONTROL_KNOB, .name = "drive", .min = 0.0f,
+	                                  .max = 10.0f, .def = 5.0f};
+	cfg.controls[1] = (cwrnn_control){.kind = CWRNN_CONTROL_KNOB, .name = "tone", .min = -2.0f,
+	                                  .max = 3.0f, .def = 0.0f};
+	cfg.skip = 1;
+	cfg.phase = 1;
+	cfg.in_scale = 1.3f;
+	cfg.out_scale = 0.7f;
+	double e = check_config(cfg, 5, 33, 0, 0.0, CWRNN_LOSS_MSE, 7, 29);
+	ck_assert_msg(e < 1e-4, "relative error %g", e);
+}
+END_TEST
+
 START_TEST(batch_forward_matches_float_engine)
 {
 	int sizes[] = {4, 4, 4};
@@ -187,6 +228,9 @@ gradient_suite(void)
 	tcase_add_test(fd, gradients_match_with_odd_periods_phase_inputs_and_skip);
 	tcase_add_test(fd, gradients_match_for_esr_with_preemphasis_and_warmup);
 	tcase_add_test(fd, gradients_match_after_a_carried_chunk);
+	tcase_add_test(fd, gradients_match_for_a_single_sequence);
+	tcase_add_test(fd, gradients_match_for_a_single_module);
+	tcase_add_test(fd, gradients_match_with_controls_and_skip);
 	suite_add_tcase(s, fd);
 	TCase *fwd = tcase_create("forward");
 	tcase_add_test(fwd, batch_forward_matches_float_engine);

@@ -7,6 +7,7 @@
 
 #include "fixtures.h"
 #include "suites.h"
+#include "tanh_double.h"
 
 START_TEST(mse_scale_counts_terms_after_warmup)
 {
@@ -132,6 +133,44 @@ START_TEST(small_model_learns_a_fixed_sequence)
 }
 END_TEST
 
+/* Distance in units in the last place of the libm value. */
+static double
+ulps(double a, double ref)
+{
+	if (a == ref)
+		return 0.0;
+	return fabs(a - ref) / (nextafter(fabs(ref), INFINITY) - fabs(ref));
+}
+
+START_TEST(tanh_double_is_within_3_ulp_of_libm)
+{
+	enum { N = 200000 };
+	double *v = malloc(N * sizeof *v), *x = malloc(N * sizeof *x), worst = 0.0;
+	ck_assert(v && x);
+	/* From the smallest subnormal to past the clamp, both signs, geometric
+	 * steps. */
+	double lo = log(4.9e-324), hi = log(30.0);
+	for (int i = 0; i < N; i++) {
+		x[i] = exp(lo + (hi - lo) * (double)(i / 2) / (N / 2));
+		x[i] = i % 2 ? -x[i] : x[i];
+		v[i] = x[i];
+	}
+	cw_tanh_d_array(v, N);
+	for (int i = 0; i < N; i++)
+		worst = fmax(worst, ulps(v[i], tanh(x[i])));
+	free(v);
+	free(x);
+	ck_assert_msg(worst <= 3.0, "worst error %g ulp", worst);
+	double special[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e300, -1e300};
+	cw_tanh_d_array(special, 7);
+	ck_assert(special[0] == 0.0 && !signbit(special[0]));
+	ck_assert(special[1] == 0.0 && signbit(special[1]));
+	ck_assert(special[2] == 1.0 && special[3] == -1.0);
+	ck_assert(isnan(special[4]));
+	ck_assert(special[5] == 1.0 && special[6] == -1.0);
+}
+END_TEST
+
 Suite *
 training_suite(void)
 {
@@ -140,6 +179,9 @@ training_suite(void)
 	tcase_add_test(loss, mse_scale_counts_terms_after_warmup);
 	tcase_add_test(loss, esr_of_a_zero_output_is_one);
 	suite_add_tcase(s, loss);
+	TCase *act = tcase_create("activation");
+	tcase_add_test(act, tanh_double_is_within_3_ulp_of_libm);
+	suite_add_tcase(s, act);
 	TCase *opt = tcase_create("optimizer");
 	tcase_add_test(opt, adam_first_step_moves_each_weight_by_lr);
 	tcase_add_test(opt, nesterov_matches_its_recurrence);
