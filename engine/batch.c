@@ -37,10 +37,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The kernels work on groups of GROUP lanes, held as two pairs of doubles
+ * (one SSE2 or NEON register each; the compiler's lowering of a 4-wide
+ * generic vector on SSE2 goes through the stack): a kernel keeps the group
+ * of the row it accumulates into in registers while it runs over the other
+ * dimension. Every (units, lanes) row starts at a whole group. */
+enum { GROUP = 4 };
+typedef double lane_pair __attribute__((vector_size(2 * sizeof(double)), aligned(sizeof(double))));
+
+/* The pairs of lanes starting at p (a row start plus a multiple of GROUP). */
+static inline lane_pair *
+pairs(double *p)
+{
+	return (lane_pair *)p;
+}
+
+static inline const lane_pair *
+cpairs(const double *p)
+{
+	return (const lane_pair *)p;
+}
+
 struct cwrnn_batch {
 	cwrnn_config cfg;
 	cwrnn_layout L;
 	int B, max_steps, steps;          /* steps of the last forward */
+	int lanes;                        /* B rounded up to whole lane groups: the row stride */
 	uint64_t t;                       /* clock of the next step */
 	uint64_t t0;                      /* clock at the start of the last forward */
 	double *h;                        /* (n, B) state now */
@@ -81,8 +103,9 @@ cwrnn_batch_new(const cwrnn_config *cfg, int batch, int max_steps)
 	b->cfg = *cfg;
 	cwrnn_layout_of(cfg, &b->L);
 	b->B = batch;
+	b->lanes = (batch + GROUP - 1) / GROUP * GROUP;
 	b->max_steps = max_steps;
-	size_t B = (size_t)batch, nb = (size_t)b->L.n * B, ticks_len = 0, snap_len = 0;
+	size_t B = (size_t)b->lanes, nb = (size_t)b->L.n * B, ticks_len = 0, snap_len = 0;
 	size_t p = (size_t)cfg->n_outputs, g = (size_t)cfg->n_modules;
 	int k_max = 0;
 	for (int i = 0; i < cfg->n_modules; i++) {
@@ -148,7 +171,7 @@ cwrnn_batch_free(cwrnn_batch *b)
 void
 cwrnn_batch_reset(cwrnn_batch *b)
 {
-	memset(b->h, 0, (size_t)b->L.n * (size_t)b->B * sizeof *b->h);
+	memset(b->h, 0, (size_t)b->L.n * (size_t)b->lanes * sizeof *b->h);
 	b->t = 0;
 	b->steps = 0;
 }
@@ -156,62 +179,74 @@ cwrnn_batch_reset(cwrnn_batch *b)
 void
 cwrnn_batch_get_state(const cwrnn_batch *b, double *h, uint64_t *t)
 {
-	memcpy(h, b->h, (size_t)b->L.n * (size_t)b->B * sizeof *h);
+	for (int u = 0; u < b->L.n; u++)
+		memcpy(h + (size_t)u * (size_t)b->B, b->h + (size_t)u * (size_t)b->lanes,
+		       (size_t)b->B * sizeof *h);
 	*t = b->t;
 }
 
 void
 cwrnn_batch_set_state(cwrnn_batch *b, const double *h, uint64_t t)
 {
-	memcpy(b->h, h, (size_t)b->L.n * (size_t)b->B * sizeof *h);
+	memset(b->h, 0, (size_t)b->L.n * (size_t)b->lanes * sizeof *b->h);
+	for (int u = 0; u < b->L.n; u++)
+		memcpy(b->h + (size_t)u * (size_t)b->lanes, h + (size_t)u * (size_t)b->B,
+		       (size_t)b->B * sizeof *h);
 	b->t = t;
 	b->steps = 0;
 }
 
-/* out[r][:] += w[r][c] * in[c][:] over a (rows, cols) block with row stride. */
+/* out[r][:] += w[r][c] * in[c][:] over a (rows, cols) block with row stride;
+ * rows of out and in are `lanes` apart. */
 static void
 block_forward(double *restrict out, const double *restrict w, size_t stride,
-              const double *restrict in, int rows, int cols, int B)
+              const double *restrict in, int rows, int cols, int lanes)
 {
+	size_t L = (size_t)lanes;
 	for (int r = 0; r < rows; r++) {
-		double *o = out + (size_t)r * (size_t)B;
-		for (int c = 0; c < cols; c++) {
-			double wrc = w[(size_t)r * stride + (size_t)c];
-			const double *v = in + (size_t)c * (size_t)B;
-#pragma omp simd
-			for (int s = 0; s < B; s++)
-				o[s] += wrc * v[s];
+		const double *wr = w + (size_t)r * stride;
+		for (size_t s = 0; s < L; s += GROUP) {
+			lane_pair *o = pairs(out + (size_t)r * L + s), a0 = o[0], a1 = o[1];
+			for (int c = 0; c < cols; c++) {
+				const lane_pair *v = cpairs(in + (size_t)c * L + s);
+				a0 += wr[c] * v[0];
+				a1 += wr[c] * v[1];
+			}
+			o[0] = a0;
+			o[1] = a1;
 		}
 	}
 }
 
 /* For out = w·in: per lane gw[r][c][:] += dout[r][:] in[c][:] (gw is the
  * block's lane-expanded gradient, row stride `stride`), and, when din is not
- * NULL, din[c][:] += w[r][c] dout[r][:]. One pass over the block. */
+ * NULL, din[c][:] += w[r][c] dout[r][:]. One pass over the block, column by
+ * column so that din's group stays in registers. */
 static void
 block_backward(double *restrict gw, double *restrict din, const double *restrict w,
                size_t stride, const double *restrict in, const double *restrict dout, int rows,
-               int cols, int B)
+               int cols, int lanes)
 {
-	for (int r = 0; r < rows; r++) {
-		const double *d = dout + (size_t)r * (size_t)B;
-		for (int c = 0; c < cols; c++) {
-			const double *v = in + (size_t)c * (size_t)B;
-			double *gv = gw + ((size_t)r * stride + (size_t)c) * (size_t)B;
+	size_t L = (size_t)lanes;
+	for (int c = 0; c < cols; c++)
+		for (size_t s = 0; s < L; s += GROUP) {
+			const lane_pair *v = cpairs(in + (size_t)c * L + s);
+			lane_pair v0 = v[0], v1 = v[1], a0 = {0.0, 0.0}, a1 = {0.0, 0.0};
+			for (int r = 0; r < rows; r++) {
+				const lane_pair *d = cpairs(dout + (size_t)r * L + s);
+				lane_pair d0 = d[0], d1 = d[1], *g = pairs(gw + ((size_t)r * stride + (size_t)c) * L + s);
+				double wrc = w[(size_t)r * stride + (size_t)c];
+				g[0] += d0 * v0;
+				g[1] += d1 * v1;
+				a0 += wrc * d0;
+				a1 += wrc * d1;
+			}
 			if (din) {
-				double wrc = w[(size_t)r * stride + (size_t)c], *dv = din + (size_t)c * (size_t)B;
-#pragma omp simd
-				for (int s = 0; s < B; s++) {
-					gv[s] += d[s] * v[s];
-					dv[s] += wrc * d[s];
-				}
-			} else {
-#pragma omp simd
-				for (int s = 0; s < B; s++)
-					gv[s] += d[s] * v[s];
+				lane_pair *dv = pairs(din + (size_t)c * L + s);
+				dv[0] += a0;
+				dv[1] += a1;
 			}
 		}
-	}
 }
 
 /* xs[c][b] = gain_c * x(step)[b][c] + offset_c (cwrnn_input_affine) */
@@ -224,7 +259,7 @@ load_inputs(cwrnn_batch *b, const double *x, int step)
 		double gain, offset;
 		cwrnn_input_affine(&b->cfg, c, &gain, &offset);
 		for (int s = 0; s < B; s++)
-			b->xs[(size_t)c * (size_t)B + (size_t)s] =
+			b->xs[(size_t)c * (size_t)b->lanes + (size_t)s] =
 			    gain * xt[(size_t)s * (size_t)m + (size_t)c] + offset;
 	}
 }
@@ -247,7 +282,7 @@ static void
 forward_prepare(cwrnn_batch *b, const double *params)
 {
 	const cwrnn_layout *L = &b->L;
-	int B = b->B, n = L->n, p = b->cfg.n_outputs;
+	int B = b->lanes, n = L->n, p = b->cfg.n_outputs;
 	for (int i = 0; i < b->cfg.n_modules; i++) {
 		int k = b->cfg.sizes[i], off = L->unit_offset[i], next = L->unit_offset[i + 1];
 		double *s = b->slow + (size_t)off * (size_t)B;
@@ -270,7 +305,7 @@ static void
 forward_module(cwrnn_batch *b, const double *params, int i)
 {
 	const cwrnn_layout *L = &b->L;
-	int k = b->cfg.sizes[i], off = L->unit_offset[i], B = b->B, m = b->cfg.n_inputs, n = L->n;
+	int k = b->cfg.sizes[i], off = L->unit_offset[i], B = b->lanes, m = b->cfg.n_inputs, n = L->n;
 	size_t kb = (size_t)k * (size_t)B;
 	double *h = b->h + (size_t)off * (size_t)B, *act = b->act, *diff = b->diff;
 	memcpy(act, b->slow + (size_t)off * (size_t)B, kb * sizeof *act);
@@ -301,7 +336,7 @@ forward_output(cwrnn_batch *b, const double *x, double *y, int step)
 		double *yo = y + ((size_t)step * (size_t)B + (size_t)s) * (size_t)p;
 		const double *xo = x + ((size_t)step * (size_t)B + (size_t)s) * (size_t)m;
 		for (int o = 0; o < p; o++)
-			yo[o] = scale * b->yacc[(size_t)o * (size_t)B + (size_t)s] + (b->cfg.skip ? xo[o] : 0.0);
+			yo[o] = scale * b->yacc[(size_t)o * (size_t)b->lanes + (size_t)s] + (b->cfg.skip ? xo[o] : 0.0);
 	}
 }
 
@@ -316,7 +351,7 @@ cwrnn_batch_forward(cwrnn_batch *b, const double *params, const double *x, doubl
 		uint32_t T = b->cfg.periods[i], r = (uint32_t)((b->t + b->cfg.phase) % T);
 		until[i] = r == 0 ? 0 : T - r;
 	}
-	memcpy(b->h_start, b->h, (size_t)b->L.n * (size_t)b->B * sizeof *b->h);
+	memcpy(b->h_start, b->h, (size_t)b->L.n * (size_t)b->lanes * sizeof *b->h);
 	memset(b->n_ticks, 0, sizeof b->n_ticks);
 	forward_prepare(b, params);
 	b->t0 = b->t;
@@ -345,9 +380,9 @@ cwrnn_batch_forward(cwrnn_batch *b, const double *params, const double *x, doubl
 static const double *
 held_value(const cwrnn_batch *b, int j, int index)
 {
-	size_t kb = (size_t)b->cfg.sizes[j] * (size_t)b->B;
+	size_t kb = (size_t)b->cfg.sizes[j] * (size_t)b->lanes;
 	if (index < 0)
-		return b->h_start + (size_t)b->L.unit_offset[j] * (size_t)b->B;
+		return b->h_start + (size_t)b->L.unit_offset[j] * (size_t)b->lanes;
 	return b->tick_vals[j] + (size_t)index * kb;
 }
 
@@ -369,7 +404,7 @@ static void
 flush_reads(cwrnn_batch *b, const double *params, int j, const double *value, double *g_acc)
 {
 	const cwrnn_layout *L = &b->L;
-	int p = b->cfg.n_outputs, B = b->B, off = L->unit_offset[j], k = b->cfg.sizes[j], n = L->n;
+	int p = b->cfg.n_outputs, B = b->lanes, off = L->unit_offset[j], k = b->cfg.sizes[j], n = L->n;
 	size_t pb = (size_t)p * (size_t)B;
 	take_since(b->diff, b->osnap + (size_t)j * pb, b->osum, pb);
 	block_backward(b->glane + (L->w_o + (size_t)off) * (size_t)B, g_acc, params + L->w_o + off,
@@ -389,7 +424,7 @@ flush_reads(cwrnn_batch *b, const double *params, int j, const double *value, do
 static void
 consume_tick(cwrnn_batch *b, const double *params, int j, int *current)
 {
-	int off = b->L.unit_offset[j], B = b->B;
+	int off = b->L.unit_offset[j], B = b->lanes;
 	size_t kb = (size_t)b->cfg.sizes[j] * (size_t)B;
 	const double *h = held_value(b, j, current[j]);
 	double *g_acc = b->g_acc + (size_t)off * (size_t)B, *delta = b->delta + (size_t)off * (size_t)B;
@@ -408,7 +443,7 @@ static void
 backward_own_reads(cwrnn_batch *b, const double *params, int i, const int *current)
 {
 	const cwrnn_layout *L = &b->L;
-	int k = b->cfg.sizes[i], off = L->unit_offset[i], B = b->B, m = b->cfg.n_inputs;
+	int k = b->cfg.sizes[i], off = L->unit_offset[i], B = b->lanes, m = b->cfg.n_inputs;
 	size_t kb = (size_t)k * (size_t)B, ob = (size_t)off * (size_t)B;
 	const double *delta = b->delta + ob;
 	block_backward(b->glane + L->w_i[i] * (size_t)B, NULL, params + L->w_i[i], (size_t)m, b->xs,
@@ -426,8 +461,9 @@ reduce_gradients(const cwrnn_batch *b, double *grad)
 {
 	const cwrnn_layout *L = &b->L;
 	int B = b->B;
+	size_t lanes = (size_t)b->lanes;
 	for (size_t q = 0; q < L->n_params; q++) {
-		const double *lane = b->glane + q * (size_t)B;
+		const double *lane = b->glane + q * lanes;
 		double s = 0.0;
 		for (int l = 0; l < B; l++)
 			s += lane[l];
@@ -435,14 +471,14 @@ reduce_gradients(const cwrnn_batch *b, double *grad)
 	}
 	for (int i = 0; i < b->cfg.n_modules; i++)
 		for (int r = 0; r < b->cfg.sizes[i]; r++) {
-			const double *lane = b->dsum + (size_t)(L->unit_offset[i] + r) * (size_t)B;
+			const double *lane = b->dsum + (size_t)(L->unit_offset[i] + r) * lanes;
 			double s = 0.0;
 			for (int l = 0; l < B; l++)
 				s += lane[l];
 			grad[L->b[i] + (size_t)r] += s;
 		}
 	for (int o = 0; o < b->cfg.n_outputs; o++) {
-		const double *lane = b->osum + (size_t)o * (size_t)B;
+		const double *lane = b->osum + (size_t)o * lanes;
 		double s = 0.0;
 		for (int l = 0; l < B; l++)
 			s += lane[l];
@@ -455,22 +491,22 @@ cwrnn_batch_backward(cwrnn_batch *b, const double *params, const double *x, cons
                      double *grad)
 {
 	int g = b->cfg.n_modules, p = b->cfg.n_outputs, B = b->B, current[CWRNN_MAX_MODULES];
-	size_t nb = (size_t)b->L.n * (size_t)B, pb = (size_t)p * (size_t)B;
+	size_t lanes = (size_t)b->lanes, nb = (size_t)b->L.n * lanes, pb = (size_t)p * lanes;
 	double scale = b->cfg.out_scale;
 	memset(b->g_acc, 0, nb * sizeof *b->g_acc);
 	memset(b->dsum, 0, nb * sizeof *b->dsum);
-	memset(b->dsnap, 0, (b->dsnap_at[g - 1] + (size_t)b->L.unit_offset[g - 1] * (size_t)B) *
+	memset(b->dsnap, 0, (b->dsnap_at[g - 1] + (size_t)b->L.unit_offset[g - 1] * lanes) *
 	                        sizeof *b->dsnap);
 	memset(b->osum, 0, pb * sizeof *b->osum);
 	memset(b->osnap, 0, (size_t)g * pb * sizeof *b->osnap);
-	memset(b->glane, 0, b->L.n_params * (size_t)B * sizeof *b->glane);
+	memset(b->glane, 0, b->L.n_params * lanes * sizeof *b->glane);
 	for (int i = 0; i < g; i++)
 		current[i] = b->n_ticks[i] - 1;
 	for (int step = b->steps - 1; step >= 0; step--) {
-		const double *dyt = dy + (size_t)step * pb;
+		const double *dyt = dy + (size_t)step * (size_t)B * (size_t)p;
 		for (int s = 0; s < B; s++)
 			for (int o = 0; o < p; o++)
-				b->osum[(size_t)o * (size_t)B + (size_t)s] += scale * dyt[(size_t)s * (size_t)p + (size_t)o];
+				b->osum[(size_t)o * lanes + (size_t)s] += scale * dyt[(size_t)s * (size_t)p + (size_t)o];
 		uint32_t mask = b->active[step];
 		if (!mask)
 			continue;
