@@ -63,21 +63,23 @@ assert_same_audio(const float *a, const float *b, size_t n, const char *what)
 
 /* ------------------------------------------------ a host's state restore */
 
-/* One saved value, handed back the way the host under test does. */
+/* One saved value of the model path, handed back the way the host under
+ * test does; type is a URI (mapped through the host at restore). */
 typedef struct {
 	const char *value;
 	size_t size;
-	uint32_t type;
+	const char *type;
+	LV2_URID key_urid, type_urid; /* set by host_restore */
 } saved_value;
 
 static const void *
 retrieve(LV2_State_Handle handle, uint32_t key, size_t *size, uint32_t *type, uint32_t *flags)
 {
 	const saved_value *v = handle;
-	if (key != th_map()->map(NULL, CW_URI_MODEL))
+	if (key != v->key_urid)
 		return NULL;
 	*size = v->size;
-	*type = v->type;
+	*type = v->type_urid;
 	*flags = LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE;
 	return v->value;
 }
@@ -107,8 +109,10 @@ abstract_path(LV2_State_Map_Path_Handle handle, const char *absolute)
 /* Calls the plugin's LV2_State_Interface restore with the host's features
  * and state:mapPath, as Carla does when it reloads a project. */
 static LV2_State_Status
-host_restore(th_host *h, const saved_value *v)
+host_restore(lh_host *h, saved_value v)
 {
+	v.key_urid = lh_map(h, CW_URI_MODEL);
+	v.type_urid = lh_map(h, v.type);
 	const LV2_State_Interface *iface =
 	    lilv_instance_get_extension_data(h->instance, LV2_STATE__interface);
 	ck_assert_ptr_nonnull(iface);
@@ -121,7 +125,7 @@ host_restore(th_host *h, const saved_value *v)
 	features[n++] = &f_map_path;
 	features[n] = NULL;
 	return iface->restore(lilv_instance_get_handle(h->instance), retrieve,
-	                      (LV2_State_Handle)v, 0, features);
+	                      (LV2_State_Handle)&v, 0, features);
 }
 
 /* A path value in a buffer with no NUL after it (with_nul: one NUL counted
@@ -135,26 +139,23 @@ path_value(char *buf, size_t cap, const char *path, int with_nul)
 	memcpy(buf, path, len);
 	if (with_nul)
 		buf[len] = '\0';
-	return (saved_value){ buf, len + (size_t)with_nul, th_map()->map(NULL, LV2_ATOM__Path) };
+	return (saved_value){ .value = buf, .size = len + (size_t)with_nul, .type = LV2_ATOM__Path };
 }
 
 /* The plugin's output over x from activation on, after prepare (may be NULL)
  * ran on the instance before activation. */
 static void
-play_from_activation(float *y, void (*prepare)(th_host *h, const void *arg), const void *arg)
+play_from_activation(float *y, void (*prepare)(lh_host *h, const void *arg), const void *arg)
 {
-	th_host *h = calloc(1, sizeof *h);
-	ck_assert_ptr_nonnull(h);
-	ck_assert(th_open(h, CW_URI_MONO, RATE, TH_ALL | TH_DEFER_ACTIVATE) == 0);
+	lh_host *h = host_open(CW_URI_MONO, RATE, LH_ALL | LH_DEFER_ACTIVATE);
 	if (prepare)
 		prepare(h, arg);
-	th_activate(h);
+	lh_activate(h);
 	const float *in[1] = { x };
 	float *out[1] = { y };
 	const uint32_t blocks[] = { 256 };
-	th_run_blocks(h, in, out, N_SIG, blocks, 1);
-	th_close(h);
-	free(h);
+	lh_run_blocks(h, in, out, N_SIG, blocks, 1);
+	host_free(h);
 }
 
 /* Carla's project reload: restore before activation, size without the NUL,
@@ -171,20 +172,17 @@ START_TEST(test_a_path_restores_with_or_without_its_nul)
 		int with_nul = !(k & 1), relative = k & 2;
 		char buf[CW_MAX_PATH + 16];
 		saved_value v = path_value(buf, sizeof buf, relative ? USER_MODEL : user_model, with_nul);
-		th_host *h = calloc(1, sizeof *h);
-		ck_assert_ptr_nonnull(h);
-		ck_assert(th_open(h, CW_URI_MONO, RATE, TH_ALL | TH_DEFER_ACTIVATE) == 0);
-		ck_assert_int_eq(host_restore(h, &v), LV2_STATE_SUCCESS);
-		ck_assert_msg(h->log_errors == 0, "%s: %s", what[k], h->last_log);
-		th_activate(h);
+		lh_host *h = host_open(CW_URI_MONO, RATE, LH_ALL | LH_DEFER_ACTIVATE);
+		ck_assert_int_eq(host_restore(h, v), LV2_STATE_SUCCESS);
+		ck_assert_msg(h->log_errors == 0, "%s: %s", what[k], h->last_error);
+		lh_activate(h);
 		const float *in[1] = { x };
 		float *out[1] = { k ? y : ref };
 		const uint32_t blocks[] = { 256 };
-		th_run_blocks(h, in, out, N_SIG, blocks, 1);
+		lh_run_blocks(h, in, out, N_SIG, blocks, 1);
 		ck_assert_msg(h->n_notified > 0, "%s: no model reported on notify", what[k]);
 		assert_same_file(h->notified, user_model);
-		th_close(h);
-		free(h);
+		host_free(h);
 		if (k)
 			assert_same_audio(y, ref, N_SIG, what[k]);
 	}
@@ -196,12 +194,12 @@ START_TEST(test_a_path_restores_with_or_without_its_nul)
 END_TEST
 
 static void
-restore_refused(th_host *h, const void *arg)
+restore_refused(lh_host *h, const void *arg)
 {
 	const saved_value *v = arg;
-	ck_assert_int_ne(host_restore(h, v), LV2_STATE_SUCCESS);
+	ck_assert_int_ne(host_restore(h, *v), LV2_STATE_SUCCESS);
 	ck_assert_int_eq(h->log_errors, 1);
-	ck_assert_msg(strstr(h->last_log, "saved model path") != NULL, "log: %s", h->last_log);
+	ck_assert_msg(strstr(h->last_error, "saved model path") != NULL, "log: %s", h->last_error);
 }
 
 /* Values that are not a path are refused with one error each, and the
@@ -211,15 +209,14 @@ START_TEST(test_values_that_are_not_a_path_are_refused)
 	static char big[CW_MAX_PATH + 2];
 	memset(big, 'a', sizeof big);
 	big[0] = '/';
-	const uint32_t path = th_map()->map(NULL, LV2_ATOM__Path);
-	const uint32_t string = th_map()->map(NULL, LV2_ATOM__String);
+	const char *path = LV2_ATOM__Path, *string = LV2_ATOM__String;
 	const saved_value cases[] = {
-		{ "", 0, path },                              /* empty */
-		{ "", 1, path },                              /* only the NUL */
-		{ big, CW_MAX_PATH, path },                   /* too long for the plugin */
-		{ big, sizeof big, path },                    /* longer still */
-		{ USER_MODEL "\0tail", sizeof USER_MODEL + 4, path }, /* a NUL inside */
-		{ USER_MODEL, sizeof USER_MODEL, string },    /* a string, not a path */
+		{ .value = "", .size = 0, .type = path },              /* empty */
+		{ .value = "", .size = 1, .type = path },              /* only the NUL */
+		{ .value = big, .size = CW_MAX_PATH, .type = path },   /* too long for the plugin */
+		{ .value = big, .size = sizeof big, .type = path },    /* longer still */
+		{ .value = USER_MODEL "\0tail", .size = sizeof USER_MODEL + 4, .type = path }, /* NUL inside */
+		{ .value = USER_MODEL, .size = sizeof USER_MODEL, .type = string }, /* not a path */
 	};
 	const saved_value *c = &cases[_i];
 	static float ref[N_SIG], y[N_SIG];
@@ -239,50 +236,44 @@ START_TEST(test_a_preset_replaces_a_playing_model_file)
 {
 	static float y[N_SIG], ref[N_SIG];
 	const size_t at = 3000;
-	th_host *h = calloc(1, sizeof *h);
-	ck_assert_ptr_nonnull(h);
-	ck_assert(th_open(h, CW_URI_MONO, RATE, TH_ALL) == 0);
+	lh_host *h = host_open(CW_URI_MONO, RATE, LH_ALL);
 	ck_assert_float_eq(h->controls[CW_PORT_MODEL], 0.0f);
-	th_send_set_path(h, 0, user_model);
-	th_run(h, NULL, NULL, 1);
+	lh_send_set_path(h, 0, CW_URI_MODEL, user_model);
+	lh_run(h, NULL, NULL, 1);
 	const float *in[1] = { x };
 	float *out[1] = { y };
 	const uint32_t blocks[] = { 256 };
-	th_run_blocks(h, in, out, at, blocks, 1);
+	lh_run_blocks(h, in, out, at, blocks, 1);
 	assert_same_file(h->notified, user_model);
 
-	ck_assert_int_eq(th_apply_preset(h, WARM_OVERDRIVE), 0);
+	ck_assert_int_eq(lh_apply_preset(h, WARM_OVERDRIVE), 0);
 	ck_assert_float_eq(h->controls[CW_PORT_MODEL], 0.0f);
 	const float *in2[1] = { x + at };
 	float *out2[1] = { y + at };
-	th_run_blocks(h, in2, out2, N_SIG - at, blocks, 1);
-	ck_assert_msg(h->log_errors == 0, "%s", h->last_log);
+	lh_run_blocks(h, in2, out2, N_SIG - at, blocks, 1);
+	ck_assert_msg(h->log_errors == 0, "%s", h->last_error);
 	assert_same_file(h->notified, default_model);
-	th_close(h);
-	free(h);
+	host_free(h);
 
-	th_host *f = calloc(1, sizeof *f);
-	ck_assert_ptr_nonnull(f);
-	ck_assert(th_open(f, CW_URI_MONO, RATE, TH_ALL) == 0);
+	lh_host *f = host_open(CW_URI_MONO, RATE, LH_ALL);
 	const float *in3[1] = { x + at };
 	float *out3[1] = { ref };
-	th_run_blocks(f, in3, out3, N_SIG - at, blocks, 1);
-	th_close(f);
-	free(f);
+	lh_run_blocks(f, in3, out3, N_SIG - at, blocks, 1);
+	host_free(f);
 	assert_same_audio(y + at + FADE_SAMPLES, ref + FADE_SAMPLES, N_SIG - at - FADE_SAMPLES,
 	                  "after the preset");
 }
 END_TEST
 
 static void
-restore_file_then_preset(th_host *h, const void *arg)
+restore_file_then_preset(lh_host *h, const void *arg)
 {
 	(void)arg;
 	char buf[CW_MAX_PATH + 16];
 	saved_value v = path_value(buf, sizeof buf, user_model, 1);
-	ck_assert_int_eq(host_restore(h, &v), LV2_STATE_SUCCESS);
-	ck_assert_int_eq(th_apply_preset(h, WARM_OVERDRIVE), 0);
-	ck_assert_msg(h->log_errors == 0, "%s", h->last_log);
+	ck_assert_int_eq(host_restore(h, v), LV2_STATE_SUCCESS);
+	ck_assert_int_eq(lh_apply_preset(h, WARM_OVERDRIVE), 0);
+	ck_assert_msg(h->log_errors == 0, "%s", h->last_error);
 }
 
 /* The same before activation (a session loads its file, then the user picks
