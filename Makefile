@@ -1,8 +1,13 @@
 # cwrnn — one entry point: make, make check, make bench, make demo, make install.
 # Parts (trainer/, plugin/, ...) add their own rules in their *.mk fragment.
 
+VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 LV2DIR ?= $(PREFIX)/lib/lv2
 DESTDIR ?=
 CC ?= cc
@@ -13,18 +18,32 @@ SANITIZE ?= 0
 BUILD := build
 OBJ := $(BUILD)/obj
 
+# CFLAGS, CPPFLAGS and LDFLAGS are the user's (make CFLAGS=-O1 keeps every
+# flag the build needs). The project's own: BASE_CFLAGS for every object, and
+# CW_CFLAGS, added per target by the parts (`$(OBJS): CW_CFLAGS += ...`).
 # -fopenmp-simd only enables `#pragma omp simd` (vectorised reductions); it
 # pulls in no OpenMP runtime. -fno-math-errno lets sqrt/fabs inline; we never
 # use -ffast-math (it breaks isnan, which the NaN guards rely on).
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -fPIC -fopenmp-simd -fno-math-errno $(WARN)
+CW_CFLAGS :=
 ifeq ($(SANITIZE),1)
 BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+override LDFLAGS += -fsanitize=address,undefined
 BUILD := build-sanitize
 OBJ := $(BUILD)/obj
 endif
-ALL_CFLAGS = $(BASE_CFLAGS) -Iengine $(CFLAGS)
+ALL_CFLAGS = $(BASE_CFLAGS) -Iengine $(CW_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+
+# Objects are rebuilt when the compiler or the flags change: the stamp is
+# rewritten (at parse time) only when its content differs.
+FLAGS_STAMP := $(BUILD)/flags.stamp
+FLAGS_NOW := $(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
+ifneq ($(file < $(FLAGS_STAMP)),$(FLAGS_NOW))
+$(shell mkdir -p $(BUILD))
+$(file > $(FLAGS_STAMP),$(FLAGS_NOW))
+endif
+$(FLAGS_STAMP): ;
 
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
@@ -32,11 +51,19 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 .PHONY: all check bench clean install uninstall deps need-deps demo
 all:
 
-deps:
-	scripts/deps.sh
+# make demo and make check set a Debian machine up themselves: scripts/deps.sh
+# installs the missing packages (apt-get, through sudo when not root) or
+# prints the line to run, and make stops. It runs while this Makefile is read,
+# before the parts ask pkg-config for those packages' flags; need-deps, which
+# the check and demo targets depend on, then finds everything in place.
+ifneq ($(filter demo check check-%,$(MAKECMDGOALS)),)
+ifneq ($(shell scripts/deps.sh && echo ok),ok)
+$(error cwrnn: the packages above are missing)
+endif
+endif
 
-need-deps:
-	@scripts/deps.sh --check
+deps need-deps:
+	@scripts/deps.sh
 
 # ---------------------------------------------------------------- engine
 ENGINE_SRC := $(wildcard engine/*.c)
@@ -48,14 +75,14 @@ all: $(LIBCWRNN)
 $(LIBCWRNN): $(ENGINE_OBJ)
 	$(AR) rcs $@ $^
 
-$(OBJ)/%.o: %.c
+$(OBJ)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 # Engine tests: one Check runner, one suite per engine part.
 ENGINE_TEST_SRC := $(wildcard tests/engine/*.c)
 ENGINE_TEST_OBJ := $(ENGINE_TEST_SRC:%.c=$(OBJ)/%.o)
-$(ENGINE_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS)
+$(ENGINE_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS)
 $(BUILD)/tests/check_engine: $(ENGINE_TEST_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lm

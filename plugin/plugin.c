@@ -120,15 +120,20 @@ read_controls(cw_plugin *self)
 			apply_periods(self, self->prev);
 	}
 
-	/* The model port selects a bundled model when it changes. On the first
-	 * run it only takes over if no user file was loaded (restored) before. */
+	/* The model port selects a bundled model when it changes, and after a
+	 * state without a model path was restored. On the first run it only
+	 * takes over if no user file was loaded (restored) before. */
 	int m = (int)control(self, CW_PORT_MODEL);
-	if (!self->model_port_seen || m != self->model_port) {
-		int follow = self->model_port_seen || self->cur->bundled;
+	if (self->follow_model_port || !self->model_port_seen || m != self->model_port) {
+		int follow = self->follow_model_port || self->model_port_seen || self->cur->bundled;
 		self->model_port = m;
 		self->model_port_seen = 1;
-		if (follow && self->bundled[m])
+		self->follow_model_port = 0;
+		if (follow && self->bundled[m]) {
 			cw_switch_to(self, self->bundled[m]);
+			if (self->snap)
+				self->fade = 1.0f; /* first run after activate: nothing to fade from */
+		}
 	}
 
 	float trig = control(self, CW_PORT_TRIGGER);

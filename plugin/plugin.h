@@ -80,6 +80,8 @@ typedef struct {
 	int n_retired;
 	int model_port;           /* last value seen on the model port */
 	int model_port_seen;
+	int follow_model_port;    /* restored without a model path: the next run
+	                           * plays the model port's bundled model */
 	int notify_path;          /* report the current path on notify */
 	int notify_open;          /* the notify sequence was started this run */
 	cw_msg_load load_msg;     /* request buffer, built in run() */

@@ -15,8 +15,8 @@ PLUGIN_SRC := plugin/plugin.c plugin/events.c plugin/worker.c plugin/state.c plu
 PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(OBJ)/%.o)
 PLUGIN_TOOL_OBJ := $(OBJ)/plugin/gen_ttl.o $(OBJ)/plugin/default_model.o
 
-$(PLUGIN_OBJ) $(PLUGIN_TOOL_OBJ): CFLAGS += -fvisibility=hidden $(PLUGIN_LV2_CFLAGS)
-$(OBJ)/plugin/plugin.o: CFLAGS += -I$(PLUGIN_GEN)
+$(PLUGIN_OBJ) $(PLUGIN_TOOL_OBJ): CW_CFLAGS += -fvisibility=hidden $(PLUGIN_LV2_CFLAGS)
+$(OBJ)/plugin/plugin.o: CW_CFLAGS += -I$(PLUGIN_GEN)
 $(OBJ)/plugin/plugin.o: $(PLUGIN_GEN)/cw_bundled.h
 
 # The default model: presets/models/default.cwrnn (trained by make presets,
@@ -95,18 +95,18 @@ $(BUNDLE)/$(PLUGIN_SO): $(PLUGIN_OBJ) $(LIBCWRNN)
 # plugin benchmark and cwrnn-lv2-render run the plugin through it.
 LV2HOST_OBJ := $(OBJ)/tools/lv2host/lv2host.o
 LV2HOST_CFLAGS := $(PLUGIN_LILV_CFLAGS) $(PLUGIN_LV2_CFLAGS) -Itools/lv2host
-$(LV2HOST_OBJ): CFLAGS += $(LV2HOST_CFLAGS)
+$(LV2HOST_OBJ): CW_CFLAGS += $(LV2HOST_CFLAGS)
 
 # ---------------------------------------------------------------- tests
 PLUGIN_TEST_SRC := $(wildcard tests/plugin/*.c)
 PLUGIN_TEST_OBJ := $(PLUGIN_TEST_SRC:%.c=$(OBJ)/%.o)
-$(PLUGIN_TEST_OBJ) $(OBJ)/bench/bench_plugin.o: CFLAGS += $(CHECK_CFLAGS) $(LV2HOST_CFLAGS) \
+$(PLUGIN_TEST_OBJ) $(OBJ)/bench/bench_plugin.o: CW_CFLAGS += $(CHECK_CFLAGS) $(LV2HOST_CFLAGS) \
 	-Iplugin
 PLUGIN_TOOLS_ENV :=
 ifeq ($(SANITIZE),1)
 # ASan owns malloc: the test's heap counter cannot interpose it. The lilv
 # tools load the instrumented plugin only with the ASan runtime preloaded.
-$(PLUGIN_TEST_OBJ): CFLAGS += -DCW_NO_HEAP_HOOK
+$(PLUGIN_TEST_OBJ): CW_CFLAGS += -DCW_NO_HEAP_HOOK
 PLUGIN_TOOLS_ENV := LD_PRELOAD=$(shell $(CC) -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0
 endif
 

@@ -1,8 +1,9 @@
 /* State: the path of a user-loaded model, saved through state:mapPath.
  * Bundled models are selected by the model control port, which the host
- * saves itself, so nothing is stored for them. Restore loads at once when
- * the plugin is not running or no worker is offered (eg-sampler's rule),
- * otherwise through the worker. */
+ * saves itself, so nothing is stored for them: a state (or preset) without a
+ * model path returns to the bundled model its port selects. Restore loads at
+ * once when the plugin is not running or no worker is offered (eg-sampler's
+ * rule), otherwise through the worker. */
 #include "plugin.h"
 
 #include <stdlib.h>
@@ -49,6 +50,32 @@ save(LV2_Handle handle, LV2_State_Store_Function store, LV2_State_Handle sh, uin
 	return st;
 }
 
+/* Copies a saved model path into out (CW_MAX_PATH bytes, NUL-terminated).
+ * Hosts differ on the size of a string value: lilv and jalv count the
+ * terminating NUL, Carla and REAPER hand over strlen() bytes and no NUL may
+ * follow them, so only `size` bytes are read. Returns 0, or -1 after logging
+ * why the value is not a path. */
+static int
+saved_path(cw_plugin *self, const char *value, size_t size, uint32_t type, char *out)
+{
+	if (type != self->uris.atom_Path) {
+		lv2_log_error(&self->logger, "cwrnn: saved model path has the wrong type\n");
+		return -1;
+	}
+	size_t len = size && value[size - 1] == '\0' ? size - 1 : size;
+	const char *why = len == 0                           ? "is empty"
+	                  : len >= CW_MAX_PATH               ? "is too long"
+	                  : memchr(value, '\0', len) != NULL ? "has a NUL byte inside"
+	                                                     : NULL;
+	if (why) {
+		lv2_log_error(&self->logger, "cwrnn: saved model path %s (%zu bytes)\n", why, size);
+		return -1;
+	}
+	memcpy(out, value, len);
+	out[len] = '\0';
+	return 0;
+}
+
 static LV2_State_Status
 restore(LV2_Handle handle, LV2_State_Retrieve_Function retrieve, LV2_State_Handle sh,
         uint32_t flags, const LV2_Feature *const *features)
@@ -60,14 +87,18 @@ restore(LV2_Handle handle, LV2_State_Retrieve_Function retrieve, LV2_State_Handl
 	size_t size = 0;
 	uint32_t type = 0, vflags = 0;
 	const char *value = retrieve(sh, self->uris.cw_model, &size, &type, &vflags);
-	if (!value)
-		return LV2_STATE_SUCCESS; /* no user model saved: keep what plays */
-	if (type != self->uris.atom_Path || size == 0 || value[size - 1] != '\0') {
-		lv2_log_error(&self->logger, "cwrnn: saved model path has the wrong type\n");
-		return LV2_STATE_ERR_BAD_TYPE;
+	if (!value) {
+		/* no user model saved: the bundled model of the state's model port
+		 * plays, even if the port keeps its value */
+		self->follow_model_port = 1;
+		return LV2_STATE_SUCCESS;
 	}
+	char saved[CW_MAX_PATH];
+	if (saved_path(self, value, size, type, saved) != 0)
+		return LV2_STATE_ERR_BAD_TYPE;
+	self->follow_model_port = 0;
 	const LV2_State_Map_Path *map_path = feature(features, LV2_STATE__mapPath);
-	char *path = map_path ? map_path->absolute_path(map_path->handle, value) : strdup(value);
+	char *path = map_path ? map_path->absolute_path(map_path->handle, saved) : strdup(saved);
 	if (!path)
 		return LV2_STATE_ERR_UNKNOWN;
 

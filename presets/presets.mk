@@ -54,7 +54,7 @@ PRESETS_SNDFILE_LIBS := $(shell $(PKG_CONFIG) --libs sndfile 2>/dev/null)
 PRESETS_TEST_OBJ := $(OBJ)/presets/check_presets.o
 PRESETS_HOST_OBJ := $(OBJ)/tests/plugin/host.o $(OBJ)/tests/plugin/heap.o $(LV2HOST_OBJ) \
 	$(OBJ)/plugin/ports.o
-$(PRESETS_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS) $(LV2HOST_CFLAGS) $(PRESETS_SNDFILE_CFLAGS) \
+$(PRESETS_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS) $(LV2HOST_CFLAGS) $(PRESETS_SNDFILE_CFLAGS) \
 	-Iplugin -Itests/plugin
 
 # -rdynamic: the plugin tests' heap counter (tests/plugin/heap.c) sees run().

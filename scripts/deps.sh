@@ -1,11 +1,21 @@
 #!/bin/sh
-# Installs (or, without root or sudo, names) the Debian/Ubuntu packages cwrnn
-# needs to build, test and demo. Usage: scripts/deps.sh [--check | --list]
+# Sets a Debian/Ubuntu machine up for cwrnn: installs the packages it needs to
+# build, test, demo and install (make demo and make check run this first).
+# Missing packages are installed with apt-get, through sudo when not root;
+# when neither is possible, it prints the exact line to run and exits 1.
+# Usage: scripts/deps.sh [--check | --list]
 #   --check  only report what is missing; exit 1 if anything is.
 #   --list   print the package names.
-PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev lilv-utils sordi sox"
+# Messages go to stderr (make runs this while it reads the Makefile).
+PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev lilv-utils sordi sox
+help2man"
 if [ "${1:-}" = "--list" ]; then
-	echo "$PKGS"
+	echo $PKGS
+	exit 0
+fi
+say() { echo "cwrnn: $*" >&2; }
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	say "not a Debian system: cannot check packages; you need the equivalents of:" $PKGS
 	exit 0
 fi
 missing=""
@@ -14,18 +24,24 @@ for p in $PKGS; do
 		missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
+line="apt-get update && apt-get install -y$missing"
 if [ "${1:-}" = "--check" ]; then
-	echo "cwrnn: missing packages:$missing"
-	echo "cwrnn: install them with: sudo apt-get install -y$missing   (or run: make deps)"
+	say "missing packages:$missing; as root run: $line   (or: make deps)"
 	exit 1
 fi
 if [ "$(id -u)" = 0 ]; then
 	SUDO=""
 elif command -v sudo >/dev/null 2>&1; then
-	SUDO="sudo"
+	# without a terminal, sudo must not wait for a password nobody can type
+	if [ -t 0 ]; then SUDO="sudo"; else SUDO="sudo -n"; fi
 else
-	echo "cwrnn: missing packages:$missing; as root run: apt-get install -y$missing"
+	say "missing packages:$missing; as root run: $line"
 	exit 1
 fi
-echo "cwrnn: installing:$missing"
-$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+say "installing:$missing"
+if $SUDO apt-get update -qq >&2 &&
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2; then
+	exit 0
+fi
+say "could not install:$missing; as root run: $line"
+exit 1

@@ -13,8 +13,8 @@ TRAINER_ALL_OBJ := $(TRAINER_LIB_OBJ) $(TRAINER_MAINS:%.c=$(OBJ)/%.o) $(TRAINER_
 	$(OBJ)/bench/bench_train.o
 TRAINER_LIBS := $(SNDFILE_LIBS) -lpthread -lm
 
-$(TRAINER_ALL_OBJ): CFLAGS += $(SNDFILE_CFLAGS) -Itrainer
-$(TRAINER_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS)
+$(TRAINER_ALL_OBJ): CW_CFLAGS += $(SNDFILE_CFLAGS) -Itrainer
+$(TRAINER_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS)
 
 CWRNN_TRAIN := $(BUILD)/cwrnn-train
 CWRNN_RENDER := $(BUILD)/cwrnn-render
@@ -51,12 +51,23 @@ bench-train: $(BUILD)/bench/bench_train
 
 bench: bench-train
 
-.PHONY: install-trainer uninstall-trainer
+# Man pages, generated from each program's --help by help2man.
+TRAINER_MAN := $(BUILD)/man/cwrnn-train.1 $(BUILD)/man/cwrnn-render.1
+$(BUILD)/man/cwrnn-train.1: DESCRIPTION := train a Clockwork RNN on audio
+$(BUILD)/man/cwrnn-render.1: DESCRIPTION := play a cwrnn model offline
+$(BUILD)/man/%.1: $(BUILD)/%
+	@mkdir -p $(dir $@)
+	help2man --no-info --version-string=$(VERSION) --name="$(DESCRIPTION)" --output=$@ $<
+
+.PHONY: install-trainer uninstall-trainer man
+man: $(TRAINER_MAN)
 install: install-trainer
-install-trainer: trainer
-	install -d $(DESTDIR)$(BINDIR)
+install-trainer: trainer man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(CWRNN_TRAIN) $(CWRNN_RENDER) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(TRAINER_MAN) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall: uninstall-trainer
 uninstall-trainer:
-	rm -f $(DESTDIR)$(BINDIR)/cwrnn-train $(DESTDIR)$(BINDIR)/cwrnn-render
+	rm -f $(DESTDIR)$(BINDIR)/cwrnn-train $(DESTDIR)$(BINDIR)/cwrnn-render \
+		$(DESTDIR)$(MANDIR)/man1/cwrnn-train.1 $(DESTDIR)$(MANDIR)/man1/cwrnn-render.1

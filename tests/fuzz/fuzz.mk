@@ -51,7 +51,7 @@ WAV_FUZZ_SRC := trainer/wav.c engine/util.c engine/atomic_file.c
 WAV_FUZZ_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp
 
 $(OBJ)/tests/fuzz/make_wav_seeds.o $(OBJ)/tests/fuzz/fuzz_wav_read.o: \
-	CFLAGS += $(SNDFILE_CFLAGS) -Itrainer
+	CW_CFLAGS += $(SNDFILE_CFLAGS) -Itrainer
 
 $(FUZZ_DIR)/make_wav_seeds: $(OBJ)/tests/fuzz/make_wav_seeds.o
 	@mkdir -p $(dir $@)

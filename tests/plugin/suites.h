@@ -6,5 +6,6 @@
 
 Suite *resample_suite(void);
 Suite *abuse_suite(void);
+Suite *hosts_suite(void);
 
 #endif

@@ -20,7 +20,7 @@ rms() { sox "$1" -n remix "${2:-1}" stat 2>&1 | awk '/RMS +amplitude/{print $3}'
 # RMS of the difference of two mono files
 diff_rms() { sox -m -v 1 "$1" -v -1 "$2" -n stat 2>&1 | awk '/RMS +amplitude/{print $3}'; }
 
-exports=$(nm -D --defined-only "$build/cwrnn.lv2/cwrnn.so" | awk '$2 ~ /^[TDBR]$/ {print $3}')
+exports=$(nm -D --defined-only "$build/cwrnn.lv2/cwrnn.so" | awk '{print $NF}')
 [ "$exports" = "lv2_descriptor" ] && ok "cwrnn.so exports only lv2_descriptor" ||
 	bad "cwrnn.so exports: $(echo $exports)"
 

@@ -19,9 +19,9 @@ DEMO_TEST_OBJ := $(OBJ)/tools/demo/check_demo.o
 # The trainer's libsndfile reading, atomic writing and text buffer.
 DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o
 
-$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CFLAGS += -Itrainer $(SNDFILE_CFLAGS)
-$(DEMO_HOST_OBJ): CFLAGS += $(LV2HOST_CFLAGS)
-$(DEMO_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS)
+$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CW_CFLAGS += -Itrainer $(SNDFILE_CFLAGS)
+$(DEMO_HOST_OBJ): CW_CFLAGS += $(LV2HOST_CFLAGS)
+$(DEMO_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS)
 
 .PHONY: demo-tools check-demo
 all: demo-tools
