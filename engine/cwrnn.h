@@ -284,8 +284,8 @@ int cwrnn_batch_forward(cwrnn_batch *batch, const double *params, const double *
 
 /* Exact BPTT through the last forward: adds dLoss/dparams to grad. params
  * and x must be the ones that forward was given (the input is not kept: x
- * is read again for dW_I and the skip connection); dy is dLoss/dy for every
- * output of that forward. */
+ * is read again for dW_I); dy is dLoss/dy for every output of that
+ * forward. */
 void cwrnn_batch_backward(cwrnn_batch *batch, const double *params, const double *x,
                           const double *dy, double *grad);
 
