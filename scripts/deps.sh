@@ -3,7 +3,7 @@
 # needs to build, test and demo. Usage: scripts/deps.sh [--check | --list]
 #   --check  only report what is missing; exit 1 if anything is.
 #   --list   print the package names.
-PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev lilv-utils sordi sox"
+PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev libjansson-dev lilv-utils sordi sox"
 if [ "${1:-}" = "--list" ]; then
 	echo "$PKGS"
 	exit 0

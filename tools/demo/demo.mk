@@ -19,7 +19,12 @@ DEMO_TEST_OBJ := $(OBJ)/tools/demo/check_demo.o
 # The trainer's libsndfile reading, atomic writing and text buffer.
 DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o
 
-$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CFLAGS += -Itrainer $(SNDFILE_CFLAGS)
+# cwrnn-demo-plot reads the trainer's JSON report with jansson.
+JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
+
+$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CFLAGS += -Itrainer $(SNDFILE_CFLAGS) \
+	$(JANSSON_CFLAGS)
 $(DEMO_HOST_OBJ): CFLAGS += $(LV2HOST_CFLAGS)
 $(DEMO_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS)
 
@@ -33,11 +38,11 @@ $(LV2_RENDER): $(DEMO_HOST_OBJ) $(LV2HOST_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 
 $(DEMO_PLOT): $(DEMO_PLOT_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SNDFILE_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) $(SNDFILE_LIBS) -lm
 
 $(BUILD)/tests/check_demo: $(DEMO_TEST_OBJ) $(DEMO_LIB_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(SNDFILE_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(JANSSON_LIBS) $(SNDFILE_LIBS) -lm
 
 # Unit tests of the analysis (FFT, spectra, ESR, report reading, SVG), then
 # one second through the plugin against cwrnn-render on the same model.
