@@ -12,12 +12,13 @@ DEMO_PLOT := $(BUILD)/cwrnn-demo-plot
 
 DEMO_HOST_OBJ := $(OBJ)/tools/demo/cwrnn_lv2_render.o
 DEMO_PLOT_OBJ := $(OBJ)/tools/demo/cwrnn_demo_plot.o $(OBJ)/tools/demo/fft.o \
-	$(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/svg.o $(OBJ)/tools/demo/history.o \
+	$(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/history.o \
 	$(OBJ)/tools/demo/figure.o
 DEMO_LIB_OBJ := $(filter-out $(OBJ)/tools/demo/cwrnn_demo_plot.o,$(DEMO_PLOT_OBJ))
 DEMO_TEST_OBJ := $(OBJ)/tools/demo/check_demo.o
-# The trainer's libsndfile reading, text buffer and command-line parsing.
-DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o $(OBJ)/trainer/cli.o
+# The trainer's libsndfile reading, text buffer, SVG writer and command-line parsing.
+DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o $(OBJ)/trainer/svg.o \
+	$(OBJ)/trainer/cli.o
 
 # cwrnn-demo-plot reads the trainer's JSON report with jansson.
 JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
