@@ -259,6 +259,12 @@ void cwrnn_params_init(const cwrnn_config *cfg, double *params, double sigma, ui
  */
 typedef struct cwrnn_batch cwrnn_batch;
 
+/* A batch of `batch` sequences of up to max_steps per forward, for the
+ * network cfg describes (copied: cfg may be freed after). Allocates every
+ * buffer here, zero state and clock 0; NULL if cfg is invalid, batch or
+ * max_steps < 1, or out of memory. Free with cwrnn_batch_free (NULL is a
+ * no-op). One thread at a time per batch; separate batches may run on
+ * separate threads. */
 cwrnn_batch *cwrnn_batch_new(const cwrnn_config *cfg, int batch, int max_steps);
 void cwrnn_batch_free(cwrnn_batch *batch);
 
@@ -276,8 +282,10 @@ void cwrnn_batch_set_state(cwrnn_batch *batch, const double *h, uint64_t t);
 int cwrnn_batch_forward(cwrnn_batch *batch, const double *params, const double *x,
                          double *y, int steps);
 
-/* Exact BPTT through the last forward: adds dLoss/dparams to grad. dy is
- * dLoss/dy for every output of that forward. */
+/* Exact BPTT through the last forward: adds dLoss/dparams to grad. params
+ * and x must be the ones that forward was given (the input is not kept: x
+ * is read again for dW_I); dy is dLoss/dy for every output of that
+ * forward. */
 void cwrnn_batch_backward(cwrnn_batch *batch, const double *params, const double *x,
                           const double *dy, double *grad);
 

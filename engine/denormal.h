@@ -1,6 +1,7 @@
 /* Flush-to-zero and denormals-are-zero around a block of audio work, so a
- * decaying state can never fall into slow subnormal arithmetic. Engine-
- * internal. On x86 this sets MXCSR (one instruction, no system call). Other
+ * decaying state can never fall into slow subnormal arithmetic. Not part
+ * of the public API: the engine's block calls and the plugin's run() (the
+ * one place each sets it). On x86 this sets MXCSR (one instruction, no system call). Other
  * architectures are not targets yet: there it changes nothing. */
 #ifndef CWRNN_DENORMAL_H
 #define CWRNN_DENORMAL_H

@@ -1,6 +1,7 @@
-/* Inner loops shared by inference (float) and training (double). Engine-
- * internal. Dot products use `omp simd reduction` so they vectorise without
- * -ffast-math (built with -fopenmp-simd, no OpenMP runtime). */
+/* Inner loops of float inference: used by engine/state.c alone (training,
+ * engine/batch.c, runs its own double-precision loops and libm's tanh).
+ * Engine-internal. Dot products use `omp simd reduction` so they vectorise
+ * without -ffast-math (built with -fopenmp-simd, no OpenMP runtime). */
 #ifndef CWRNN_KERNELS_H
 #define CWRNN_KERNELS_H
 

@@ -14,12 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE__) || defined(__x86_64__)
-#include <xmmintrin.h>
-#define CW_FTZ_DAZ 0x8040u
-#endif
+#include <lv2/core/lv2_util.h>
 
 #include "cw_bundled.h" /* generated: cw_bundled_models[], CW_N_BUNDLED */
+#include "denormal.h"
 
 #define CW_SMOOTH_SECONDS 0.01
 #define CW_FADE_SECONDS 0.02
@@ -367,10 +365,7 @@ static void
 run(LV2_Handle handle, uint32_t n_samples)
 {
 	cw_plugin *self = handle;
-#ifdef CW_FTZ_DAZ
-	unsigned int csr = _mm_getcsr();
-	_mm_setcsr(csr | CW_FTZ_DAZ);
-#endif
+	cw_denormal_state saved = cw_denormals_off();
 	read_controls(self);
 	cw_drain_retired(self);
 
@@ -397,9 +392,7 @@ run(LV2_Handle handle, uint32_t n_samples)
 		lv2_atom_forge_pop(&self->forge, &frame);
 	if (self->latency)
 		*self->latency = latency_of(self);
-#ifdef CW_FTZ_DAZ
-	_mm_setcsr(csr);
-#endif
+	cw_denormals_restore(saved);
 }
 
 /* -------------------------------------------------------------- lifecycle */
@@ -454,14 +447,8 @@ instantiate(const LV2_Descriptor *desc, double rate, const char *bundle_path,
 	if (!self)
 		return NULL;
 	LV2_Log_Log *log = NULL;
-	for (int i = 0; features && features[i]; i++) {
-		if (!strcmp(features[i]->URI, LV2_URID__map))
-			self->map = features[i]->data;
-		else if (!strcmp(features[i]->URI, LV2_WORKER__schedule))
-			self->schedule = features[i]->data;
-		else if (!strcmp(features[i]->URI, LV2_LOG__log))
-			log = features[i]->data;
-	}
+	lv2_features_query(features, LV2_URID__map, &self->map, false, LV2_WORKER__schedule,
+	                   &self->schedule, false, LV2_LOG__log, &log, false, NULL);
 	lv2_log_logger_init(&self->logger, self->map, log);
 	if (self->map) {
 		cw_uris_map(&self->uris, self->map);

@@ -9,19 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const void *
-feature(const LV2_Feature *const *features, const char *uri)
-{
-	for (int i = 0; features && features[i]; i++)
-		if (!strcmp(features[i]->URI, uri))
-			return features[i]->data;
-	return NULL;
-}
+#include <lv2/core/lv2_util.h>
 
 static void
 free_path(const LV2_Feature *const *features, char *path)
 {
-	const LV2_State_Free_Path *fp = feature(features, LV2_STATE__freePath);
+	const LV2_State_Free_Path *fp = lv2_features_data(features, LV2_STATE__freePath);
 	if (fp)
 		fp->free_path(fp->handle, path);
 	else
@@ -36,7 +29,7 @@ save(LV2_Handle handle, LV2_State_Store_Function store, LV2_State_Handle sh, uin
 	(void)flags;
 	if (!self->map || !self->user || self->cur != self->user)
 		return LV2_STATE_SUCCESS;
-	const LV2_State_Map_Path *map_path = feature(features, LV2_STATE__mapPath);
+	const LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
 	if (!map_path) {
 		lv2_log_error(&self->logger, "cwrnn: host offers no state:mapPath, model path not saved\n");
 		return LV2_STATE_ERR_NO_FEATURE;
@@ -97,13 +90,13 @@ restore(LV2_Handle handle, LV2_State_Retrieve_Function retrieve, LV2_State_Handl
 	if (saved_path(self, value, size, type, saved) != 0)
 		return LV2_STATE_ERR_BAD_TYPE;
 	self->follow_model_port = 0;
-	const LV2_State_Map_Path *map_path = feature(features, LV2_STATE__mapPath);
+	const LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
 	char *path = map_path ? map_path->absolute_path(map_path->handle, saved) : strdup(saved);
 	if (!path)
 		return LV2_STATE_ERR_UNKNOWN;
 
 	LV2_State_Status st = LV2_STATE_SUCCESS;
-	LV2_Worker_Schedule *schedule = (LV2_Worker_Schedule *)feature(features, LV2_WORKER__schedule);
+	LV2_Worker_Schedule *schedule = lv2_features_data(features, LV2_WORKER__schedule);
 	if (self->activated && schedule) {
 		if (cw_schedule_load(self, schedule, path, (uint32_t)strlen(path) + 1) != 0) {
 			lv2_log_error(&self->logger, "cwrnn: cannot schedule loading %s\n", path);

@@ -10,7 +10,8 @@
  *   continue    runs on its own output at the trained pitch;
  *   clock bend  the same cello model, audibly not at the trained pitch.
  * Needs LV2_PATH pointing at build/lv2 and the recordings in audio/ (or
- * CW_AUDIO_DIR). Opens the plugin as the plugin tests do (tests/plugin/host.h).
+ * CW_AUDIO_DIR). Opens the plugin as the plugin tests do (tests/plugin/host.h)
+ * and measures levels as their standard deviation (a DC offset is not a sound).
  */
 #define _XOPEN_SOURCE 700
 #include <check.h>
@@ -23,7 +24,7 @@
 #include <sndfile.h>
 
 #include "cwrnn.h"
-#include "host.h"
+#include "fixture.h"
 #include "ports.h"
 
 #define MONO "https://cwrnn.org/lv2/mono"
@@ -74,19 +75,6 @@ read_audio(const char *name, float *x, size_t max)
 	sf_count_t n = sf_readf_float(f, x, (sf_count_t)max);
 	sf_close(f);
 	return (size_t)n;
-}
-
-/* RMS of the signal less its mean: a DC offset is not a sound. */
-static double
-ac_rms(const float *x, size_t n)
-{
-	double m = 0, s = 0;
-	for (size_t i = 0; i < n; i++)
-		m += x[i];
-	m /= (double)n;
-	for (size_t i = 0; i < n; i++)
-		s += (x[i] - m) * (x[i] - m);
-	return sqrt(s / (double)n);
 }
 
 /* Error-to-signal ratio of y against the target t. */
@@ -200,7 +188,7 @@ note_pitch(lh_host *h, int note, size_t n)
 	if (note >= 0)
 		lh_send_midi(h, 0, (const uint8_t[]){ 0x90, (uint8_t)note, 100 }, 3);
 	run_signal(h, NULL, out_buf, n);
-	double level = ac_rms(out_buf + a, b - a);
+	double level = spread(out_buf + a, b - a);
 	ck_assert_msg(level > 0.01, "silent: rms %g", level);
 	return pitch(out_buf + a, b - a);
 }
@@ -209,8 +197,8 @@ note_pitch(lh_host *h, int note, size_t n)
 static void
 assert_envelope(int k)
 {
-	double early = ac_rms(out_buf + (size_t)(0.1 * RATE), (size_t)(0.3 * RATE));
-	double late = ac_rms(out_buf + (size_t)(1.0 * RATE), (size_t)(0.5 * RATE));
+	double early = spread(out_buf + (size_t)(0.1 * RATE), (size_t)(0.3 * RATE));
+	double late = spread(out_buf + (size_t)(1.0 * RATE), (size_t)(0.5 * RATE));
 	fprintf(stderr, "check_presets: %s: level %.4f early, %.4f after 1 s\n", expected[k].uri,
 	        early, late);
 	if (expected[k].sustains)

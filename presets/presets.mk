@@ -52,8 +52,8 @@ presets-measure: $(BUILD)/cwrnn-render
 PRESETS_SNDFILE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sndfile 2>/dev/null)
 PRESETS_SNDFILE_LIBS := $(shell $(PKG_CONFIG) --libs sndfile 2>/dev/null)
 PRESETS_TEST_OBJ := $(OBJ)/presets/check_presets.o
-PRESETS_HOST_OBJ := $(OBJ)/tests/plugin/host.o $(OBJ)/tests/plugin/heap.o $(LV2HOST_OBJ) \
-	$(OBJ)/plugin/ports.o
+PRESETS_HOST_OBJ := $(OBJ)/tests/plugin/host.o $(OBJ)/tests/plugin/heap.o \
+	$(OBJ)/tests/plugin/fixture.o $(LV2HOST_OBJ) $(OBJ)/plugin/ports.o
 $(PRESETS_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS) $(LV2HOST_CFLAGS) $(PRESETS_SNDFILE_CFLAGS) \
 	-Iplugin -Itests/plugin
 

@@ -7,7 +7,7 @@
 #   --check  only report what is missing; exit 1 if anything is.
 #   --list   print the package names.
 # Messages go to stderr (make runs this while it reads the Makefile).
-PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev lilv-utils sordi sox
+PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev libjansson-dev lilv-utils sordi sox
 help2man"
 if [ "${1:-}" = "--list" ]; then
 	echo $PKGS

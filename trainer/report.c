@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "svg.h"
 #include "textbuf.h"
 #include "util.h"
 
@@ -53,22 +54,6 @@ add_str(textbuf *b, const char *s)
 			textbuf_add(b, "%c", *p);
 	}
 	textbuf_add(b, "\"");
-}
-
-/* Text for an SVG element: the five XML specials escaped. */
-static void
-add_xml(textbuf *b, const char *s)
-{
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '<': textbuf_add(b, "&lt;"); break;
-		case '>': textbuf_add(b, "&gt;"); break;
-		case '&': textbuf_add(b, "&amp;"); break;
-		case '\'': textbuf_add(b, "&apos;"); break;
-		case '"': textbuf_add(b, "&quot;"); break;
-		default: textbuf_add(b, "%c", *p);
-		}
-	}
 }
 
 static const char *
@@ -216,127 +201,66 @@ report_write_json(const char *path, const trainer *t, const train_options *o,
 
 /* ------------------------------------------------------------------- plot */
 
-enum { W = 760, H = 460, LEFT = 90, RIGHT = 30, TOP = 50, BOTTOM = 70 };
-
-typedef struct {
-	double x0, x1, ly0, ly1;  /* epochs; log10 of the values */
-} frame;
-
-static double
-px(const frame *f, double epoch)
-{
-	return LEFT + (epoch - f->x0) / (f->x1 - f->x0) * (W - LEFT - RIGHT);
-}
-
-static double
-py(const frame *f, double v)
-{
-	return TOP + (f->ly1 - log10(v)) / (f->ly1 - f->ly0) * (H - TOP - BOTTOM);
-}
-
-/* A step of 1, 2 or 5 times a power of ten giving about five ticks. */
-static double
-nice_step(double range)
-{
-	double raw = range / 5.0, p = pow(10.0, floor(log10(raw)));
-	double m = raw / p;
-	return (m < 1.5 ? 1.0 : m < 3.5 ? 2.0 : m < 7.5 ? 5.0 : 10.0) * p;
-}
-
-static void
-add_axes(textbuf *b, const frame *f)
-{
-	textbuf_add(b, "<rect x='%d' y='%d' width='%d' height='%d' fill='none' stroke='#333'/>\n", LEFT, TOP,
-	    W - LEFT - RIGHT, H - TOP - BOTTOM);
-	double step = nice_step(f->x1 - f->x0);
-	for (double e = ceil(f->x0 / step) * step; e <= f->x1 + 1e-9; e += step) {
-		double x = px(f, e);
-		textbuf_add(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#ddd'/>\n", x, TOP, x,
-		    H - BOTTOM);
-		textbuf_add(b, "<textbuf x='%.1f' y='%d' text-anchor='middle'>%g</text>\n", x, H - BOTTOM + 18, e);
-	}
-	/* Decades, and 2 and 5 times them when few decades are shown. */
-	int minor = f->ly1 - f->ly0 <= 2.0;
-	for (int d = (int)f->ly0; d <= (int)f->ly1; d++) {
-		static const int mult[3] = {1, 2, 5};
-		for (int i = 0; i < 3; i++) {
-			int k = mult[i];
-			if (k > 1 && (!minor || d == (int)f->ly1))
-				continue;
-			double y = py(f, k * pow(10.0, d));
-			textbuf_add(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#%s'/>\n", LEFT, y,
-			    W - RIGHT, y, k == 1 ? "ccc" : "eee");
-			textbuf_add(b, "<textbuf x='%d' y='%.1f' text-anchor='end'>%de%d</text>\n", LEFT - 6, y + 4,
-			    k, d);
-		}
-	}
-	textbuf_add(b, "<textbuf x='%d' y='%d' text-anchor='middle'>epoch</text>\n", (LEFT + W - RIGHT) / 2,
-	    H - 25);
-	textbuf_add(b, "<textbuf transform='translate(22 %d) rotate(-90)' text-anchor='middle'>"
-	    "loss / ESR (log scale)</text>\n", (TOP + H - BOTTOM) / 2);
-}
-
-static void
-add_curve(textbuf *b, const frame *f, const trainer *t, int val, const char *color)
-{
-	textbuf_add(b, "<polyline fill='none' stroke='%s' stroke-width='2' points='", color);
-	for (size_t i = 0; i < t->n_history; i++) {
-		double v = val ? t->history[i].val_esr : t->history[i].train_loss;
-		if (isfinite(v) && v > 0.0)
-			textbuf_add(b, "%.1f,%.1f ", px(f, t->history[i].epoch), py(f, v));
-	}
-	textbuf_add(b, "'/>\n");
-}
-
 int
 report_write_svg(const char *path, const trainer *t, const train_options *o, char *msg,
                  size_t msg_len)
 {
-	frame f = {0.0, 1.0, INFINITY, -INFINITY};
+	/* epochs on x; loss and ESR on a log y axis spanning whole decades */
+	double ly0 = INFINITY, ly1 = -INFINITY, x1 = 1.0;
 	for (size_t i = 0; i < t->n_history; i++) {
 		const train_point *p = &t->history[i];
 		double v[2] = {p->train_loss, p->val_esr};
 		for (int k = 0; k < 2; k++) {
 			if (isfinite(v[k]) && v[k] > 0.0) {
-				f.ly0 = fmin(f.ly0, floor(log10(v[k])));
-				f.ly1 = fmax(f.ly1, ceil(log10(v[k])));
+				ly0 = fmin(ly0, floor(log10(v[k])));
+				ly1 = fmax(ly1, ceil(log10(v[k])));
 			}
 		}
-		f.x1 = fmax(f.x1, p->epoch);
+		x1 = fmax(x1, p->epoch);
 	}
-	if (!(f.ly0 <= f.ly1)) {
-		f.ly0 = -3.0;
-		f.ly1 = 0.0;
+	if (!(ly0 <= ly1)) {
+		ly0 = -3.0;
+		ly1 = 0.0;
 	}
-	if (f.ly1 - f.ly0 < 1.0)
-		f.ly1 = f.ly0 + 1.0;
-	textbuf b = {0};
-	textbuf_add(&b, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
-	    "font-family='sans-serif' font-size='13'>\n<rect width='100%%' height='100%%' "
-	    "fill='white'/>\n", W, H);
-	textbuf_add(&b, "<textbuf x='%d' y='28' text-anchor='middle' font-size='15'>cwrnn-train %s ", W / 2,
-	    options_task_name(o->task));
-	add_xml(&b, t->cfg.name);
-	textbuf_add(&b, ": training loss (%s%s) and validation ESR</text>\n",
-	    train_loss_name(o->loss), o->preemph > 0.0 ? ", pre-emphasised" : "");
-	add_axes(&b, &f);
-	add_curve(&b, &f, t, 0, "#1f77b4");
-	add_curve(&b, &f, t, 1, "#d62728");
+	if (ly1 - ly0 < 1.0)
+		ly1 = ly0 + 1.0;
+	const svg_panel panel = {90, 50, 640, 340, 0.0, x1, pow(10.0, ly0), pow(10.0, ly1), 0, 1};
+
+	svg b = {0};
+	svg_add(&b, "<svg xmlns='http://www.w3.org/2000/svg' width='760' height='460' "
+	        "font-family='sans-serif' font-size='13'>\n<rect width='100%%' height='100%%' "
+	        "fill='white'/>\n");
+	char title[512];
+	snprintf(title, sizeof title, "cwrnn-train %s %s: training loss (%s%s) and validation ESR",
+	         options_task_name(o->task), t->cfg.name, train_loss_name(o->loss),
+	         o->preemph > 0.0 ? ", pre-emphasised" : "");
+	svg_axes(&b, &panel, "%g", 1.0, "%g", 1.0);
+	svg_labels(&b, &panel, title, "epoch", "loss / ESR (log scale)");
+
+	double *x = malloc((t->n_history + 1) * sizeof *x);
+	double *y = malloc((t->n_history + 1) * sizeof *y);
+	static const char *const styles[2] = {"stroke='#1f77b4' stroke-width='2'",
+	                                      "stroke='#d62728' stroke-width='2'"};
+	static const char *const names[2] = {"training loss", "validation ESR"};
+	for (int k = 0; k < 2 && x && y; k++) {
+		for (size_t i = 0; i < t->n_history; i++) {
+			x[i] = t->history[i].epoch;
+			y[i] = k ? t->history[i].val_esr : t->history[i].train_loss;
+		}
+		svg_polyline(&b, &panel, x, y, t->n_history, styles[k]);
+	}
+	free(x);
+	free(y);
 	if (t->best_epoch >= 0 && isfinite(t->best_esr) && t->best_esr > 0.0) {
-		double x = px(&f, t->best_epoch), y = py(&f, t->best_esr);
-		textbuf_add(&b, "<circle cx='%.1f' cy='%.1f' r='5' fill='none' stroke='#d62728'/>\n", x, y);
-		textbuf_add(&b, "<textbuf x='%d' y='%d' text-anchor='end'>best validation ESR %.4g at epoch %g"
-		    "</text>\n", W - RIGHT - 8, H - BOTTOM - 10, t->best_esr, t->best_epoch);
+		svg_add(&b, "<circle cx='%.1f' cy='%.1f' r='5' fill='none' stroke='#d62728'/>\n",
+		        svg_px(&panel, t->best_epoch), svg_py(&panel, t->best_esr));
+		svg_add(&b, "<text x='%.1f' y='%.1f' text-anchor='end'>best validation ESR %.4g at "
+		        "epoch %g</text>\n", panel.x + panel.w - 8, panel.y + panel.h - 10, t->best_esr,
+		        t->best_epoch);
 	}
-	int lx = W - RIGHT - 190, ly = TOP + 18;
-	textbuf_add(&b, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#1f77b4' stroke-width='2'/>"
-	    "<textbuf x='%d' y='%d'>training loss</text>\n", lx, ly, lx + 24, ly, lx + 30, ly + 4);
-	textbuf_add(&b, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#d62728' stroke-width='2'/>"
-	    "<textbuf x='%d' y='%d'>validation ESR</text>\n", lx, ly + 20, lx + 24, ly + 20, lx + 30,
-	    ly + 24);
-	textbuf_add(&b, "</svg>\n");
-	int rc = b.failed ? cw_fail(msg, msg_len, "out of memory writing '%s'", path)
-	                  : cw_write_atomically(path, b.s, b.len, msg, msg_len);
-	free(b.s);
+	svg_legend(&b, panel.x + panel.w - 190, panel.y + 8, styles, names, 2);
+	svg_add(&b, "</svg>\n");
+	int rc = svg_save(&b, path, msg, msg_len);
+	svg_free(&b);
 	return rc;
 }

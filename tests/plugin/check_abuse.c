@@ -21,44 +21,10 @@
 #include <unistd.h>
 
 #include "cwrnn.h"
-#include "heap.h"
-#include "host.h"
+#include "fixture.h"
 #include "ports.h"
 #include "suites.h"
 #include "uris.h"
-
-static char dir[1024];
-
-static void
-setup(void)
-{
-	const char *base = getenv("CW_TEST_TMP");
-	if (!base)
-		base = "/tmp";
-	mkdir(base, 0755);
-	snprintf(dir, sizeof dir, "%s/cwabuse-XXXXXX", base);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void
-teardown(void)
-{
-	if (getenv("CW_TEST_KEEP"))
-		return;
-	char cmd[1100];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
-static uint64_t rng;
-
-static double
-uniform(void)
-{
-	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-	return (double)(rng >> 11) * (1.0 / 9007199254740992.0);
-}
 
 /* A model with g modules of k units, saved at path (seeded weights). */
 static void
@@ -121,7 +87,7 @@ jump_controls(lh_host *h, int k)
 		switch ((k + i) % 7) {
 		case 0: v = lo; break;
 		case 1: v = hi; break;
-		case 2: v = lo + (float)uniform() * (hi - lo); break;
+		case 2: v = lo + (float)rng_uniform() * (hi - lo); break;
 		case 3: v = lo - 1e6f; break;
 		case 4: v = hi + 1e6f; break;
 		case 5: v = NAN; break;
@@ -174,7 +140,7 @@ START_TEST(test_hostile_signals_and_controls_at_every_rate)
 	double rate = session_rates[_i];
 	static float yl[N_HOSTILE], yr[N_HOSTILE];
 	char gen[1200];
-	snprintf(gen, sizeof gen, "%s/gen.cwrnn", dir);
+	snprintf(gen, sizeof gen, "%s/gen.cwrnn", tmp_dir);
 	save_model(gen, CWRNN_TASK_GENERATE, 4, 4, 44100, 3);
 	lh_host *h = host_open(CW_URI_STEREO, rate, LH_ALL);
 	run_hostile(h, yl, yr);
@@ -245,7 +211,7 @@ typedef struct {
 START_TEST(test_patch_set_with_bad_files_logs_why_and_keeps_playing)
 {
 	char good[1200];
-	snprintf(good, sizeof good, "%s/good.cwrnn", dir);
+	snprintf(good, sizeof good, "%s/good.cwrnn", tmp_dir);
 	save_model(good, CWRNN_TASK_TRANSFORM, 3, 4, 48000, 5);
 	bad_file bad[] = {
 		{ "", "is a directory" },
@@ -260,11 +226,11 @@ START_TEST(test_patch_set_with_bad_files_logs_why_and_keeps_playing)
 		{ "", "No such file" },
 	};
 	const int n_bad = (int)(sizeof bad / sizeof *bad);
-	snprintf(bad[0].path, sizeof bad[0].path, "%s", dir);
-	snprintf(bad[1].path, sizeof bad[1].path, "%s/missing.cwrnn", dir);
-	snprintf(bad[2].path, sizeof bad[2].path, "%s/empty.cwrnn", dir);
+	snprintf(bad[0].path, sizeof bad[0].path, "%s", tmp_dir);
+	snprintf(bad[1].path, sizeof bad[1].path, "%s/missing.cwrnn", tmp_dir);
+	snprintf(bad[2].path, sizeof bad[2].path, "%s/empty.cwrnn", tmp_dir);
 	write_bytes(bad[2].path, "", 0);
-	snprintf(bad[3].path, sizeof bad[3].path, "%s/truncated.cwrnn", dir);
+	snprintf(bad[3].path, sizeof bad[3].path, "%s/truncated.cwrnn", tmp_dir);
 	{
 		size_t n;
 		unsigned char *b = read_bytes(good, &n);
@@ -272,22 +238,22 @@ START_TEST(test_patch_set_with_bad_files_logs_why_and_keeps_playing)
 		free(b);
 	}
 	/* sparse: 1 GiB on paper, nothing on disk */
-	snprintf(bad[4].path, sizeof bad[4].path, "%s/huge.cwrnn", dir);
+	snprintf(bad[4].path, sizeof bad[4].path, "%s/huge.cwrnn", tmp_dir);
 	int fd = open(bad[4].path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, (off_t)1 << 30), 0);
 	close(fd);
 	/* header: magic 8, version 8, header bytes 12, flags 16, task 20,
 	 * modules 24, inputs 28, outputs 32 ...; the module sizes follow it */
-	snprintf(bad[5].path, sizeof bad[5].path, "%s/modules.cwrnn", dir);
+	snprintf(bad[5].path, sizeof bad[5].path, "%s/modules.cwrnn", tmp_dir);
 	absurd_model(good, bad[5].path, 24, 1000000);
-	snprintf(bad[6].path, sizeof bad[6].path, "%s/units.cwrnn", dir);
+	snprintf(bad[6].path, sizeof bad[6].path, "%s/units.cwrnn", tmp_dir);
 	absurd_model(good, bad[6].path, 64, 0x7fffffff);
-	snprintf(bad[7].path, sizeof bad[7].path, "%s/inputs.cwrnn", dir);
+	snprintf(bad[7].path, sizeof bad[7].path, "%s/inputs.cwrnn", tmp_dir);
 	absurd_model(good, bad[7].path, 28, 0xffffffffu);
-	snprintf(bad[8].path, sizeof bad[8].path, "%s/fifo.cwrnn", dir);
+	snprintf(bad[8].path, sizeof bad[8].path, "%s/fifo.cwrnn", tmp_dir);
 	ck_assert_int_eq(mkfifo(bad[8].path, 0644), 0);
-	snprintf(bad[9].path, sizeof bad[9].path, "%s/no dir/\"x\" 'y'.cwrnn", dir);
+	snprintf(bad[9].path, sizeof bad[9].path, "%s/no dir/\"x\" 'y'.cwrnn", tmp_dir);
 
 	static float x[4096], y[4096];
 	for (int i = 0; i < 4096; i++)
@@ -336,11 +302,11 @@ START_TEST(test_odd_characters_in_paths_load_and_restore)
 		"sub dir/ ~ (1) [2] {3} ;*!.cwrnn",
 	};
 	char sub[1200];
-	snprintf(sub, sizeof sub, "%s/sub dir", dir);
+	snprintf(sub, sizeof sub, "%s/sub dir", tmp_dir);
 	ck_assert_int_eq(mkdir(sub, 0755), 0);
 	for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
 		char path[1300], state[1300];
-		snprintf(path, sizeof path, "%s/%s", dir, names[n]);
+		snprintf(path, sizeof path, "%s/%s", tmp_dir, names[n]);
 		save_model(path, CWRNN_TASK_TRANSFORM, 2, 3, 48000, 10 + n);
 		lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 		lh_send_set_path(h, 0, CW_URI_MODEL, path);
@@ -348,7 +314,7 @@ START_TEST(test_odd_characters_in_paths_load_and_restore)
 		lh_run(h, NULL, NULL, 64); /* notify comes with the run after the load */
 		ck_assert_msg(h->log_errors == 0, "%s: %s", names[n], h->last_error);
 		ck_assert_str_eq(h->notified, path);
-		snprintf(state, sizeof state, "%s/state-%zu", dir, n);
+		snprintf(state, sizeof state, "%s/state-%zu", tmp_dir, n);
 		ck_assert_int_eq(lh_save_state(h, state), 0);
 		host_free(h);
 		h = host_open(CW_URI_MONO, 48000, LH_ALL);
@@ -369,7 +335,7 @@ END_TEST
 START_TEST(test_a_tab_and_newline_in_a_path_load_by_patch_set)
 {
 	char path[1300];
-	snprintf(path, sizeof path, "%s/tab\there\nnewline.cwrnn", dir);
+	snprintf(path, sizeof path, "%s/tab\there\nnewline.cwrnn", tmp_dir);
 	save_model(path, CWRNN_TASK_TRANSFORM, 2, 3, 48000, 31);
 	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	lh_send_set_path(h, 0, CW_URI_MODEL, path);
@@ -407,9 +373,9 @@ END_TEST
 START_TEST(test_state_restore_with_missing_model_while_running)
 {
 	char path[1200], state[1200];
-	snprintf(path, sizeof path, "%s/gone.cwrnn", dir);
+	snprintf(path, sizeof path, "%s/gone.cwrnn", tmp_dir);
 	save_model(path, CWRNN_TASK_TRANSFORM, 2, 3, 48000, 9);
-	snprintf(state, sizeof state, "%s/state", dir);
+	snprintf(state, sizeof state, "%s/state", tmp_dir);
 	lh_host *a = host_open(CW_URI_STEREO, 48000, LH_ALL);
 	lh_send_set_path(a, 0, CW_URI_MODEL, path);
 	lh_run(a, NULL, NULL, 16);
@@ -450,7 +416,7 @@ START_TEST(test_sixteen_instances_with_different_models)
 	char paths[N_INST][1200];
 	lh_host *h[N_INST];
 	for (int k = 0; k < N_INST; k++) {
-		snprintf(paths[k], sizeof paths[k], "%s/inst-%d.cwrnn", dir, k);
+		snprintf(paths[k], sizeof paths[k], "%s/inst-%d.cwrnn", tmp_dir, k);
 		save_model(paths[k], CWRNN_TASK_TRANSFORM, 1 + k % 5, 2 + k % 7, 48000, 100 + k);
 		h[k] = host_open(CW_URI_MONO, 48000, LH_ALL);
 		lh_send_set_path(h[k], 0, CW_URI_MODEL, paths[k]);
@@ -498,23 +464,23 @@ START_TEST(test_rapid_model_switching_while_running)
 {
 	char paths[6][1200];
 	for (int k = 0; k < 4; k++) {
-		snprintf(paths[k], sizeof paths[k], "%s/switch-%d.cwrnn", dir, k);
+		snprintf(paths[k], sizeof paths[k], "%s/switch-%d.cwrnn", tmp_dir, k);
 		save_model(paths[k], k == 3 ? CWRNN_TASK_GENERATE : CWRNN_TASK_TRANSFORM, 2 + k, 3,
 		           k % 2 ? 44100 : 48000, 200 + k);
 	}
-	snprintf(paths[4], sizeof paths[4], "%s/missing.cwrnn", dir);
-	snprintf(paths[5], sizeof paths[5], "%s", dir);
+	snprintf(paths[4], sizeof paths[4], "%s/missing.cwrnn", tmp_dir);
+	snprintf(paths[5], sizeof paths[5], "%s", tmp_dir);
 	static float x[600], yl[600], yr[600];
 	for (int i = 0; i < 600; i++)
 		x[i] = (float)sin(0.05 * i);
 	lh_host *h = host_open(CW_URI_STEREO, 48000, LH_ALL);
-	rng = 77;
+	rng_seed(77);
 	int errors = 0;
 	for (int k = 0; k < 3000; k++) {
-		uint32_t b = 1 + (uint32_t)(uniform() * 600);
+		uint32_t b = 1 + (uint32_t)(rng_uniform() * 600);
 		if (b > 600)
 			b = 600;
-		int which = (int)(uniform() * 6);
+		int which = (int)(rng_uniform() * 6);
 		lh_send_set_path(h, 0, CW_URI_MODEL, paths[which]);
 		errors += which >= 4;
 		if (k % 7 == 0 && b > 1)
@@ -538,8 +504,7 @@ Suite *
 abuse_suite(void)
 {
 	Suite *s = suite_create("abuse");
-	TCase *tc = tcase_create("abuse");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	TCase *tc = fixture_tcase("abuse");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_hostile_signals_and_controls_at_every_rate, 0,
 	                    (int)(sizeof session_rates / sizeof *session_rates));

@@ -34,6 +34,33 @@ slurp(const char *p)
 	return buf;
 }
 
+/* Every element closed by its own name, in order (a mismatched pair such as
+ * <textbuf ...></text> makes the file unreadable to a browser). */
+static void
+assert_well_formed(const char *s)
+{
+	char open[32][16];
+	int depth = 0;
+	for (const char *p = strchr(s, '<'); p; p = strchr(p + 1, '<')) {
+		const char *end = strchr(p, '>');
+		ck_assert_ptr_nonnull(end);
+		int closing = p[1] == '/', selfclosing = end[-1] == '/';
+		const char *name = p + 1 + closing;
+		size_t len = strcspn(name, " />");
+		ck_assert_uint_lt(len, sizeof open[0]);
+		if (closing) {
+			ck_assert_int_gt(depth, 0);
+			depth--;
+			ck_assert_msg(strlen(open[depth]) == len && !strncmp(open[depth], name, len),
+			              "<%s> closed by </%.*s>", open[depth], (int)len, name);
+		} else if (!selfclosing) {
+			ck_assert_int_lt(depth, 32);
+			snprintf(open[depth++], sizeof open[0], "%.*s", (int)len, name);
+		}
+	}
+	ck_assert_int_eq(depth, 0);
+}
+
 START_TEST(json_holds_the_run)
 {
 	fixture f;
@@ -79,6 +106,7 @@ START_TEST(svg_has_axes_curves_and_escaped_names)
 	ck_assert_ptr_nonnull(first);
 	ck_assert_ptr_nonnull(strstr(first + 1, "<polyline"));
 	ck_assert_ptr_nonnull(strstr(s, "</svg>"));
+	assert_well_formed(s);
 	fixture_free(&f);
 }
 END_TEST

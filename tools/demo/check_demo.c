@@ -177,14 +177,40 @@ START_TEST(report_gives_totals_model_and_curve)
 }
 END_TEST
 
+/* The same report with its keys in another order (history first, a
+ * "seconds" inside config before the total): read by key, not by place. */
+START_TEST(report_is_read_by_key_not_by_order)
+{
+	static const char *shuffled =
+		"{\"history\": [{\"seconds\": 2, \"val_esr\": 0.5, \"epoch\": 1, \"train_loss\": 1}],\n"
+		" \"config\": {\"seconds\": 0, \"loss\": \"mse\", \"epochs\": 15},\n"
+		" \"model\": {\"sample_rate\": 48000, \"modules\": 6, \"hidden\": 48, \"params\": 1489},\n"
+		" \"latency_samples\": null, \"val_esr\": 0.5, \"epochs\": 1, \"seconds\": 2.5,\n"
+		" \"task\": \"transform\"}";
+	train_report r;
+	char msg[256];
+	ck_assert_msg(history_parse(shuffled, &r, msg, sizeof msg) == 0, "%s", msg);
+	ck_assert_double_eq(r.seconds, 2.5);
+	ck_assert_double_eq(r.epochs, 1.0);
+	ck_assert(isnan(r.latency));
+	ck_assert_double_eq(r.params, 1489.0);
+	ck_assert_str_eq(r.loss, "mse");
+	ck_assert_uint_eq(r.n_points, 1);
+	ck_assert_double_eq(r.points[0].train_loss, 1.0);
+	history_free(&r);
+}
+END_TEST
+
 START_TEST(report_refuses_other_json)
 {
 	train_report r;
 	char msg[256];
 	ck_assert_int_eq(history_parse("{\"a\": 1}", &r, msg, sizeof msg), -1);
 	ck_assert_ptr_nonnull(strstr(msg, "not a cwrnn-train report"));
+	ck_assert_int_eq(history_parse("{\"model\": [", &r, msg, sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "not JSON"));
 	char *cut = strdup(REPORT);
-	*strstr(cut, "\"latency_samples\"") = 'X';  /* a key gone */
+	*strstr(cut, "latency_samples") = 'X';  /* a key gone (renamed) */
 	ck_assert_int_eq(history_parse(cut, &r, msg, sizeof msg), -1);
 	ck_assert_ptr_nonnull(strstr(msg, "missing"));
 	free(cut);
@@ -272,6 +298,7 @@ demo_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("report");
 	tcase_add_test(tc, report_gives_totals_model_and_curve);
+	tcase_add_test(tc, report_is_read_by_key_not_by_order);
 	tcase_add_test(tc, report_refuses_other_json);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("figure");

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "figure.h"
 #include "history.h"
 #include "signal.h"
+#include "util.h"
 #include "wav.h"
 
 enum { EXIT_OPTIONS = 1, EXIT_DATA = 2, EXIT_WRITE = 3 };
@@ -45,9 +47,7 @@ fatal(app *a, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("cwrnn-demo-plot: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	cli_verror("cwrnn-demo-plot", fmt, ap);
 	va_end(ap);
 	cleanup(a);
 	return code;
@@ -74,9 +74,25 @@ usage(FILE *f)
 	      "      --title TEXT          the picture's title\n"
 	      "      --caption TEXT        a line under it\n"
 	      "  -h, --help                this help\n"
+	      "Options take their value as --name VALUE or --name=VALUE.\n"
 	      "Exit codes: 0 done, 1 bad options, 2 bad input, 3 cannot write.\n",
 	      f);
 }
+
+enum { DRY = 128, TARGET, OUTPUT, ENGINE, REPORT, RENDER_SECONDS, TITLE, CAPTION };
+
+static const struct option long_options[] = {
+	{"dry", required_argument, NULL, DRY},
+	{"target", required_argument, NULL, TARGET},
+	{"output", required_argument, NULL, OUTPUT},
+	{"engine", required_argument, NULL, ENGINE},
+	{"report", required_argument, NULL, REPORT},
+	{"svg", required_argument, NULL, 'o'},
+	{"render-seconds", required_argument, NULL, RENDER_SECONDS},
+	{"title", required_argument, NULL, TITLE},
+	{"caption", required_argument, NULL, CAPTION},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
 
 static int
 parse(plot_options *o, int argc, char **argv, char *msg, size_t len)
@@ -84,42 +100,28 @@ parse(plot_options *o, int argc, char **argv, char *msg, size_t len)
 	memset(o, 0, sizeof *o);
 	o->render_seconds = NAN;
 	o->title = "cwrnn: a Clockwork RNN effect model";
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return 1;
-		if (i + 1 >= argc) {
-			snprintf(msg, len, "%s needs a value (see --help)", a);
-			return -1;
-		}
-		const char *v = argv[++i];
-		const char **dst = !strcmp(a, "--dry")                        ? &o->dry
-		                   : !strcmp(a, "--target")                   ? &o->target
-		                   : !strcmp(a, "--output")                   ? &o->output
-		                   : !strcmp(a, "--engine")                   ? &o->engine
-		                   : !strcmp(a, "--report")                   ? &o->report
-		                   : !strcmp(a, "-o") || !strcmp(a, "--svg") ? &o->svg
-		                   : !strcmp(a, "--title")                    ? &o->title
-		                   : !strcmp(a, "--caption")                  ? &o->caption
-		                                                              : NULL;
-		if (dst) {
-			*dst = v;
-		} else if (!strcmp(a, "--render-seconds")) {
-			char *end = NULL;
-			o->render_seconds = strtod(v, &end);
-			if (end == v || *end || !(o->render_seconds > 0.0)) {
-				snprintf(msg, len, "--render-seconds wants a positive number, not '%s'", v);
+	int at = 0, id;
+	const char *v;
+	while ((id = cli_next(argc, argv, "o:h", long_options, &at, &v, msg, len)) != -1) {
+		switch (id) {
+		case -2: return -1;
+		case 'h': return 1;
+		case DRY: o->dry = v; break;
+		case TARGET: o->target = v; break;
+		case OUTPUT: o->output = v; break;
+		case ENGINE: o->engine = v; break;
+		case REPORT: o->report = v; break;
+		case 'o': o->svg = v; break;
+		case TITLE: o->title = v; break;
+		case CAPTION: o->caption = v; break;
+		case RENDER_SECONDS:
+			if (parse_double("--render-seconds", v, 1e-9, 1e9, &o->render_seconds, msg, len))
 				return -1;
-			}
-		} else {
-			snprintf(msg, len, "unknown option '%s' (see --help)", a);
-			return -1;
+			break;
 		}
 	}
-	if (!o->dry || !o->target || !o->output || !o->report || !o->svg) {
-		snprintf(msg, len, "give --dry, --target, --output, --report and -o (see --help)");
-		return -1;
-	}
+	if (!o->dry || !o->target || !o->output || !o->report || !o->svg)
+		return cw_fail(msg, len, "give --dry, --target, --output, --report and -o (see --help)");
 	return 0;
 }
 

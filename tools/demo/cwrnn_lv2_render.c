@@ -13,7 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "lv2host.h"
+#include "util.h"
 #include "wav.h"
 
 enum { EXIT_OPTIONS = 1, EXIT_DATA = 2, EXIT_WRITE = 3, EXIT_PLUGIN = 4 };
@@ -63,9 +65,7 @@ fatal(app *a, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("cwrnn-lv2-render: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	cli_verror("cwrnn-lv2-render", fmt, ap);
 	va_end(ap);
 	cleanup(a);
 	return code;
@@ -81,6 +81,7 @@ usage(FILE *f)
 	      "float WAV. A model is loaded as a host loads one: patch:Set through the\n"
 	      "plugin's worker, confirmed on its notify port; then the plugin is restarted\n"
 	      "so the model starts from its zero state at IN's first sample.\n"
+	      "Options take their value as --name VALUE or --name=VALUE.\n"
 	      "  -i, --input FILE     input audio (any format libsndfile reads)\n"
 	      "  -o, --output FILE    output WAV (written atomically)\n"
 	      "  -m, --model FILE     a .cwrnn model (default: the plugin's selected model)\n"
@@ -116,57 +117,52 @@ parse_control(render_options *o, const char *s, char *msg, size_t len)
 	return 0;
 }
 
+enum { OPT_MIXDOWN = 128 };
+
+static const struct option long_options[] = {
+	{"input", required_argument, NULL, 'i'},
+	{"output", required_argument, NULL, 'o'},
+	{"model", required_argument, NULL, 'm'},
+	{"uri", required_argument, NULL, 'u'},
+	{"block", required_argument, NULL, 'b'},
+	{"control", required_argument, NULL, 'c'},
+	{"mixdown", no_argument, NULL, OPT_MIXDOWN},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
+
 static int
 parse(render_options *o, int argc, char **argv, char *msg, size_t len)
 {
 	memset(o, 0, sizeof *o);
 	o->uri = DEFAULT_URI;
 	o->block = 256;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return 1;
-		if (!strcmp(a, "--mixdown")) {
-			o->mixdown = 1;
-			continue;
-		}
-		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			o->quiet = 1;
-			continue;
-		}
-		if (i + 1 >= argc) {
-			snprintf(msg, len, "%s needs a value (see --help)", a);
-			return -1;
-		}
-		const char *v = argv[++i];
-		if (!strcmp(a, "-i") || !strcmp(a, "--input"))
-			o->input = v;
-		else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-			o->output = v;
-		else if (!strcmp(a, "-m") || !strcmp(a, "--model"))
-			o->model = v;
-		else if (!strcmp(a, "-u") || !strcmp(a, "--uri"))
-			o->uri = v;
-		else if (!strcmp(a, "-c") || !strcmp(a, "--control")) {
+	int at = 0, id;
+	const char *v;
+	long block;
+	while ((id = cli_next(argc, argv, "i:o:m:u:b:c:qh", long_options, &at, &v, msg, len)) != -1) {
+		switch (id) {
+		case -2: return -1;
+		case 'h': return 1;
+		case 'i': o->input = v; break;
+		case 'o': o->output = v; break;
+		case 'm': o->model = v; break;
+		case 'u': o->uri = v; break;
+		case 'q': o->quiet = 1; break;
+		case OPT_MIXDOWN: o->mixdown = 1; break;
+		case 'c':
 			if (parse_control(o, v, msg, len) != 0)
 				return -1;
-		} else if (!strcmp(a, "-b") || !strcmp(a, "--block")) {
-			char *end = NULL;
-			long b = strtol(v, &end, 10);
-			if (end == v || *end || b < 1 || b > LH_MAX_BLOCK) {
-				snprintf(msg, len, "--block wants 1..%d frames, not '%s'", LH_MAX_BLOCK, v);
+			break;
+		case 'b':
+			if (parse_long("--block", v, 1, LH_MAX_BLOCK, &block, msg, len) != 0)
 				return -1;
-			}
-			o->block = (uint32_t)b;
-		} else {
-			snprintf(msg, len, "unknown option '%s' (see --help)", a);
-			return -1;
+			o->block = (uint32_t)block;
+			break;
 		}
 	}
-	if (!o->input || !o->output) {
-		snprintf(msg, len, "give an input with -i and an output with -o (see --help)");
-		return -1;
-	}
+	if (!o->input || !o->output)
+		return cw_fail(msg, len, "give an input with -i and an output with -o (see --help)");
 	return 0;
 }
 

@@ -12,14 +12,20 @@ DEMO_PLOT := $(BUILD)/cwrnn-demo-plot
 
 DEMO_HOST_OBJ := $(OBJ)/tools/demo/cwrnn_lv2_render.o
 DEMO_PLOT_OBJ := $(OBJ)/tools/demo/cwrnn_demo_plot.o $(OBJ)/tools/demo/fft.o \
-	$(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/svg.o $(OBJ)/tools/demo/history.o \
+	$(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/history.o \
 	$(OBJ)/tools/demo/figure.o
 DEMO_LIB_OBJ := $(filter-out $(OBJ)/tools/demo/cwrnn_demo_plot.o,$(DEMO_PLOT_OBJ))
 DEMO_TEST_OBJ := $(OBJ)/tools/demo/check_demo.o
-# The trainer's libsndfile reading, atomic writing and text buffer.
-DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o
+# The trainer's libsndfile reading, text buffer, SVG writer and command-line parsing.
+DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o $(OBJ)/trainer/svg.o \
+	$(OBJ)/trainer/cli.o
 
-$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CW_CFLAGS += -Itrainer $(SNDFILE_CFLAGS)
+# cwrnn-demo-plot reads the trainer's JSON report with jansson.
+JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
+
+$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CW_CFLAGS += -Itrainer $(SNDFILE_CFLAGS) \
+	$(JANSSON_CFLAGS)
 $(DEMO_HOST_OBJ): CW_CFLAGS += $(LV2HOST_CFLAGS)
 $(DEMO_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS)
 
@@ -33,11 +39,11 @@ $(LV2_RENDER): $(DEMO_HOST_OBJ) $(LV2HOST_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 
 $(DEMO_PLOT): $(DEMO_PLOT_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SNDFILE_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) $(SNDFILE_LIBS) -lm
 
 $(BUILD)/tests/check_demo: $(DEMO_TEST_OBJ) $(DEMO_LIB_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(SNDFILE_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(JANSSON_LIBS) $(SNDFILE_LIBS) -lm
 
 # Unit tests of the analysis (FFT, spectra, ESR, report reading, SVG), then
 # one second through the plugin against cwrnn-render on the same model.

@@ -1,4 +1,4 @@
-/* The trainer's JSON report, read by key (see history.h). */
+/* The trainer's JSON report, read through jansson (see history.h). */
 #include "history.h"
 
 #include <errno.h>
@@ -7,106 +7,97 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "util.h"
 
-/* The value after "key": at or after from and before end, or NULL. */
-static const char *
-find_value(const char *from, const char *end, const char *key)
-{
-	char pat[64];
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	size_t len = strlen(pat);
-	for (const char *p = strstr(from, pat); p && p < end; p = strstr(p + 1, pat)) {
-		p += len;
-		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-			p++;
-		return p < end ? p : NULL;
-	}
-	return NULL;
-}
-
-/* A number or null (NAN). Returns 0, or -1 if the value is neither. */
+/* obj[key] as a number, NAN for null. Returns 0, or -1 if it is missing or
+ * something else. */
 static int
-read_number(const char *from, const char *end, const char *key, double *out)
+number(const json_t *obj, const char *key, double *out)
 {
-	const char *v = find_value(from, end, key);
-	if (!v)
-		return -1;
-	if (!strncmp(v, "null", 4)) {
+	const json_t *v = json_object_get(obj, key);
+	if (json_is_null(v))
 		*out = NAN;
-		return 0;
-	}
-	char *stop = NULL;
-	errno = 0;
-	*out = strtod(v, &stop);
-	return stop == v || errno == ERANGE ? -1 : 0;
+	else if (json_is_number(v))
+		*out = json_number_value(v);
+	else
+		return -1;
+	return 0;
 }
 
 static int
-read_string(const char *from, const char *end, const char *key, char *out, size_t len)
+string(const json_t *obj, const char *key, char *out, size_t len)
 {
-	const char *v = find_value(from, end, key);
-	if (!v || *v != '"')
+	const char *s = json_string_value(json_object_get(obj, key));
+	if (!s || strlen(s) >= len)
 		return -1;
-	const char *close = strchr(v + 1, '"');
-	if (!close || close >= end || (size_t)(close - v - 1) >= len)
-		return -1;
-	snprintf(out, len, "%.*s", (int)(close - v - 1), v + 1);
+	snprintf(out, len, "%s", s);
 	return 0;
 }
 
 /* The history array: objects {"epoch": ..., "train_loss": ..., ...}. */
 static int
-parse_history(const char *p, train_report *r)
+read_points(const json_t *history, train_report *r)
 {
-	const char *end = strchr(p, ']');
-	if (!end)
-		return -1;
-	size_t cap = 0;
-	for (const char *q = p; (q = strchr(q, '{')) && q < end; q++)
-		cap++;
-	r->points = calloc(cap ? cap : 1, sizeof *r->points);
+	size_t n = json_array_size(history);
+	r->points = calloc(n ? n : 1, sizeof *r->points);
 	if (!r->points)
 		return -1;
-	for (const char *q = p; (q = strchr(q, '{')) && q < end; q++) {
-		const char *close = strchr(q, '}');
-		hist_point *h = &r->points[r->n_points];
-		if (!close || read_number(q, close, "epoch", &h->epoch) ||
-		    read_number(q, close, "train_loss", &h->train_loss) ||
-		    read_number(q, close, "val_esr", &h->val_esr) ||
-		    read_number(q, close, "seconds", &h->seconds))
+	for (size_t i = 0; i < n; i++) {
+		const json_t *p = json_array_get(history, i);
+		hist_point *h = &r->points[i];
+		if (number(p, "epoch", &h->epoch) || number(p, "train_loss", &h->train_loss) ||
+		    number(p, "val_esr", &h->val_esr) || number(p, "seconds", &h->seconds))
 			return -1;
 		r->n_points++;
 	}
 	return 0;
 }
 
-int
-history_parse(const char *text, train_report *r, char *msg, size_t msg_len)
+/* Fills r from a parsed report; the same contract as history_parse. */
+static int
+read_report(const json_t *root, train_report *r, char *msg, size_t msg_len)
 {
-	memset(r, 0, sizeof *r);
-	const char *end = text + strlen(text);
-	const char *model = find_value(text, end, "model");
-	const char *config = model ? find_value(model, end, "config") : NULL;
-	const char *history = config ? find_value(config, end, "history") : NULL;
-	if (!history || *history != '[')
+	const json_t *model = json_object_get(root, "model");
+	const json_t *config = json_object_get(root, "config");
+	const json_t *history = json_object_get(root, "history");
+	if (!json_is_object(model) || !json_is_object(config) || !json_is_array(history))
 		return cw_fail(msg, msg_len, "not a cwrnn-train report (no model, config and history)");
-	if (read_string(text, model, "task", r->task, sizeof r->task) ||
-	    read_number(text, model, "seconds", &r->seconds) ||
-	    read_number(text, model, "epochs", &r->epochs) ||
-	    read_number(text, model, "val_esr", &r->val_esr) ||
-	    read_number(text, model, "latency_samples", &r->latency) ||
-	    read_number(model, config, "params", &r->params) ||
-	    read_number(model, config, "hidden", &r->hidden) ||
-	    read_number(model, config, "modules", &r->modules) ||
-	    read_number(model, config, "sample_rate", &r->rate) ||
-	    read_string(config, history, "loss", r->loss, sizeof r->loss))
+	if (string(root, "task", r->task, sizeof r->task) || number(root, "seconds", &r->seconds) ||
+	    number(root, "epochs", &r->epochs) || number(root, "val_esr", &r->val_esr) ||
+	    number(root, "latency_samples", &r->latency) || number(model, "params", &r->params) ||
+	    number(model, "hidden", &r->hidden) || number(model, "modules", &r->modules) ||
+	    number(model, "sample_rate", &r->rate) || string(config, "loss", r->loss, sizeof r->loss))
 		return cw_fail(msg, msg_len, "a key the demo needs is missing from the report");
-	if (parse_history(history, r) != 0) {
+	if (read_points(history, r) != 0) {
 		history_free(r);
 		return cw_fail(msg, msg_len, "the report's history is malformed");
 	}
 	return 0;
+}
+
+/* Reads root into r, or says why not (where of: the text's name). */
+static int
+finish(json_t *root, const json_error_t *err, const char *of, train_report *r, char *msg,
+       size_t msg_len)
+{
+	if (!root)
+		return cw_fail(msg, msg_len, "%s is not JSON: %s (line %d)", of, err->text, err->line);
+	char why[256];
+	int rc = read_report(root, r, why, sizeof why);
+	if (rc != 0)
+		snprintf(msg, msg_len, "%s: %s", of, why);
+	json_decref(root);
+	return rc;
+}
+
+int
+history_parse(const char *text, train_report *r, char *msg, size_t msg_len)
+{
+	memset(r, 0, sizeof *r);
+	json_error_t err;
+	return finish(json_loads(text, 0, &err), &err, "the report", r, msg, msg_len);
 }
 
 int
@@ -114,30 +105,14 @@ history_read(const char *path, train_report *r, char *msg, size_t msg_len)
 {
 	memset(r, 0, sizeof *r);
 	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(msg, msg_len, "cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	char *text = NULL;
-	long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-	if (size > 0 && size < (64L << 20) && fseek(f, 0, SEEK_SET) == 0 &&
-	    (text = malloc((size_t)size + 1)) && fread(text, 1, (size_t)size, f) == (size_t)size)
-		text[size] = '\0';
-	else {
-		free(text);
-		text = NULL;
-	}
+	if (!f)
+		return cw_fail(msg, msg_len, "cannot open '%s': %s", path, strerror(errno));
+	json_error_t err;
+	json_t *root = json_loadf(f, 0, &err);
 	fclose(f);
-	if (!text) {
-		snprintf(msg, msg_len, "cannot read '%s'", path);
-		return -1;
-	}
-	char why[256];
-	int rc = history_parse(text, r, why, sizeof why);
-	if (rc != 0)
-		snprintf(msg, msg_len, "'%s': %s", path, why);
-	free(text);
-	return rc;
+	char of[1100];
+	snprintf(of, sizeof of, "'%s'", path);
+	return finish(root, &err, of, r, msg, msg_len);
 }
 
 void

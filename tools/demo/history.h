@@ -1,8 +1,6 @@
 /* Reads what the demo needs from cwrnn-train's JSON report (--report): the
- * totals, the model size, the latency removed and the learning curve. Not a
- * general JSON reader: it looks for keys in the order report.c writes them
- * (top-level numbers before "model", "model" before "config", "history"
- * last), which the trainer's tests pin. */
+ * totals, the model size, the latency removed and the learning curve, by
+ * key wherever they stand (parsed with jansson). */
 #ifndef DEMO_HISTORY_H
 #define DEMO_HISTORY_H
 
@@ -21,8 +19,8 @@ typedef struct {
 	size_t n_points;
 } train_report;
 
-/* Reads path into r. Returns 0, or -1 with one line in msg (unreadable,
- * not a cwrnn-train report, a missing key). */
+/* Reads path into r. Returns 0, or -1 with one line in msg (unreadable, not
+ * JSON, not a cwrnn-train report, a missing key). */
 int history_read(const char *path, train_report *r, char *msg, size_t msg_len);
 
 /* Parses report text (NUL-terminated); same contract. */

@@ -1,7 +1,8 @@
-/* Writing SVG: a growing text buffer, and plot panels that map data to
- * pixels (linear or log axes) and draw their frame, grid, ticks and labels. */
-#ifndef DEMO_SVG_H
-#define DEMO_SVG_H
+/* The one SVG writer (cwrnn-train's --plot, cwrnn-demo-plot's picture): a
+ * growing text buffer, and plot panels that map data to pixels (linear or
+ * log axes) and draw their frame, grid, ticks and labels. */
+#ifndef TRAINER_SVG_H
+#define TRAINER_SVG_H
 
 #include <stddef.h>
 
