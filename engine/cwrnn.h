@@ -107,6 +107,13 @@ typedef struct {
  * no input, 44.1 kHz, unit scales, task generate. */
 void cwrnn_config_default(cwrnn_config *cfg, int g, int k);
 
+/* Appends a control as the config's last input (n_inputs and n_controls grow
+ * by one), so audio inputs come first. Returns 0, or -1 with a message when
+ * there is no room or the name is too long; the rest (kind, name, range,
+ * default) is cwrnn_config_check's to judge. */
+int cwrnn_config_add_control(cwrnn_config *cfg, cwrnn_control_kind kind, const char *name,
+                             float min, float max, float def, char *msg, size_t msg_len);
+
 /* Checks every field against the limits above. Returns 0, or -1 with a
  * message in msg (which may be NULL). */
 int cwrnn_config_check(const cwrnn_config *cfg, char *msg, size_t msg_len);

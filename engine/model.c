@@ -25,6 +25,28 @@ cwrnn_config_default(cwrnn_config *cfg, int g, int k)
 	cfg->out_scale = 1.0f;
 }
 
+int
+cwrnn_config_add_control(cwrnn_config *cfg, cwrnn_control_kind kind, const char *name,
+                         float min, float max, float def, char *msg, size_t msg_len)
+{
+	if (cfg->n_controls < 0 || cfg->n_controls >= CWRNN_MAX_CONTROLS ||
+	    cfg->n_inputs < 0 || cfg->n_inputs >= CWRNN_MAX_INPUTS)
+		return cw_fail(msg, msg_len, "no room for control '%s' (at most %d controls, %d inputs)",
+		               name, CWRNN_MAX_CONTROLS, CWRNN_MAX_INPUTS);
+	if (strlen(name) > CWRNN_CONTROL_NAME_MAX)
+		return cw_fail(msg, msg_len, "control name '%s' is longer than %d bytes", name,
+		               CWRNN_CONTROL_NAME_MAX);
+	cwrnn_control *ctl = &cfg->controls[cfg->n_controls++];
+	cfg->n_inputs++;
+	ctl->kind = kind;
+	memset(ctl->name, 0, sizeof ctl->name);
+	memcpy(ctl->name, name, strlen(name));
+	ctl->min = min;
+	ctl->max = max;
+	ctl->def = def;
+	return 0;
+}
+
 static int
 scale_ok(float s)
 {

@@ -134,19 +134,16 @@ static void
 add_control(cwrnn_config *cfg, cwrnn_control_kind kind, const char *name, float min, float max,
             float def)
 {
-	cwrnn_control *ctl = &cfg->controls[cfg->n_controls++];
-	ctl->kind = kind;
-	snprintf(ctl->name, sizeof ctl->name, "%s", name);
-	ctl->min = min;
-	ctl->max = max;
-	ctl->def = def;
+	char msg[256] = "";
+	ck_assert_msg(cwrnn_config_add_control(cfg, kind, name, min, max, def, msg, sizeof msg) == 0,
+	              "%s", msg);
 }
 
 static void
 knob_config(cwrnn_config *cfg)
 {
 	cwrnn_config_default(cfg, KNOB_G, 3);
-	cfg->n_inputs = 3;
+	cfg->n_inputs = 1;
 	add_control(cfg, CWRNN_CONTROL_KNOB, "drive", 0.0f, 10.0f, 5.0f);
 	add_control(cfg, CWRNN_CONTROL_KNOB, "tone", -1.0f, 1.0f, 0.0f);
 	cfg->skip = 1;
@@ -230,14 +227,14 @@ END_TEST
  * version-1 encoder; the bytes (and the CRC) were computed independently
  * with Python's struct and zlib. */
 static const unsigned char golden_v1[93] = {
-		0x43, 0x57, 0x52, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x01, 0x00, 0x00, 0x00,
-		0x49, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-		0x00, 0x00, 0x00, 0x00, 0x00, 0x44, 0x2c, 0x47, 0x00, 0x00, 0x80, 0x3f,
-		0x00, 0x00, 0x80, 0x3f, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-		0x61, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00,
-		0x3f, 0x00, 0x00, 0x00, 0x00, 0xa7, 0x79, 0x60, 0xc4,
+	0x43, 0x57, 0x52, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x01, 0x00, 0x00, 0x00,
+	0x49, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x44, 0x2c, 0x47, 0x00, 0x00, 0x80, 0x3f,
+	0x00, 0x00, 0x80, 0x3f, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x61, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00,
+	0x3f, 0x00, 0x00, 0x00, 0x00, 0xa7, 0x79, 0x60, 0xc4,
 };
 
 START_TEST(version_1_file_loads_without_controls)
@@ -283,7 +280,6 @@ START_TEST(encoding_matches_the_documented_layout)
 	};
 	cwrnn_config cfg;
 	cwrnn_config_default(&cfg, 1, 1);
-	cfg.n_inputs = 1;
 	add_control(&cfg, CWRNN_CONTROL_KNOB, "drive", 0.0f, 10.0f, 5.0f);
 	cfg.task = CWRNN_TASK_TRANSFORM;
 	cfg.root_note = 57.5f;
@@ -366,7 +362,6 @@ round_trip_case(int which, cwrnn_config *cfg)
 		return "pairs";
 	case 5:  /* an instrument: velocity and gate, no audio, a root note */
 		cwrnn_config_default(cfg, 5, 2);
-		cfg->n_inputs = 2;
 		add_control(cfg, CWRNN_CONTROL_VELOCITY, "velocity", 1.0f, 127.0f, 100.0f);
 		add_control(cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f, 1.0f);
 		cfg->root_note = 57.25f;
@@ -374,7 +369,6 @@ round_trip_case(int which, cwrnn_config *cfg)
 		return "notes";
 	case 6:  /* every control slot, longest names, extreme values */
 		cwrnn_config_default(cfg, 2, 2);
-		cfg->n_inputs = CWRNN_MAX_CONTROLS;
 		for (int c = 0; c < CWRNN_MAX_CONTROLS; c++) {
 			char name[CWRNN_CONTROL_NAME_MAX + 1];
 			memset(name, 'a' + c, CWRNN_CONTROL_NAME_MAX);
@@ -481,6 +475,29 @@ START_TEST(encode_then_load_buffer_is_bit_exact)
 	cwrnn_model_free(back);
 	cwrnn_model_free(model);
 	free(data);
+}
+END_TEST
+
+START_TEST(add_control_refuses_a_long_name_and_a_ninth_control)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 1, 1);
+	char msg[256] = "", name[CWRNN_CONTROL_NAME_MAX + 2];
+	memset(name, 'x', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_KNOB, name, 0, 1, 0, msg,
+	                                          sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "longer than 31"));
+	ck_assert_int_eq(cfg.n_inputs, 0);
+	for (int c = 0; c < CWRNN_MAX_CONTROLS; c++) {
+		snprintf(name, sizeof name, "k%d", c);
+		add_control(&cfg, CWRNN_CONTROL_KNOB, name, 0, 1, 0);
+	}
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_GATE, "gate", 0, 1, 0, msg,
+	                                          sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "no room"));
+	ck_assert_int_eq(cfg.n_inputs, CWRNN_MAX_CONTROLS);
+	ck_assert_int_eq(cwrnn_config_check(&cfg, msg, sizeof msg), 0);
 }
 END_TEST
 
@@ -931,6 +948,7 @@ model_file_suite(void)
 	tcase_add_test(tc, encoding_matches_the_documented_layout);
 	tcase_add_test(tc, version_1_file_loads_without_controls);
 	tcase_add_test(tc, committed_preset_models_load);
+	tcase_add_test(tc, add_control_refuses_a_long_name_and_a_ninth_control);
 	tcase_add_loop_test(tc, version_1_spelling_loads_the_same_model, 0,
 	                    LAST_CASE_WITHOUT_CONTROLS + 1);
 	tcase_add_loop_test(tc, save_then_load_is_bit_exact, 0, ROUND_TRIP_CASES);

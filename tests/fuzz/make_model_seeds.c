@@ -45,18 +45,6 @@ write_version_1(const char *dir, const char *name, const unsigned char *v2, size
 	free(v1);
 }
 
-static void
-add_control(cwrnn_config *cfg, cwrnn_control_kind kind, const char *name, float min, float max,
-            float def)
-{
-	cwrnn_control *ctl = &cfg->controls[cfg->n_controls++];
-	ctl->kind = kind;
-	snprintf(ctl->name, sizeof ctl->name, "%s", name);
-	ctl->min = min;
-	ctl->max = max;
-	ctl->def = def;
-}
-
 /* m audio inputs, then `knobs` knobs; `instrument` adds velocity and gate
  * and a root note. */
 static void
@@ -66,16 +54,18 @@ seed(const char *dir, const char *name, int g, int k, int m, int p, int skip, ui
 	static const char *const knob_names[] = {"drive", "tone", "level", "bias"};
 	cwrnn_config cfg;
 	cwrnn_config_default(&cfg, g, k);
-	cfg.n_inputs = m + knobs + 2 * instrument;
+	cfg.n_inputs = m;
 	cfg.n_outputs = p;
 	cfg.skip = skip;
 	cfg.phase = phase;
 	cfg.task = m ? CWRNN_TASK_TRANSFORM : CWRNN_TASK_GENERATE;
 	for (int c = 0; c < knobs; c++)
-		add_control(&cfg, CWRNN_CONTROL_KNOB, knob_names[c], -1.0f + (float)c, 10.0f, 2.5f);
+		cwrnn_config_add_control(&cfg, CWRNN_CONTROL_KNOB, knob_names[c], -1.0f + (float)c,
+		                         10.0f, 2.5f, NULL, 0);
 	if (instrument) {
-		add_control(&cfg, CWRNN_CONTROL_VELOCITY, "velocity", 1.0f, 127.0f, 100.0f);
-		add_control(&cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f, 1.0f);
+		cwrnn_config_add_control(&cfg, CWRNN_CONTROL_VELOCITY, "velocity", 1.0f, 127.0f,
+		                         100.0f, NULL, 0);
+		cwrnn_config_add_control(&cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f, 1.0f, NULL, 0);
 		cfg.root_note = 60.0f;
 	}
 	snprintf(cfg.name, sizeof cfg.name, "%s", name);
