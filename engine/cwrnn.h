@@ -52,6 +52,7 @@ extern "C" {
 #define CWRNN_MAX_SCALE 1.0e6f        /* |in_scale|, |out_scale| */
 #define CWRNN_MAX_CONTROLS 8          /* conditioning inputs (knobs, velocity, gate) */
 #define CWRNN_CONTROL_NAME_MAX 31     /* bytes, excluding the terminating NUL */
+#define CWRNN_MAX_ROOT_NOTE 127.0f    /* MIDI note number */
 
 typedef enum {
 	CWRNN_TASK_GENERATE = 0,  /* no input; plays from its zero state */
@@ -75,7 +76,8 @@ typedef enum {
 
 typedef struct {
 	cwrnn_control_kind kind;
-	char name[CWRNN_CONTROL_NAME_MAX + 1]; /* NUL-terminated, e.g. "drive" */
+	char name[CWRNN_CONTROL_NAME_MAX + 1]; /* e.g. "drive": 1..31 letters, digits, '_-.';
+	                                          unique within a model */
 	float min, max;                        /* range in the control's units, min < max */
 	float def;                             /* default value, min <= def <= max */
 } cwrnn_control;
@@ -95,12 +97,22 @@ typedef struct {
 	float sample_rate;                    /* Hz the model was trained at */
 	float in_scale;                       /* network input = in_scale * x */
 	float out_scale;                      /* y = out_scale * (W_O h + b_O) */
+	float root_note;                      /* MIDI note (fractional: between keys) the model
+	                                         sounds when run at sample_rate; 0: none
+	                                         (effects, or a pitch nobody recorded) */
 	char name[CWRNN_NAME_MAX + 1];
 } cwrnn_config;
 
 /* Fills a config with g modules of k units each, periods 2^i, one output,
  * no input, 44.1 kHz, unit scales, task generate. */
 void cwrnn_config_default(cwrnn_config *cfg, int g, int k);
+
+/* Appends a control as the config's last input (n_inputs and n_controls grow
+ * by one), so audio inputs come first. Returns 0, or -1 with a message when
+ * there is no room or the name is too long; the rest (kind, name, range,
+ * default) is cwrnn_config_check's to judge. */
+int cwrnn_config_add_control(cwrnn_config *cfg, cwrnn_control_kind kind, const char *name,
+                             float min, float max, float def, char *msg, size_t msg_len);
 
 /* Checks every field against the limits above. Returns 0, or -1 with a
  * message in msg (which may be NULL). */
@@ -178,7 +190,10 @@ typedef enum {
 	CWRNN_ERR_INVALID      /* bad argument from the caller */
 } cwrnn_status;
 
-#define CWRNN_FILE_VERSION 1
+/* Files are written in version 2; versions 1 (no controls, no root note) and 2
+ * are read. */
+#define CWRNN_FILE_VERSION 2
+#define CWRNN_FILE_VERSION_MIN 1
 #define CWRNN_FILE_MAX_BYTES ((size_t)CWRNN_MAX_PARAMS * 4 + (1u << 20))
 
 /* Returns a short constant description of a status. */

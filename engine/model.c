@@ -25,10 +25,39 @@ cwrnn_config_default(cwrnn_config *cfg, int g, int k)
 	cfg->out_scale = 1.0f;
 }
 
+int
+cwrnn_config_add_control(cwrnn_config *cfg, cwrnn_control_kind kind, const char *name,
+                         float min, float max, float def, char *msg, size_t msg_len)
+{
+	if (cfg->n_controls < 0 || cfg->n_controls >= CWRNN_MAX_CONTROLS ||
+	    cfg->n_inputs < 0 || cfg->n_inputs >= CWRNN_MAX_INPUTS)
+		return cw_fail(msg, msg_len, "no room for control '%s' (at most %d controls, %d inputs)",
+		               name, CWRNN_MAX_CONTROLS, CWRNN_MAX_INPUTS);
+	if (strlen(name) > CWRNN_CONTROL_NAME_MAX)
+		return cw_fail(msg, msg_len, "control name '%s' is longer than %d bytes", name,
+		               CWRNN_CONTROL_NAME_MAX);
+	cwrnn_control *ctl = &cfg->controls[cfg->n_controls++];
+	cfg->n_inputs++;
+	ctl->kind = kind;
+	memset(ctl->name, 0, sizeof ctl->name);
+	memcpy(ctl->name, name, strlen(name));
+	ctl->min = min;
+	ctl->max = max;
+	ctl->def = def;
+	return 0;
+}
+
 static int
 scale_ok(float s)
 {
 	return isfinite(s) && fabsf(s) <= CWRNN_MAX_SCALE && s != 0.0f;
+}
+
+static int
+name_char_ok(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '-' || ch == '.';
 }
 
 static int
@@ -37,7 +66,18 @@ control_check(const cwrnn_control *ctl, int c, char *msg, size_t msg_len)
 	if (ctl->kind < CWRNN_CONTROL_KNOB || ctl->kind > CWRNN_CONTROL_GATE)
 		return cw_fail(msg, msg_len, "control %d has unknown kind %d", c + 1, (int)ctl->kind);
 	if (memchr(ctl->name, '\0', sizeof ctl->name) == NULL)
-		return cw_fail(msg, msg_len, "control %d's name is not terminated", c + 1);
+		return cw_fail(msg, msg_len, "control %d's name is not terminated within %d bytes",
+		               c + 1, CWRNN_CONTROL_NAME_MAX + 1);
+	if (ctl->name[0] == '\0')
+		return cw_fail(msg, msg_len, "control %d has an empty name", c + 1);
+	/* Names are typed on command lines (--knob drive=0.5) and in pairs
+	 * files (drive=0.5), so they stay words: no space, '=', ':' or '#'. */
+	for (const char *ch = ctl->name; *ch; ch++)
+		if (!name_char_ok(*ch))
+			return cw_fail(msg, msg_len,
+			               "control %d's name '%s' has a character other than "
+			               "letters, digits, '_', '-' and '.'",
+			               c + 1, ctl->name);
 	if (!(isfinite(ctl->min) && isfinite(ctl->max) && ctl->min < ctl->max &&
 	      isfinite(ctl->max - ctl->min)))
 		return cw_fail(msg, msg_len, "control %d ('%s') has range %g..%g (need finite min < max)",
@@ -84,9 +124,14 @@ cwrnn_config_check(const cwrnn_config *cfg, char *msg, size_t msg_len)
 	    cfg->n_controls > cfg->n_inputs)
 		return cw_fail(msg, msg_len, "%d controls (allowed 0..%d, at most the %d inputs)",
 		               cfg->n_controls, CWRNN_MAX_CONTROLS, cfg->n_inputs);
-	for (int c = 0; c < cfg->n_controls; c++)
+	for (int c = 0; c < cfg->n_controls; c++) {
 		if (control_check(&cfg->controls[c], c, msg, msg_len) != 0)
 			return -1;
+		for (int d = 0; d < c; d++)
+			if (strcmp(cfg->controls[d].name, cfg->controls[c].name) == 0)
+				return cw_fail(msg, msg_len, "controls %d and %d are both named '%s'", d + 1,
+				               c + 1, cfg->controls[c].name);
+	}
 	if (cfg->skip && cfg->n_inputs - cfg->n_controls != cfg->n_outputs)
 		return cw_fail(msg, msg_len,
 		               "a skip connection needs as many audio inputs as outputs (%d vs %d)",
@@ -101,6 +146,9 @@ cwrnn_config_check(const cwrnn_config *cfg, char *msg, size_t msg_len)
 		               cfg->in_scale, cfg->out_scale, CWRNN_MAX_SCALE);
 	if (memchr(cfg->name, '\0', sizeof cfg->name) == NULL)
 		return cw_fail(msg, msg_len, "model name is not terminated");
+	if (!(cfg->root_note >= 0.0f && cfg->root_note <= CWRNN_MAX_ROOT_NOTE))
+		return cw_fail(msg, msg_len, "root note %g is outside 0..%g (0: none)",
+		               (double)cfg->root_note, (double)CWRNN_MAX_ROOT_NOTE);
 	cwrnn_layout layout;
 	cwrnn_layout_of(cfg, &layout);
 	if (layout.n_params > CWRNN_MAX_PARAMS)

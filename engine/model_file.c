@@ -1,14 +1,21 @@
 /*
- * The .cwrnn model file, format version 1: the contract between trainer and
- * plugin. Little-endian fields encoded byte by byte (any host endianness),
- * a 64-byte fixed header, the module table, name, summary, the float weights
- * in cwrnn_layout order and a CRC-32 of everything before it:
+ * The .cwrnn model file: the contract between trainer and plugin.
+ * Little-endian fields encoded byte by byte (any host endianness), a fixed
+ * header (64 bytes in version 1, 72 in version 2), the module table, the
+ * control table (version 2), name, summary, the float weights in
+ * cwrnn_layout order and a CRC-32 of everything before it:
  *
  *   0 magic "CWRNN\r\n\x1A"  8 version  12 header_bytes  16 flags (bit 0 skip)
  *  20 task  24 g  28 m  32 p  36 phase  40 sample_rate  44 in_scale
  *  48 out_scale  52 name_len  56 summary_len  60 n_params
- *  64 sizes[g]  64+4g periods[g]  64+8g name, summary
- *  header_bytes weights[n_params]  end-4 crc32
+ *  version 2 only: 64 n_controls  68 root_note
+ *  F = 64 or 72:  F sizes[g]  F+4g periods[g]
+ *  F+8g controls[n_controls], 48 bytes each (version 2 only):
+ *       0 kind  4 name[32] (NUL-terminated, zero-padded)  36 min  40 max  44 default
+ *  then name, summary; header_bytes weights[n_params]  end-4 crc32
+ *
+ * Saving always writes the current version (2); version-1 files load as
+ * models without controls or root note.
  *
  * The loader validates every field against the engine's limits before using
  * it to compute an offset, does all size arithmetic in 64 bits and reads no
@@ -29,7 +36,10 @@
 #include "atomic_file.h"
 #include "util.h"
 
-#define FIXED_HEADER_BYTES 64u
+#define FIXED_HEADER_BYTES_V1 64u
+#define FIXED_HEADER_BYTES_V2 72u
+#define CONTROL_BYTES 48u
+#define CONTROL_NAME_BYTES (CWRNN_CONTROL_NAME_MAX + 1)
 #define FLAG_SKIP 1u
 #define CRC_BYTES 4u
 #define MAGIC_BYTES 8u
@@ -42,7 +52,15 @@ typedef struct {
 	uint32_t version, header_bytes, flags, task, g, m, p, phase;
 	float sample_rate, in_scale, out_scale;
 	uint32_t name_len, summary_len, n_params;
+	uint32_t n_controls;  /* 0 in version 1 */
+	float root_note;      /* 0 in version 1 */
 } file_header;
+
+static uint32_t
+fixed_header_bytes(uint32_t version)
+{
+	return version >= 2 ? FIXED_HEADER_BYTES_V2 : FIXED_HEADER_BYTES_V1;
+}
 
 __attribute__((format(printf, 4, 5))) static cwrnn_status
 fail(cwrnn_status status, char *msg, size_t msg_len, const char *fmt, ...)
@@ -132,6 +150,12 @@ read_fixed_header(const unsigned char *data, size_t size, file_header *h)
 	h->name_len = get_u32(&c);
 	h->summary_len = get_u32(&c);
 	h->n_params = get_u32(&c);
+	h->n_controls = 0;
+	h->root_note = 0.0f;
+	if (h->version >= 2) {
+		h->n_controls = get_u32(&c);
+		h->root_note = get_f32(&c);
+	}
 }
 
 static cwrnn_status
@@ -156,12 +180,13 @@ check_preamble(const unsigned char *data, size_t size, char *msg, size_t msg_len
 		return fail(CWRNN_ERR_VERSION, msg, msg_len,
 		            "format version %u is newer than this build reads (%d)", version,
 		            CWRNN_FILE_VERSION);
-	if (version != CWRNN_FILE_VERSION)
+	if (version < CWRNN_FILE_VERSION_MIN)
 		return fail(CWRNN_ERR_VERSION, msg, msg_len,
-		            "format version %u is unknown (this build reads %d)", version,
-		            CWRNN_FILE_VERSION);
-	if (size < FIXED_HEADER_BYTES)
-		return truncated(size, FIXED_HEADER_BYTES, "the fixed header needs", msg, msg_len);
+		            "format version %u is unknown (this build reads %d..%d)", version,
+		            CWRNN_FILE_VERSION_MIN, CWRNN_FILE_VERSION);
+	if (size < fixed_header_bytes(version))
+		return truncated(size, fixed_header_bytes(version), "the fixed header needs", msg,
+		                 msg_len);
 	return CWRNN_OK;
 }
 
@@ -190,19 +215,28 @@ check_fields(const file_header *h, char *msg, size_t msg_len)
 	if (h->summary_len > CWRNN_SUMMARY_MAX)
 		return fail(bad, msg, msg_len, "summary length %u (offset 56) is over %d",
 		            h->summary_len, CWRNN_SUMMARY_MAX);
+	if (h->n_controls > CWRNN_MAX_CONTROLS)
+		return fail(bad, msg, msg_len, "control count %u (offset 64) is outside 0..%d",
+		            h->n_controls, CWRNN_MAX_CONTROLS);
 	return CWRNN_OK;
 }
 
 static uint64_t
 module_table_end(const file_header *h)
 {
-	return FIXED_HEADER_BYTES + 8 * (uint64_t)h->g;
+	return fixed_header_bytes(h->version) + 8 * (uint64_t)h->g;
+}
+
+static uint64_t
+control_table_end(const file_header *h)
+{
+	return module_table_end(h) + CONTROL_BYTES * (uint64_t)h->n_controls;
 }
 
 static uint64_t
 expected_header_bytes(const file_header *h)
 {
-	return module_table_end(h) + h->name_len + h->summary_len;
+	return control_table_end(h) + h->name_len + h->summary_len;
 }
 
 /* The header's scalar fields, already range-checked, as a config (no name
@@ -220,6 +254,8 @@ config_from_header(const file_header *h, cwrnn_config *cfg)
 	cfg->sample_rate = h->sample_rate;
 	cfg->in_scale = h->in_scale;
 	cfg->out_scale = h->out_scale;
+	cfg->n_controls = (int)h->n_controls;
+	cfg->root_note = h->root_note;
 }
 
 /* Rule 5, first half: the module table into the config. */
@@ -229,8 +265,9 @@ read_modules(const unsigned char *data, size_t size, const file_header *h, cwrnn
 {
 	if (size < module_table_end(h))
 		return truncated(size, module_table_end(h), "its module table ends at", msg, msg_len);
-	cursor sizes = cursor_at(data, size, FIXED_HEADER_BYTES);
-	cursor periods = cursor_at(data, size, FIXED_HEADER_BYTES + 4 * (size_t)h->g);
+	size_t at = fixed_header_bytes(h->version);
+	cursor sizes = cursor_at(data, size, at);
+	cursor periods = cursor_at(data, size, at + 4 * (size_t)h->g);
 	for (uint32_t i = 0; i < h->g; i++) {
 		uint32_t k = get_u32(&sizes);
 		/* Only guards the conversion to int; cwrnn_config_check owns the limit. */
@@ -243,7 +280,58 @@ read_modules(const unsigned char *data, size_t size, const file_header *h, cwrnn
 	return CWRNN_OK;
 }
 
-/* Rule 5, second half: the config, and the two sizes the header derives
+/* A control's name field: terminated, and zero after the terminator so that
+ * every file that loads encodes back to the same bytes. */
+static cwrnn_status
+read_control_name(const unsigned char *field, size_t at, uint32_t c, char *name, char *msg,
+                  size_t msg_len)
+{
+	const unsigned char *nul = memchr(field, '\0', CONTROL_NAME_BYTES);
+	if (!nul)
+		return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len,
+		            "control %u's name (offset %zu) is not NUL-terminated within %d bytes", c + 1,
+		            at, CONTROL_NAME_BYTES);
+	for (const unsigned char *b = nul; b < field + CONTROL_NAME_BYTES; b++)
+		if (*b != 0)
+			return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len,
+			            "control %u's name field (offset %zu) has a non-zero byte after the "
+			            "name's end at offset %zu",
+			            c + 1, at, at + (size_t)(b - field));
+	memcpy(name, field, CONTROL_NAME_BYTES);
+	return CWRNN_OK;
+}
+
+/* Rule 5, second part: the control table (version 2) into the config. Kinds
+ * and names are checked here, where their offsets are known; ranges,
+ * defaults, unique names and the input count by cwrnn_config_check. */
+static cwrnn_status
+read_controls(const unsigned char *data, size_t size, const file_header *h, cwrnn_config *cfg,
+              char *msg, size_t msg_len)
+{
+	if (size < control_table_end(h))
+		return truncated(size, control_table_end(h), "its control table ends at", msg, msg_len);
+	for (uint32_t c = 0; c < h->n_controls; c++) {
+		size_t at = (size_t)module_table_end(h) + CONTROL_BYTES * (size_t)c;
+		cursor r = cursor_at(data, size, at);
+		uint32_t kind = get_u32(&r);
+		if (kind < CWRNN_CONTROL_KNOB || kind > CWRNN_CONTROL_GATE)
+			return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len,
+			            "control %u has unknown kind %u (offset %zu; 1 knob, 2 velocity, 3 gate)",
+			            c + 1, kind, at);
+		cwrnn_control *ctl = &cfg->controls[c];
+		ctl->kind = (cwrnn_control_kind)kind;
+		cwrnn_status st = read_control_name(data + r.at, r.at, c, ctl->name, msg, msg_len);
+		if (st != CWRNN_OK)
+			return st;
+		r.at += CONTROL_NAME_BYTES;
+		ctl->min = get_f32(&r);
+		ctl->max = get_f32(&r);
+		ctl->def = get_f32(&r);
+	}
+	return CWRNN_OK;
+}
+
+/* Rule 5, last part: the config, and the two sizes the header derives
  * from it, must agree with this build's rules. */
 static cwrnn_status
 check_shape(const file_header *h, const cwrnn_config *cfg, char *msg, size_t msg_len)
@@ -252,9 +340,10 @@ check_shape(const file_header *h, const cwrnn_config *cfg, char *msg, size_t msg
 		return CWRNN_ERR_DIMENSIONS;
 	if (h->header_bytes != expected_header_bytes(h))
 		return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len,
-		            "header_bytes %u (offset 12) should be %llu for %u modules, "
+		            "header_bytes %u (offset 12) should be %llu for %u modules, %u controls, "
 		            "name and summary",
-		            h->header_bytes, (unsigned long long)expected_header_bytes(h), h->g);
+		            h->header_bytes, (unsigned long long)expected_header_bytes(h), h->g,
+		            h->n_controls);
 	cwrnn_layout layout;
 	cwrnn_layout_of(cfg, &layout);
 	if (h->n_params != layout.n_params)
@@ -312,7 +401,7 @@ check_no_nul(const unsigned char *data, size_t at, size_t len, const char *what,
 static cwrnn_status
 check_text(const unsigned char *data, const file_header *h, char *msg, size_t msg_len)
 {
-	size_t name_at = (size_t)module_table_end(h);
+	size_t name_at = (size_t)control_table_end(h);
 	cwrnn_status st = check_no_nul(data, name_at, h->name_len, "model name", msg, msg_len);
 	if (st != CWRNN_OK)
 		return st;
@@ -349,6 +438,8 @@ validate(const unsigned char *data, size_t size, file_header *h, cwrnn_config *c
 	config_from_header(h, cfg);
 	if ((st = read_modules(data, size, h, cfg, msg, msg_len)) != CWRNN_OK)
 		return st;
+	if ((st = read_controls(data, size, h, cfg, msg, msg_len)) != CWRNN_OK)
+		return st;
 	if ((st = check_shape(h, cfg, msg, msg_len)) != CWRNN_OK)
 		return st;
 	if ((st = check_length_and_crc(data, size, h, msg, msg_len)) != CWRNN_OK)
@@ -363,7 +454,7 @@ static cwrnn_status
 build_model(const unsigned char *data, size_t size, const file_header *h, cwrnn_config *cfg,
             cwrnn_model **out, char *msg, size_t msg_len)
 {
-	size_t name_at = (size_t)module_table_end(h);
+	size_t name_at = (size_t)control_table_end(h);
 	memcpy(cfg->name, data + name_at, h->name_len);
 	cwrnn_model *model = cwrnn_model_new(cfg, msg, msg_len);
 	char *summary = malloc((size_t)h->summary_len + 1);
@@ -547,10 +638,22 @@ put_header(writer *w, const cwrnn_config *cfg, uint32_t header_bytes, uint32_t n
 	put_u32(w, name_len);
 	put_u32(w, summary_len);
 	put_u32(w, (uint32_t)n_params);
+	put_u32(w, (uint32_t)cfg->n_controls);
+	put_f32(w, cfg->root_note);
 	for (int i = 0; i < cfg->n_modules; i++)
 		put_u32(w, (uint32_t)cfg->sizes[i]);
 	for (int i = 0; i < cfg->n_modules; i++)
 		put_u32(w, cfg->periods[i]);
+	for (int c = 0; c < cfg->n_controls; c++) {
+		const cwrnn_control *ctl = &cfg->controls[c];
+		unsigned char name[CONTROL_NAME_BYTES] = {0};
+		memcpy(name, ctl->name, strlen(ctl->name));  /* zero-padded, as the loader wants */
+		put_u32(w, (uint32_t)ctl->kind);
+		put_bytes(w, name, sizeof name);
+		put_f32(w, ctl->min);
+		put_f32(w, ctl->max);
+		put_f32(w, ctl->def);
+	}
 }
 
 static cwrnn_status
@@ -564,8 +667,8 @@ encode_model(const cwrnn_model *model, unsigned char **out, size_t *size, char *
 	const cwrnn_config *cfg = &model->config;
 	uint32_t name_len = (uint32_t)strlen(cfg->name);
 	uint32_t summary_len = (uint32_t)strlen(model->summary);
-	uint32_t header_bytes = FIXED_HEADER_BYTES + 8 * (uint32_t)cfg->n_modules + name_len
-	                        + summary_len;
+	uint32_t header_bytes = FIXED_HEADER_BYTES_V2 + 8 * (uint32_t)cfg->n_modules
+	                        + CONTROL_BYTES * (uint32_t)cfg->n_controls + name_len + summary_len;
 	*size = header_bytes + 4 * layout.n_params + CRC_BYTES;
 	writer w = {malloc(*size), 0};
 	if (!w.p)

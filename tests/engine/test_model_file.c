@@ -72,6 +72,15 @@ assert_same_model(const cwrnn_model *a, const cwrnn_model *b)
 	ck_assert(same_bits(x->sample_rate, y->sample_rate));
 	ck_assert(same_bits(x->in_scale, y->in_scale));
 	ck_assert(same_bits(x->out_scale, y->out_scale));
+	ck_assert(same_bits(x->root_note, y->root_note));
+	ck_assert_int_eq(x->n_controls, y->n_controls);
+	for (int c = 0; c < x->n_controls; c++) {
+		ck_assert_int_eq(x->controls[c].kind, y->controls[c].kind);
+		ck_assert_str_eq(x->controls[c].name, y->controls[c].name);
+		ck_assert(same_bits(x->controls[c].min, y->controls[c].min));
+		ck_assert(same_bits(x->controls[c].max, y->controls[c].max));
+		ck_assert(same_bits(x->controls[c].def, y->controls[c].def));
+	}
 	ck_assert_str_eq(x->name, y->name);
 	ck_assert_str_eq(a->summary, b->summary);
 	ck_assert_uint_eq(a->layout.n_params, b->layout.n_params);
@@ -115,7 +124,62 @@ expect_refusal(const unsigned char *data, size_t size, cwrnn_status status, cons
 }
 
 /* The small model the refusal tests tamper with: g = 4, m = 2, p = 1. */
-enum { SMALL_G = 4, SIZES_AT = 64, PERIODS_AT = 64 + 4 * SMALL_G, NAME_AT = 64 + 8 * SMALL_G };
+enum { SMALL_G = 4, SIZES_AT = 72, PERIODS_AT = 72 + 4 * SMALL_G, NAME_AT = 72 + 8 * SMALL_G };
+
+/* A knob model: 1 audio input + knobs "drive" (0..10) and "tone" (-1..1),
+ * skip, g = 2. Its control table starts at CONTROLS_AT, 48 bytes each. */
+enum { KNOB_G = 2, CONTROLS_AT = 72 + 8 * KNOB_G, CONTROL_BYTES = 48 };
+
+static void
+add_control(cwrnn_config *cfg, cwrnn_control_kind kind, const char *name, float min, float max,
+            float def)
+{
+	char msg[256] = "";
+	ck_assert_msg(cwrnn_config_add_control(cfg, kind, name, min, max, def, msg, sizeof msg) == 0,
+	              "%s", msg);
+}
+
+static void
+knob_config(cwrnn_config *cfg)
+{
+	cwrnn_config_default(cfg, KNOB_G, 3);
+	cfg->n_inputs = 1;
+	add_control(cfg, CWRNN_CONTROL_KNOB, "drive", 0.0f, 10.0f, 5.0f);
+	add_control(cfg, CWRNN_CONTROL_KNOB, "tone", -1.0f, 1.0f, 0.0f);
+	cfg->skip = 1;
+	cfg->task = CWRNN_TASK_TRANSFORM;
+	strcpy(cfg->name, "knobs");
+}
+
+static unsigned char *
+knob_model_bytes(size_t *size)
+{
+	cwrnn_config cfg;
+	knob_config(&cfg);
+	cwrnn_model *model = random_model(&cfg, "knob test", 8);
+	unsigned char *data = cwrnn_model_encode(model, size);
+	ck_assert_ptr_nonnull(data);
+	cwrnn_model_free(model);
+	return data;
+}
+
+/* The version-1 spelling of a version-2 file without controls or root note:
+ * the same fields without offsets 64..71. Returns a malloc'ed buffer. */
+static unsigned char *
+as_version_1(const unsigned char *v2, size_t size, size_t *v1_size)
+{
+	ck_assert_uint_eq(get_u32(v2 + 8), 2);
+	ck_assert_uint_eq(get_u32(v2 + 64), 0);
+	ck_assert_uint_eq(get_u32(v2 + 68), 0);
+	*v1_size = size - 8;
+	unsigned char *v1 = malloc(*v1_size);
+	memcpy(v1, v2, 64);
+	memcpy(v1 + 64, v2 + 72, size - 72);
+	put_u32(v1 + 8, 1);
+	put_u32(v1 + 12, get_u32(v2 + 12) - 8);
+	fix_crc(v1, *v1_size);
+	return v1;
+}
 
 static unsigned char *
 small_model_bytes(size_t *size)
@@ -159,27 +223,71 @@ END_TEST
 
 /* ----------------------------------------------------------------- format */
 
+/* g = 1, k = 1, no input, name "a", weights 1, -2, 0.5, 0, written by the
+ * version-1 encoder; the bytes (and the CRC) were computed independently
+ * with Python's struct and zlib. */
+static const unsigned char golden_v1[93] = {
+	0x43, 0x57, 0x52, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x01, 0x00, 0x00, 0x00,
+	0x49, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x44, 0x2c, 0x47, 0x00, 0x00, 0x80, 0x3f,
+	0x00, 0x00, 0x80, 0x3f, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x61, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00,
+	0x3f, 0x00, 0x00, 0x00, 0x00, 0xa7, 0x79, 0x60, 0xc4,
+};
+
+START_TEST(version_1_file_loads_without_controls)
+{
+	cwrnn_model *model = NULL;
+	char msg[256] = "";
+	ck_assert_msg(cwrnn_model_load_buffer(golden_v1, sizeof golden_v1, &model, msg, sizeof msg)
+	              == CWRNN_OK, "%s", msg);
+	const cwrnn_config *cfg = &model->config;
+	ck_assert_int_eq(cfg->n_modules, 1);
+	ck_assert_int_eq(cfg->sizes[0], 1);
+	ck_assert_int_eq(cfg->n_inputs, 0);
+	ck_assert_int_eq(cfg->n_controls, 0);
+	ck_assert(cfg->root_note == 0.0f);
+	ck_assert_str_eq(cfg->name, "a");
+	const float w[4] = {1.0f, -2.0f, 0.5f, 0.0f};
+	ck_assert_uint_eq(model->layout.n_params, 4);
+	ck_assert(memcmp(model->params, w, sizeof w) == 0);
+	cwrnn_model_free(model);
+}
+END_TEST
+
 START_TEST(encoding_matches_the_documented_layout)
 {
-	/* g = 1, k = 1, no input, name "a", weights 1, -2, 0.5, 0; the bytes (and
-	 * the CRC) were computed independently with Python's struct and zlib. */
-	static const unsigned char golden[93] = {
-		0x43, 0x57, 0x52, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x01, 0x00, 0x00, 0x00,
-		0x49, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	/* Version 2: g = 1, k = 1, one input that is the knob "drive" 0..10
+	 * (default 5), task transform, root note 57.5, name "a", weights 1, -2,
+	 * 0.5, 0, 0.25; bytes and CRC computed independently with Python's
+	 * struct and zlib. */
+	static const unsigned char golden[153] = {
+		0x43, 0x57, 0x52, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x02, 0x00, 0x00, 0x00,
+		0x81, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+		0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x44, 0x2c, 0x47, 0x00, 0x00, 0x80, 0x3f,
 		0x00, 0x00, 0x80, 0x3f, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-		0x61, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00,
-		0x3f, 0x00, 0x00, 0x00, 0x00, 0xa7, 0x79, 0x60, 0xc4,
+		0x05, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x66, 0x42,
+		0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+		0x64, 0x72, 0x69, 0x76, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x20, 0x41, 0x00, 0x00, 0xa0, 0x40, 0x61, 0x00, 0x00, 0x80,
+		0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x80, 0x3e, 0x7a, 0x3e, 0xc9, 0x11,
 	};
 	cwrnn_config cfg;
 	cwrnn_config_default(&cfg, 1, 1);
+	add_control(&cfg, CWRNN_CONTROL_KNOB, "drive", 0.0f, 10.0f, 5.0f);
+	cfg.task = CWRNN_TASK_TRANSFORM;
+	cfg.root_note = 57.5f;
 	strcpy(cfg.name, "a");
 	cwrnn_model *model = cwrnn_model_new(&cfg, NULL, 0);
 	ck_assert_ptr_nonnull(model);
-	ck_assert_uint_eq(model->layout.n_params, 4);
-	const float w[4] = {1.0f, -2.0f, 0.5f, 0.0f};
+	ck_assert_uint_eq(model->layout.n_params, 5);
+	const float w[5] = {1.0f, -2.0f, 0.5f, 0.0f, 0.25f};
 	memcpy(model->params, w, sizeof w);
 	size_t size = 0;
 	unsigned char *data = cwrnn_model_encode(model, &size);
@@ -188,6 +296,31 @@ START_TEST(encoding_matches_the_documented_layout)
 	ck_assert(memcmp(data, golden, sizeof golden) == 0);
 	free(data);
 	cwrnn_model_free(model);
+}
+END_TEST
+
+/* The presets committed as version 1 (and whatever they are regenerated
+ * as) keep loading. */
+START_TEST(committed_preset_models_load)
+{
+	DIR *dir = opendir("presets/models");
+	ck_assert_msg(dir != NULL, "run from the source tree: presets/models is missing");
+	int loaded = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 6, ".cwrnn") != 0)
+			continue;
+		char path[512], msg[512] = "";
+		snprintf(path, sizeof path, "presets/models/%s", e->d_name);
+		cwrnn_model *model = NULL;
+		ck_assert_msg(cwrnn_model_load(path, &model, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+		ck_assert_int_eq(model->config.n_controls, 0);
+		cwrnn_model_free(model);
+		loaded++;
+	}
+	closedir(dir);
+	ck_assert_int_gt(loaded, 0);
 }
 END_TEST
 
@@ -224,6 +357,26 @@ round_trip_case(int which, cwrnn_config *cfg)
 		cfg->task = CWRNN_TASK_TRANSFORM;
 		cfg->sample_rate = 48000.0f;
 		return "skip";
+	case 4:  /* knobs: 1 audio input + 2 knobs, skip */
+		knob_config(cfg);
+		return "pairs";
+	case 5:  /* an instrument: velocity and gate, no audio, a root note */
+		cwrnn_config_default(cfg, 5, 2);
+		add_control(cfg, CWRNN_CONTROL_VELOCITY, "velocity", 1.0f, 127.0f, 100.0f);
+		add_control(cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f, 1.0f);
+		cfg->root_note = 57.25f;
+		strcpy(cfg->name, "piano");
+		return "notes";
+	case 6:  /* every control slot, longest names, extreme values */
+		cwrnn_config_default(cfg, 2, 2);
+		for (int c = 0; c < CWRNN_MAX_CONTROLS; c++) {
+			char name[CWRNN_CONTROL_NAME_MAX + 1];
+			memset(name, 'a' + c, CWRNN_CONTROL_NAME_MAX);
+			name[CWRNN_CONTROL_NAME_MAX] = '\0';
+			add_control(cfg, CWRNN_CONTROL_KNOB, name, -1.5e38f, 1.5e38f, 1e-40f);
+		}
+		cfg->root_note = CWRNN_MAX_ROOT_NOTE;
+		return "all controls";
 	default:  /* one module, continue task, the longest summary allowed */
 		cwrnn_config_default(cfg, 1, 8);
 		cfg->n_inputs = 1;
@@ -237,7 +390,7 @@ round_trip_case(int which, cwrnn_config *cfg)
 		return long_summary;
 	}
 }
-enum { ROUND_TRIP_CASES = 4 };
+enum { ROUND_TRIP_CASES = 7, LAST_CASE_WITHOUT_CONTROLS = 3 };
 
 static char tmp_dir[64];
 
@@ -311,8 +464,8 @@ START_TEST(encode_then_load_buffer_is_bit_exact)
 	unsigned char *data = cwrnn_model_encode(model, &size);
 	ck_assert_ptr_nonnull(data);
 	uint64_t header = get_u32(data + 12);
-	ck_assert_uint_eq(header, 64 + 8 * (uint64_t)cfg.n_modules + strlen(cfg.name)
-	                          + strlen(summary));
+	ck_assert_uint_eq(header, 72 + 8 * (uint64_t)cfg.n_modules + 48 * (uint64_t)cfg.n_controls
+	                          + strlen(cfg.name) + strlen(summary));
 	ck_assert_uint_eq(size, header + 4 * model->layout.n_params + 4);
 	char msg[512] = "";
 	cwrnn_model *back = NULL;
@@ -325,12 +478,57 @@ START_TEST(encode_then_load_buffer_is_bit_exact)
 }
 END_TEST
 
+START_TEST(add_control_refuses_a_long_name_and_a_ninth_control)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 1, 1);
+	char msg[256] = "", name[CWRNN_CONTROL_NAME_MAX + 2];
+	memset(name, 'x', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_KNOB, name, 0, 1, 0, msg,
+	                                          sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "longer than 31"));
+	ck_assert_int_eq(cfg.n_inputs, 0);
+	for (int c = 0; c < CWRNN_MAX_CONTROLS; c++) {
+		snprintf(name, sizeof name, "k%d", c);
+		add_control(&cfg, CWRNN_CONTROL_KNOB, name, 0, 1, 0);
+	}
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_GATE, "gate", 0, 1, 0, msg,
+	                                          sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "no room"));
+	ck_assert_int_eq(cfg.n_inputs, CWRNN_MAX_CONTROLS);
+	ck_assert_int_eq(cwrnn_config_check(&cfg, msg, sizeof msg), 0);
+}
+END_TEST
+
+/* A model without controls, spelled as version 1, loads as the same model. */
+START_TEST(version_1_spelling_loads_the_same_model)
+{
+	cwrnn_config cfg;
+	const char *summary = round_trip_case(_i, &cfg);
+	ck_assert_int_eq(cfg.n_controls, 0);
+	cwrnn_model *model = random_model(&cfg, summary, 300 + (uint64_t)_i);
+	size_t size = 0, v1_size = 0;
+	unsigned char *data = cwrnn_model_encode(model, &size);
+	unsigned char *v1 = as_version_1(data, size, &v1_size);
+	char msg[512] = "";
+	cwrnn_model *back = NULL;
+	ck_assert_msg(cwrnn_model_load_buffer(v1, v1_size, &back, msg, sizeof msg) == CWRNN_OK,
+	              "%s", msg);
+	assert_same_model(model, back);
+	cwrnn_model_free(back);
+	cwrnn_model_free(model);
+	free(v1);
+	free(data);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- refusals */
 
 START_TEST(every_truncation_is_refused_as_truncated)
 {
 	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
+	unsigned char *data = _i ? knob_model_bytes(&size) : small_model_bytes(&size);
 	for (size_t len = 0; len < size; len++) {
 		/* A copy of exactly len bytes, so a read past it is caught by ASan. */
 		unsigned char *cut = malloc(len ? len : 1);
@@ -359,9 +557,9 @@ START_TEST(newer_version_is_refused)
 {
 	size_t size = 0;
 	unsigned char *data = small_model_bytes(&size);
-	put_u32(data + 8, 2);
+	put_u32(data + 8, 3);
 	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 2");
+	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 3");
 	put_u32(data + 8, 0);
 	fix_crc(data, size);
 	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 0");
@@ -405,6 +603,11 @@ static const tampering tamperings[] = {
 	{12, 1, 1, CWRNN_ERR_DIMENSIONS, "header_bytes"},
 	{60, 1, 1, CWRNN_ERR_DIMENSIONS, "n_params"},
 	{8, 7, 0, CWRNN_ERR_VERSION, "version 7 is newer"},
+	{64, CWRNN_MAX_CONTROLS + 1, 0, CWRNN_ERR_DIMENSIONS, "control count"},
+	{64, 1, 0, CWRNN_ERR_DIMENSIONS, "control 1 has unknown kind"},  /* reads the name */
+	{68, 0x7fc00000u, 0, CWRNN_ERR_DIMENSIONS, "root note"},  /* NaN */
+	{68, 0x43000000u, 0, CWRNN_ERR_DIMENSIONS, "root note"},  /* 128 */
+	{68, 0xbf800000u, 0, CWRNN_ERR_DIMENSIONS, "root note"},  /* -1 */
 };
 enum { TAMPERINGS = sizeof tamperings / sizeof tamperings[0] };
 
@@ -414,6 +617,55 @@ START_TEST(tampered_header_field_is_refused_with_its_name)
 	size_t size = 0;
 	unsigned char *data = small_model_bytes(&size);
 	put_u32(data + t->offset, t->value + (t->add ? get_u32(data + t->offset) : 0));
+	fix_crc(data, size);
+	expect_refusal(data, size, t->status, t->needle);
+	free(data);
+}
+END_TEST
+
+/* One control field of the knob model changed (CRC fixed up): the message
+ * must point at it. field is the offset inside control `which`'s record. */
+typedef struct {
+	int which;
+	size_t field;
+	const char *bytes;  /* written at the field (not its NUL), or NULL: value */
+	uint32_t value;
+	cwrnn_status status;
+	const char *needle;
+} control_tampering;
+
+static const control_tampering control_tamperings[] = {
+	{0, 0, NULL, 0, CWRNN_ERR_DIMENSIONS, "control 1 has unknown kind 0"},
+	{1, 0, NULL, 4, CWRNN_ERR_DIMENSIONS, "control 2 has unknown kind 4"},
+	{0, 4, "0123456789abcdef0123456789abcdef", 0, CWRNN_ERR_DIMENSIONS, "not NUL-terminated"},
+	{0, 4 + 6, "x", 0, CWRNN_ERR_DIMENSIONS, "non-zero byte after"},  /* "drive\0x" */
+	{0, 4, NULL, 0, CWRNN_ERR_DIMENSIONS, "control 1 has an empty name"},
+	{1, 4, "drive", 0, CWRNN_ERR_DIMENSIONS, "both named 'drive'"},
+	{1, 4, "to=e", 0, CWRNN_ERR_DIMENSIONS, "character"},
+	{1, 4, "t ne", 0, CWRNN_ERR_DIMENSIONS, "character"},
+	{0, 36, NULL, 0x41200000u, CWRNN_ERR_DIMENSIONS, "range 10..10"},    /* min = max */
+	{0, 36, NULL, 0x41300000u, CWRNN_ERR_DIMENSIONS, "range 11..10"},    /* min > max */
+	{0, 36, NULL, 0x7fc00000u, CWRNN_ERR_DIMENSIONS, "range nan..10"},
+	{1, 40, NULL, 0x7f800000u, CWRNN_ERR_DIMENSIONS, "range -1..inf"},
+	{0, 44, NULL, 0x41300000u, CWRNN_ERR_DIMENSIONS, "default 11 outside"},
+	{1, 44, NULL, 0x7fc00000u, CWRNN_ERR_DIMENSIONS, "default nan"},
+	{-1, 28, NULL, 1, CWRNN_ERR_DIMENSIONS, "2 controls"},  /* m = 1: more controls than inputs */
+	{-1, 28, NULL, 4, CWRNN_ERR_DIMENSIONS, "audio inputs"},  /* m = 4: 2 audio, skip, p = 1 */
+};
+enum { CONTROL_TAMPERINGS = sizeof control_tamperings / sizeof control_tamperings[0] };
+
+START_TEST(tampered_control_is_refused_with_its_name)
+{
+	const control_tampering *t = &control_tamperings[_i];
+	size_t size = 0;
+	unsigned char *data = knob_model_bytes(&size);
+	size_t at = t->which < 0 ? t->field : CONTROLS_AT + CONTROL_BYTES * (size_t)t->which + t->field;
+	if (t->bytes)
+		memcpy(data + at, t->bytes, strlen(t->bytes));
+	else if (t->field == 4)
+		memset(data + at, 0, CWRNN_CONTROL_NAME_MAX + 1);
+	else
+		put_u32(data + at, t->value);
 	fix_crc(data, size);
 	expect_refusal(data, size, t->status, t->needle);
 	free(data);
@@ -637,6 +889,7 @@ START_TEST(random_garbage_never_loads)
 		/* Half the time, a valid magic and version so the deeper checks run. */
 		if (iter % 2 && len >= 12) {
 			memcpy(buf, "CWRNN\r\n\x1a\x01\0\0\0", 12);
+			buf[8] = (unsigned char)(1 + iter / 2 % 2);  /* versions 1 and 2 */
 			if (len >= 64)
 				put_u32(buf + 24, 1 + (uint32_t)(next_random(&s) % CWRNN_MAX_MODULES));
 		}
@@ -654,7 +907,7 @@ END_TEST
 START_TEST(mutated_files_load_only_if_they_round_trip)
 {
 	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
+	unsigned char *data = _i ? knob_model_bytes(&size) : small_model_bytes(&size);
 	unsigned char *copy = malloc(size);
 	uint64_t s = 99;
 	for (int iter = 0; iter < 3000; iter++) {
@@ -693,15 +946,21 @@ model_file_suite(void)
 	tc = tcase_create("round_trip");
 	tcase_add_checked_fixture(tc, make_tmp_dir, remove_tmp_dir);
 	tcase_add_test(tc, encoding_matches_the_documented_layout);
+	tcase_add_test(tc, version_1_file_loads_without_controls);
+	tcase_add_test(tc, committed_preset_models_load);
+	tcase_add_test(tc, add_control_refuses_a_long_name_and_a_ninth_control);
+	tcase_add_loop_test(tc, version_1_spelling_loads_the_same_model, 0,
+	                    LAST_CASE_WITHOUT_CONTROLS + 1);
 	tcase_add_loop_test(tc, save_then_load_is_bit_exact, 0, ROUND_TRIP_CASES);
 	tcase_add_loop_test(tc, encode_then_load_buffer_is_bit_exact, 0, ROUND_TRIP_CASES);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("refusals");
-	tcase_add_test(tc, every_truncation_is_refused_as_truncated);
+	tcase_add_loop_test(tc, every_truncation_is_refused_as_truncated, 0, 2);
 	tcase_add_test(tc, wrong_magic_is_refused);
 	tcase_add_test(tc, newer_version_is_refused);
 	tcase_add_loop_test(tc, tampered_header_field_is_refused_with_its_name, 0, TAMPERINGS);
+	tcase_add_loop_test(tc, tampered_control_is_refused_with_its_name, 0, CONTROL_TAMPERINGS);
 	tcase_add_test(tc, nul_in_name_or_summary_is_refused);
 	tcase_add_test(tc, flipped_weight_byte_fails_the_checksum);
 	tcase_add_test(tc, nonfinite_weight_is_refused_with_its_index);
@@ -724,7 +983,7 @@ model_file_suite(void)
 	tc = tcase_create("robustness");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, random_garbage_never_loads);
-	tcase_add_test(tc, mutated_files_load_only_if_they_round_trip);
+	tcase_add_loop_test(tc, mutated_files_load_only_if_they_round_trip, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

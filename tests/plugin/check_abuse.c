@@ -244,11 +244,12 @@ START_TEST(test_patch_set_with_bad_files_logs_why_and_keeps_playing)
 	ck_assert_int_eq(ftruncate(fd, (off_t)1 << 30), 0);
 	close(fd);
 	/* header: magic 8, version 8, header bytes 12, flags 16, task 20,
-	 * modules 24, inputs 28, outputs 32 ...; the module sizes follow it */
+	 * modules 24, inputs 28, outputs 32 ...; the module sizes follow it at
+	 * 72 (format version 2, which saving writes) */
 	snprintf(bad[5].path, sizeof bad[5].path, "%s/modules.cwrnn", tmp_dir);
 	absurd_model(good, bad[5].path, 24, 1000000);
 	snprintf(bad[6].path, sizeof bad[6].path, "%s/units.cwrnn", tmp_dir);
-	absurd_model(good, bad[6].path, 64, 0x7fffffff);
+	absurd_model(good, bad[6].path, 72, 0x7fffffff);
 	snprintf(bad[7].path, sizeof bad[7].path, "%s/inputs.cwrnn", tmp_dir);
 	absurd_model(good, bad[7].path, 28, 0xffffffffu);
 	snprintf(bad[8].path, sizeof bad[8].path, "%s/fifo.cwrnn", tmp_dir);
