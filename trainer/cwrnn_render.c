@@ -62,8 +62,7 @@ fatal(app *a, int code, const char *fmt, ...)
 static void
 usage(FILE *f)
 {
-	fputs("usage: cwrnn-render -m MODEL.cwrnn [-i IN.wav] -o OUT.wav [--seconds S]\n"
-	      "                    [--target T.wav] [--mixdown]\n"
+	fputs("Usage: cwrnn-render -m MODEL.cwrnn [-i IN.wav] -o OUT.wav [options]\n"
 	      "\n"
 	      "Runs a model with the float engine (as the plugin does) and writes a 32-bit float\n"
 	      "WAV at the model's sample rate.\n"

@@ -449,9 +449,9 @@ void
 options_usage(FILE *f)
 {
 	fputs(
-	"usage: cwrnn-train generate  --target T.wav              -o M.cwrnn [options]\n"
-	"       cwrnn-train transform --input X.wav --target Y.wav -o M.cwrnn [options]\n"
-	"       cwrnn-train continue  --input X.wav               -o M.cwrnn [options]\n"
+	"Usage: cwrnn-train generate  --target T.wav              -o M.cwrnn [options]\n"
+	"  or:  cwrnn-train transform --input X.wav --target Y.wav -o M.cwrnn [options]\n"
+	"  or:  cwrnn-train continue  --input X.wav               -o M.cwrnn [options]\n"
 	"\n"
 	"Trains a Clockwork RNN on audio and writes a .cwrnn model (play it with\n"
 	"cwrnn-render or the cwrnn LV2 plugin).\n"

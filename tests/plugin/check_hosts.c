@@ -158,6 +158,18 @@ play_from_activation(float *y, void (*prepare)(lh_host *h, const void *arg), con
 	host_free(h);
 }
 
+/* After prepare, the instance plays exactly what a fresh one plays: the
+ * bundled default, from activation on. */
+static void
+assert_plays_the_default(void (*prepare)(lh_host *h, const void *arg), const void *arg,
+                         const char *what)
+{
+	static float ref[N_SIG], y[N_SIG];
+	play_from_activation(ref, NULL, NULL);
+	play_from_activation(y, prepare, arg);
+	assert_same_audio(y, ref, N_SIG, what);
+}
+
 /* Carla's project reload: restore before activation, size without the NUL,
  * the byte after the value not a NUL. Relative and absolute paths, with and
  * without the NUL: all four play exactly the same model file, which is not
@@ -218,11 +230,7 @@ START_TEST(test_values_that_are_not_a_path_are_refused)
 		{ .value = USER_MODEL "\0tail", .size = sizeof USER_MODEL + 4, .type = path }, /* NUL inside */
 		{ .value = USER_MODEL, .size = sizeof USER_MODEL, .type = string }, /* not a path */
 	};
-	const saved_value *c = &cases[_i];
-	static float ref[N_SIG], y[N_SIG];
-	play_from_activation(ref, NULL, NULL);
-	play_from_activation(y, restore_refused, c);
-	assert_same_audio(y, ref, N_SIG, "after a refused value");
+	assert_plays_the_default(restore_refused, &cases[_i], "after a refused value");
 }
 END_TEST
 
@@ -280,10 +288,7 @@ restore_file_then_preset(lh_host *h, const void *arg)
  * the preset): the bundled default plays from the first sample. */
 START_TEST(test_a_preset_before_activation_replaces_a_restored_model_file)
 {
-	static float y[N_SIG], ref[N_SIG];
-	play_from_activation(ref, NULL, NULL);
-	play_from_activation(y, restore_file_then_preset, NULL);
-	assert_same_audio(y, ref, N_SIG, "preset after a restored file");
+	assert_plays_the_default(restore_file_then_preset, NULL, "preset after a restored file");
 }
 END_TEST
 
