@@ -5,6 +5,7 @@
 # terminal (sudo -n: no password prompt); missing without sudo; apt-get
 # failing; --check; --list.
 # Usage: tests/setup/check_deps.sh
+# shellcheck disable=SC2015 # ok never fails
 set -u
 deps=$(realpath "$(dirname "$0")/../../scripts/deps.sh")
 tmp=$(mktemp -d)
