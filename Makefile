@@ -72,8 +72,9 @@ LIBCWRNN := $(BUILD)/libcwrnn.a
 
 all: $(LIBCWRNN)
 
+# Rebuilt from scratch: `ar r` keeps members of sources that no longer exist.
 $(LIBCWRNN): $(ENGINE_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(OBJ)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)

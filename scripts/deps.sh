@@ -7,6 +7,7 @@
 #   --check  only report what is missing; exit 1 if anything is.
 #   --list   print the package names.
 # Messages go to stderr (make runs this while it reads the Makefile).
+# shellcheck disable=SC2086 # package lists are split into words on purpose
 PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev libjansson-dev lilv-utils sordi sox
 help2man"
 if [ "${1:-}" = "--list" ]; then

@@ -53,7 +53,7 @@ done
 export PKG_CONFIG_PATH="$root$PKGCONFIGDIR" PKG_CONFIG_SYSROOT_DIR="$root"
 v=$(pkg-config --modversion cwrnn)
 check "pkg-config finds cwrnn $VERSION (found: $v)" "[ '$v' = '$VERSION' ]"
-cflags=$(echo $(pkg-config --cflags cwrnn))
+cflags=$(pkg-config --cflags cwrnn | sed 's/ *$//')
 check "pkg-config --cflags points into DESTDIR ($cflags)" \
 	"[ '$cflags' = '-I$root$INCLUDEDIR' ]"
 # static: the same -lcwrnn, resolved to libcwrnn.a
@@ -62,8 +62,9 @@ warn="-std=c11 -Wall -Wextra -Werror -O1"
 # shellcheck disable=SC2086
 $CC $warn $cflags -o "$tmp/smoke-static" "$here/smoke.c" $LDFLAGS $static_libs -lm ||
 	bad "cannot build against the installed libcwrnn.a"
+shared_libs=$(pkg-config --libs cwrnn)
 # shellcheck disable=SC2086
-$CC $warn $cflags -o "$tmp/smoke-shared" "$here/smoke.c" $LDFLAGS $(pkg-config --libs cwrnn) -lm ||
+$CC $warn $cflags -o "$tmp/smoke-shared" "$here/smoke.c" $LDFLAGS $shared_libs -lm ||
 	bad "cannot build against the installed libcwrnn.so"
 needs() { readelf -d "$1" | grep -c "NEEDED.*\[libcwrnn"; }
 check "the static build needs no libcwrnn.so" "[ \"\$(needs '$tmp/smoke-static')\" = 0 ]"
