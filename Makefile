@@ -45,6 +45,13 @@ LIBCWRNN := $(BUILD)/libcwrnn.a
 
 all: $(LIBCWRNN)
 
+# One kernel per instruction set (engine/dispatch.c picks one at run time):
+# only the AVX2 file is built for more than the baseline, and only for x86-64.
+CW_TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
+ifneq ($(filter x86_64%,$(CW_TARGET)),)
+$(OBJ)/engine/kernel_avx2.o: CFLAGS += -mavx2 -mfma
+endif
+
 $(LIBCWRNN): $(ENGINE_OBJ)
 	$(AR) rcs $@ $^
 
@@ -66,16 +73,24 @@ check-engine: need-deps $(BUILD)/tests/check_engine
 
 check: check-engine
 
-# Engine benchmark: prints `bench: NAME ... ratio=...` lines.
+# Engine benchmark: prints `bench: NAME ... ratio=... isa=...` lines, for the
+# path this CPU gets; BENCH_ENGINE_ISA="sse2 avx2 ..." times forced paths.
 $(BUILD)/bench/bench_engine: $(OBJ)/bench/bench_engine.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
 .PHONY: bench-engine
 bench-engine: $(BUILD)/bench/bench_engine
-	$(BUILD)/bench/bench_engine
+	$(BUILD)/bench/bench_engine $(BENCH_ENGINE_ISA)
 
 bench: bench-engine
+
+# Instructions per sample under callgrind for every model and ISA path: the
+# deterministic figure (bench/bench_ir.sh). BENCH_ISA picks the paths.
+BENCH_ISA ?= generic sse2 avx2
+.PHONY: bench-ir
+bench-ir: $(BUILD)/bench/bench_engine
+	bench/bench_ir.sh $(BUILD)/bench/bench_engine $(BENCH_ISA)
 
 # ---------------------------------------------------------------- parts
 -include $(sort $(wildcard */*.mk */*/*.mk))
