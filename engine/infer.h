@@ -4,25 +4,30 @@
  *
  * The packed layout, built once in cwrnn_state_new. Module i has k_i units,
  * padded to kp_i = k_i rounded up to 4 floats (one SSE vector; AVX2 works in
- * 8s with a 4-float tail), so every module's rows start on a vector:
+ * 8s with a 4-float tail), so every block starts on a vector. "Rows" are the
+ * p outputs (padded to pp) followed by every module's units:
  *
- *   hp                     (np) padded hidden state, module i at roff[i]
- *   bias[i]                (kp_i)
- *   w_in[i]                (m, kp_i) column-major: W_I[i][:, c] at c * kp_i
- *   w_push[j]              (k_j, R_j) column-major, R_j = roff[j+1] + pp:
- *                          column u holds W_H[i][j][:, u] for every i <= j
- *                          (rows roff[i]..) then W_O[:, unit u of j] (rows
- *                          roff[j+1]..)
- *   push[j]                (R_j) = w_push[j] h_j: what module j gives every
- *                          module i <= j and the output
+ *   row 0 .. pp-1          the outputs
+ *   row pp + roff[i] + r   unit r of module i
  *
- * A module pushes when it ticks (push[j] = w_push[j] h_j, one run of whole-
- * vector multiply-adds), so a module's pre-activation is its bias, its input
- * product and the sum of push[j][roff[i]..] over j >= i, and the output is
- * b_O plus the sum of every module's output rows: no caches, no version
- * stamps, no loop over inactive modules. h_j only changes when j ticks, so
- * push[j] is exactly W h_j(t-1) when a faster module reads it (modules tick
- * fast to slow within a step).
+ *   hp                 (np) padded hidden state, module i at roff[i]
+ *   bias[i]            (kp_i)
+ *   w_in[i]            (m, kp_i) column-major: W_I[i][:, c] at c * kp_i
+ *   w_push[j]          (k_j, R_j) column-major, R_j = pp + roff[j+1]: column u
+ *                      is W_O[:, unit u of j] then W_H[i][j][:, u] for every
+ *                      module i <= j (the rows that read module j)
+ *   acc[j]             (R_j) Σ_{j' >= j} w_push[j'] h_j' over rows < R_j;
+ *                      acc[g] is zeros
+ *
+ * So acc[i]'s rows of module i are exactly Σ_{j >= i} W_H[i][j] h_j, its
+ * input from itself and every slower module, and acc[0]'s first rows are
+ * W_O h. When module j ticks, acc[j] = acc[j+1] + w_push[j] h_j is one run of
+ * whole-vector multiply-adds that starts from acc[j+1]: a slow module pushes
+ * its contribution to the faster modules and the output when it ticks, and
+ * nothing is cached, stamped or summed over inactive modules. Modules run
+ * slow to fast: module i reads its old acc[i] before it is rebuilt, and every
+ * acc below the slowest module that ticked is rebuilt (with the periods
+ * powers of two, as models have them, those modules all tick anyway).
  */
 #ifndef CWRNN_INFER_H
 #define CWRNN_INFER_H
@@ -68,11 +73,10 @@ struct cwrnn_state {
 	const float *bias[CWRNN_MAX_MODULES];
 	const float *w_in[CWRNN_MAX_MODULES];
 	const float *w_push[CWRNN_MAX_MODULES];
-	float *push[CWRNN_MAX_MODULES];
+	float *acc[CWRNN_MAX_MODULES + 1];
 	const float *b_out;                     /* (pp) */
-	float *hp;                              /* (np); hp..dyn_end is the dynamic state */
-	size_t dyn_floats;                      /* hp and every push[j], contiguous */
-	float *ysum;                            /* (pp) output before scaling */
+	float *hp;                              /* (np) */
+	size_t dyn_floats;                      /* hp and every acc[j], contiguous from hp */
 	float *x;                               /* (m) input as the network sees it */
 	float *h_view;                          /* (n) unpadded copy for cwrnn_state_hidden */
 	float control_gain[CWRNN_MAX_CONTROLS]; /* cwrnn_input_affine of each control */
@@ -109,6 +113,22 @@ cw_ctz64(uint64_t v)
 		return 64;
 	while (!(v & 1)) {
 		v >>= 1;
+		z++;
+	}
+	return z;
+#endif
+}
+
+/* Leading zeros of a non-zero 32-bit value. */
+static inline int
+cw_clz32(uint32_t v)
+{
+#if defined(__GNUC__)
+	return __builtin_clz(v);
+#else
+	int z = 0;
+	while (!(v & 0x80000000u)) {
+		v <<= 1;
 		z++;
 	}
 	return z;

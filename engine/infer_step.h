@@ -18,45 +18,41 @@
 
 #include "infer.h"
 
-/* Module i's new hidden values from its bias, its input and what every
- * module j >= i pushed (W_H[i][j] h_j(t-1)). */
+/* Module i's new hidden values from its bias, its input and acc[i] (what
+ * it and every slower module pushed from h(t-1)). */
 static CW_ALWAYS_INLINE void
 module_update(cwrnn_state *s, int i)
 {
-	int kp = s->kp[i], roff = s->roff[i], g = s->g, m = s->m;
+	int kp = s->kp[i], m = s->m;
 	const float *b = s->bias[i], *w = s->w_in[i], *x = s->x;
-	float *const *push = s->push;
-	float *h = s->hp + roff;
+	const float *acc = s->acc[i] + s->pp + s->roff[i];
+	float *h = s->hp + s->roff[i];
 	int r = 0;
 	for (; r + CW_W <= kp; r += CW_W) {
-		cw_wide a = wload(b + r);
+		cw_wide a = wadd(wload(b + r), wload(acc + r));
 		for (int c = 0; c < m; c++)
 			a = wfma(wload(w + (size_t)c * (size_t)kp + (size_t)r), wbcast(x[c]), a);
-		for (int j = i; j < g; j++)
-			a = wadd(a, wload(push[j] + roff + r));
 		wstore(h + r, wtanh(a));
 	}
 	if (CW_W > 4 && r < kp) {
-		cw_narrow a = nload(b + r);
+		cw_narrow a = nadd(nload(b + r), nload(acc + r));
 		for (int c = 0; c < m; c++)
 			a = nfma(nload(w + (size_t)c * (size_t)kp + (size_t)r), nbcast(x[c]), a);
-		for (int j = i; j < g; j++)
-			a = nadd(a, nload(push[j] + roff + r));
 		nstore(h + r, ntanh(a));
 	}
 }
 
-/* rows = nw wide vectors (+ one narrow one) of push[j] = w_push[j] h_j,
- * accumulated in registers over the k_j columns. nw and narrow are
- * constants at every call, so the loops unroll. */
+/* dst = src + w h over nw wide vectors (+ one narrow one) of rows,
+ * accumulated in registers over the k columns. nw and narrow are constants
+ * at every call, so the loops unroll. */
 static CW_ALWAYS_INLINE void
-push_rows(float *dst, const float *w, size_t stride, const float *h, int k, const int nw,
-          const int narrow)
+push_rows(float *dst, const float *src, const float *w, size_t stride, const float *h, int k,
+          const int nw, const int narrow)
 {
 	cw_wide a[4];
-	cw_narrow t = nzero();
+	cw_narrow t = narrow ? nload(src + nw * CW_W) : nzero();
 	for (int v = 0; v < nw; v++)
-		a[v] = wzero();
+		a[v] = wload(src + v * CW_W);
 	for (int u = 0; u < k; u++) {
 		const float *col = w + (size_t)u * stride;
 		cw_wide hu = wbcast(h[u]);
@@ -71,41 +67,35 @@ push_rows(float *dst, const float *w, size_t stride, const float *h, int k, cons
 		nstore(dst + nw * CW_W, t);
 }
 
-/* Module j ticked: push its new values to itself, every faster module and
- * the output, in chunks of at most four wide vectors (plus the tail). */
+/* acc[j] = acc[j+1] + w_push[j] h_j, in chunks of at most four wide vectors
+ * (plus the 4-float tail). */
 static CW_ALWAYS_INLINE void
 module_push(cwrnn_state *s, int j)
 {
-	int k = s->k[j], rows = s->roff[j + 1] + s->pp;
+	int k = s->k[j], rows = s->pp + s->roff[j + 1];
 	size_t stride = (size_t)rows;
-	const float *w = s->w_push[j], *h = s->hp + s->roff[j];
-	float *dst = s->push[j];
+	const float *w = s->w_push[j], *h = s->hp + s->roff[j], *src = s->acc[j + 1];
+	float *dst = s->acc[j];
 	const int tail = CW_W > 4 ? 4 : 0;
 	int r = 0;
 	for (; rows - r > 4 * CW_W + tail; r += 4 * CW_W)
-		push_rows(dst + r, w + r, stride, h, k, 4, 0);
+		push_rows(dst + r, src + r, w + r, stride, h, k, 4, 0);
 	int rest = rows - r, nw = rest / CW_W, narrow = rest % CW_W != 0;
 	dst += r;
+	src += r;
 	w += r;
 	switch (nw * 2 + narrow) {
-	case 1: push_rows(dst, w, stride, h, k, 0, 1); break;
-	case 2: push_rows(dst, w, stride, h, k, 1, 0); break;
-	case 3: push_rows(dst, w, stride, h, k, 1, 1); break;
-	case 4: push_rows(dst, w, stride, h, k, 2, 0); break;
-	case 5: push_rows(dst, w, stride, h, k, 2, 1); break;
-	case 6: push_rows(dst, w, stride, h, k, 3, 0); break;
-	case 7: push_rows(dst, w, stride, h, k, 3, 1); break;
-	case 8: push_rows(dst, w, stride, h, k, 4, 0); break;
-	case 9: push_rows(dst, w, stride, h, k, 4, 1); break;
+	case 1: push_rows(dst, src, w, stride, h, k, 0, 1); break;
+	case 2: push_rows(dst, src, w, stride, h, k, 1, 0); break;
+	case 3: push_rows(dst, src, w, stride, h, k, 1, 1); break;
+	case 4: push_rows(dst, src, w, stride, h, k, 2, 0); break;
+	case 5: push_rows(dst, src, w, stride, h, k, 2, 1); break;
+	case 6: push_rows(dst, src, w, stride, h, k, 3, 0); break;
+	case 7: push_rows(dst, src, w, stride, h, k, 3, 1); break;
+	case 8: push_rows(dst, src, w, stride, h, k, 4, 0); break;
+	case 9: push_rows(dst, src, w, stride, h, k, 4, 1); break;
 	default: break;
 	}
-}
-
-static CW_ALWAYS_INLINE void
-module_tick(cwrnn_state *s, int i)
-{
-	module_update(s, i);
-	module_push(s, i);
 }
 
 /* Maps the input into s->x (audio scaled, controls onto 0..1); returns 0
@@ -130,19 +120,15 @@ load_input(cwrnn_state *s, const float *in)
 	return ok;
 }
 
-/* y = out_scale * (b_O + Σ_j push[j]'s output rows) (+ the audio input). */
+/* y = out_scale * (b_O + W_O h) (+ the audio input); W_O h is acc[0]'s
+ * first rows. */
 static CW_ALWAYS_INLINE void
 write_output(cwrnn_state *s, const float *in, int input_ok, float *out)
 {
-	int g = s->g, p = s->p, bad = 0;
-	for (int r = 0; r < s->pp; r += 4) {
-		cw_narrow a = nload(s->b_out + r);
-		for (int j = 0; j < g; j++)
-			a = nadd(a, nload(s->push[j] + s->roff[j + 1] + r));
-		nstore(s->ysum + r, a);
-	}
-	for (int o = 0; o < p; o++) {
-		float y = s->ysum[o] * s->out_scale;
+	int bad = 0;
+	const float *acc = s->acc[0];
+	for (int o = 0; o < s->p; o++) {
+		float y = (s->b_out[o] + acc[o]) * s->out_scale;
 		if (s->skip && input_ok)
 			y += in[o];
 		bad |= !isfinite(y);
@@ -152,6 +138,9 @@ write_output(cwrnn_state *s, const float *in, int input_ok, float *out)
 		cw_state_guard_output(s, in, input_ok, out);
 }
 
+/* One step: the modules that tick (due), slow to fast, each updated from
+ * its old acc and then pushed; every acc below the slowest one that ticked
+ * is rebuilt. With power-of-two periods the ticking modules are a prefix. */
 static CW_ALWAYS_INLINE void
 step_one(cwrnn_state *s, const float *in, float *out)
 {
@@ -162,12 +151,17 @@ step_one(cwrnn_state *s, const float *in, float *out)
 	}
 	uint64_t t = s->t;
 	if (s->pow2) {
-		int active = s->prefix[cw_ctz64(t + s->phase)];
-		for (int i = 0; i < active; i++)
-			module_tick(s, i);
+		for (int j = s->prefix[cw_ctz64(t + s->phase)] - 1; j >= 0; j--) {
+			module_update(s, j);
+			module_push(s, j);
+		}
 	} else if (t == s->next_event) {
-		for (uint32_t due = cw_clock_due(s); due; due &= due - 1)
-			module_tick(s, cw_ctz64(due));
+		uint32_t due = cw_clock_due(s);
+		for (int j = 31 - cw_clz32(due); j >= 0; j--) {
+			if (due >> j & 1)
+				module_update(s, j);
+			module_push(s, j);
+		}
 	}
 	write_output(s, in, input_ok, out);
 	s->t = t + 1;

@@ -24,8 +24,15 @@ pad4(int v)
 
 /* Floats of every block, in the order they are carved from one allocation. */
 typedef struct {
-	size_t bias, w_in, w_push, b_out, dyn, ysum, x, h_view, total;
+	size_t bias, w_in, w_push, b_out, dyn, x, h_view, total;
 } state_sizes;
+
+/* Rows of w_push[j] and acc[j] (infer.h). */
+static size_t
+rows_of(const cwrnn_state *s, int j)
+{
+	return (size_t)(s->pp + s->roff[j + 1]);
+}
 
 static state_sizes
 sizes_of(const cwrnn_state *s)
@@ -34,16 +41,15 @@ sizes_of(const cwrnn_state *s)
 	int np = s->roff[s->g];
 	z.bias = (size_t)np;
 	z.w_in = (size_t)np * (size_t)s->m;
-	for (int j = 0; j < s->g; j++)
-		z.w_push += (size_t)s->k[j] * (size_t)(s->roff[j + 1] + s->pp);
+	z.dyn = (size_t)np + (size_t)(s->pp + np); /* hp, acc[g] */
+	for (int j = 0; j < s->g; j++) {
+		z.w_push += (size_t)s->k[j] * rows_of(s, j);
+		z.dyn += rows_of(s, j);
+	}
 	z.b_out = (size_t)s->pp;
-	z.dyn = (size_t)np;
-	for (int j = 0; j < s->g; j++)
-		z.dyn += (size_t)(s->roff[j + 1] + s->pp);
-	z.ysum = (size_t)s->pp;
 	z.x = (size_t)pad4(s->m);
 	z.h_view = (size_t)pad4(s->model->layout.n);
-	z.total = z.bias + z.w_in + z.w_push + z.b_out + z.dyn + z.ysum + z.x + z.h_view;
+	z.total = z.bias + z.w_in + z.w_push + z.b_out + z.dyn + z.x + z.h_view;
 	return z;
 }
 
@@ -54,37 +60,34 @@ pack(cwrnn_state *s, float *bias, float *w_in, float *w_push, float *b_out)
 	const cwrnn_model *model = s->model;
 	const cwrnn_layout *L = &model->layout;
 	const float *w = model->params;
-	int n = L->n, m = s->m, p = s->p;
+	size_t n = (size_t)L->n, m = (size_t)s->m;
 	for (int i = 0; i < s->g; i++) {
-		int kp = s->kp[i];
+		size_t kp = (size_t)s->kp[i];
 		s->bias[i] = bias;
 		s->w_in[i] = w_in;
-		for (int r = 0; r < s->k[i]; r++) {
-			bias[r] = w[L->b[i] + (size_t)r];
-			for (int c = 0; c < m; c++)
-				w_in[(size_t)c * (size_t)kp + (size_t)r] = w[L->w_i[i] + (size_t)r * (size_t)m + (size_t)c];
+		for (size_t r = 0; r < (size_t)s->k[i]; r++) {
+			bias[r] = w[L->b[i] + r];
+			for (size_t c = 0; c < m; c++)
+				w_in[c * kp + r] = w[L->w_i[i] + r * m + c];
 		}
 		bias += kp;
-		w_in += (size_t)kp * (size_t)m;
+		w_in += kp * m;
 	}
 	for (int j = 0; j < s->g; j++) {
-		size_t rows = (size_t)(s->roff[j + 1] + s->pp);
-		int off_j = L->unit_offset[j];
+		size_t off_j = (size_t)L->unit_offset[j];
 		s->w_push[j] = w_push;
-		for (int u = 0; u < s->k[j]; u++, w_push += rows) {
+		for (size_t u = 0; u < (size_t)s->k[j]; u++, w_push += rows_of(s, j)) {
+			for (size_t o = 0; o < (size_t)s->p; o++)
+				w_push[o] = w[L->w_o + o * n + off_j + u];
 			for (int i = 0; i <= j; i++) {
-				int off_i = L->unit_offset[i];
-				size_t stride = (size_t)(n - off_i);
-				for (int r = 0; r < s->k[i]; r++)
-					w_push[s->roff[i] + r] =
-					    w[L->w_h[i] + (size_t)r * stride + (size_t)(off_j - off_i + u)];
+				size_t off_i = (size_t)L->unit_offset[i], stride = n - off_i;
+				float *rows = w_push + s->pp + s->roff[i];
+				for (size_t r = 0; r < (size_t)s->k[i]; r++)
+					rows[r] = w[L->w_h[i] + r * stride + (off_j - off_i + u)];
 			}
-			for (int o = 0; o < p; o++)
-				w_push[(size_t)s->roff[j + 1] + (size_t)o] =
-				    w[L->w_o + (size_t)o * (size_t)n + (size_t)(off_j + u)];
 		}
 	}
-	for (int o = 0; o < p; o++)
+	for (int o = 0; o < s->p; o++)
 		b_out[o] = w[L->b_o + (size_t)o];
 	s->b_out = b_out;
 }
@@ -130,13 +133,13 @@ cwrnn_state_new(const cwrnn_model *model)
 	float *bias = mem, *w_in = bias + z.bias, *w_push = w_in + z.w_in, *b_out = w_push + z.w_push;
 	s->hp = b_out + z.b_out;
 	s->dyn_floats = z.dyn;
-	float *push = s->hp + s->roff[s->g];
+	float *acc = s->hp + s->roff[s->g];
 	for (int j = 0; j < s->g; j++) {
-		s->push[j] = push;
-		push += s->roff[j + 1] + s->pp;
+		s->acc[j] = acc;
+		acc += rows_of(s, j);
 	}
-	s->ysum = s->hp + z.dyn;
-	s->x = s->ysum + z.ysum;
+	s->acc[s->g] = acc;
+	s->x = s->hp + z.dyn;
 	s->h_view = s->x + z.x;
 	pack(s, bias, w_in, w_push, b_out);
 	cwrnn_state_reset(s);
@@ -164,7 +167,7 @@ cwrnn_state_isa(const cwrnn_state *s)
 	return s->isa;
 }
 
-/* Zero state: every pushed contribution is W·0 = 0. */
+/* Zero state: every acc holds W·0 = 0 (acc[g] always does). */
 void
 cw_state_zero_hidden(cwrnn_state *s)
 {
@@ -191,8 +194,8 @@ clock_sync(cwrnn_state *s)
 			s->pow2 = 0;
 	if (s->pow2) {
 		/* Module i ticks when T_i divides t + phase, i.e. log2 T_i <= ctz. */
+		int active = 0;
 		for (int z = 0; z <= 64; z++) {
-			int active = 0;
 			while (active < g && (z >= 32 || s->period[active] <= (1ull << z)))
 				active++;
 			s->prefix[z] = (uint8_t)active;
@@ -281,7 +284,7 @@ cwrnn_state_nonfinite_events(const cwrnn_state *s)
 /* ------------------------------------------------------ bad numbers */
 
 /* An output was NaN or infinite. A NaN hidden value always shows up here
- * (every module pushes W_O h to the output, and 0·NaN is NaN): then the
+ * (every push carries W_O h into acc[0], and 0·NaN is NaN): then the
  * state is zeroed and the output recomputed from it. Whatever output is
  * still not finite (overflow of huge weights) is counted and written as 0. */
 void
