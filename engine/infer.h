@@ -43,6 +43,16 @@
 #define CW_ALWAYS_INLINE inline
 #endif
 
+/* Fully unrolls the loop that follows over a handful of vectors, so their
+ * accumulators stay in registers. */
+#if defined(__clang__)
+#define CW_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define CW_UNROLL _Pragma("GCC unroll 8")
+#else
+#define CW_UNROLL
+#endif
+
 /* Runs frames samples (in: frames x m, out: frames x p); one per ISA. */
 typedef void cw_run_fn(cwrnn_state *s, const float *in, float *out, size_t frames);
 

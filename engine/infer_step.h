@@ -51,16 +51,19 @@ push_rows(float *dst, const float *src, const float *w, size_t stride, const flo
 {
 	cw_wide a[4];
 	cw_narrow t = narrow ? nload(src + nw * CW_W) : nzero();
+CW_UNROLL
 	for (int v = 0; v < nw; v++)
 		a[v] = wload(src + v * CW_W);
 	for (int u = 0; u < k; u++) {
 		const float *col = w + (size_t)u * stride;
 		cw_wide hu = wbcast(h[u]);
+CW_UNROLL
 		for (int v = 0; v < nw; v++)
 			a[v] = wfma(wload(col + v * CW_W), hu, a[v]);
 		if (narrow)
 			t = nfma(nload(col + nw * CW_W), nbcast(h[u]), t);
 	}
+CW_UNROLL
 	for (int v = 0; v < nw; v++)
 		wstore(dst + v * CW_W, a[v]);
 	if (narrow)
