@@ -72,6 +72,14 @@ LIBCWRNN := $(BUILD)/libcwrnn.a
 
 all: $(LIBCWRNN)
 
+# One kernel per instruction set (engine/dispatch.c picks one at run time):
+# only the AVX2 file is built for more than the baseline, and only for x86-64.
+CW_TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
+ifneq ($(filter x86_64%,$(CW_TARGET)),)
+$(OBJ)/engine/kernel_avx2.o: CW_CFLAGS += -mavx2 -mfma
+endif
+
+
 # Rebuilt from scratch: `ar r` keeps members of sources that no longer exist.
 $(LIBCWRNN): $(ENGINE_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
@@ -94,16 +102,41 @@ check-engine: need-deps $(BUILD)/tests/check_engine
 
 check: check-engine
 
-# Engine benchmark: prints `bench: NAME ... ratio=...` lines.
+# The engine and its tests built for aarch64 (the generic kernel) and run
+# under qemu-user: Debian's gcc-aarch64-linux-gnu, libc6-dev-arm64-cross,
+# qemu-user, and check:arm64 + libsubunit-dev:arm64 (multiarch; .ci/run
+# installs them); qemu finds the arm64 C library under /usr/aarch64-linux-gnu.
+AARCH64_CC ?= aarch64-linux-gnu-gcc
+AARCH64_PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config
+.PHONY: check-aarch64
+check-aarch64:
+	@command -v $(AARCH64_CC) >/dev/null && command -v qemu-aarch64 >/dev/null || { \
+		echo "cwrnn: check-aarch64 needs gcc-aarch64-linux-gnu and qemu-user (apt-get)"; exit 1; }
+	@$(AARCH64_PKG_CONFIG) --exists check || { echo "cwrnn: check-aarch64 needs check:arm64:" \
+		"dpkg --add-architecture arm64 && apt-get update &&" \
+		"apt-get install check:arm64 libsubunit-dev:arm64"; exit 1; }
+	$(MAKE) BUILD=build-aarch64 CC=$(AARCH64_CC) AR=aarch64-linux-gnu-ar \
+		PKG_CONFIG="$(AARCH64_PKG_CONFIG)" build-aarch64/tests/check_engine
+	CK_TIMEOUT_MULTIPLIER=20 qemu-aarch64 -L /usr/aarch64-linux-gnu build-aarch64/tests/check_engine
+
+# Engine benchmark: prints `bench: NAME ... ratio=... isa=...` lines, for the
+# path this CPU gets; BENCH_ENGINE_ISA="sse2 avx2 ..." times forced paths.
 $(BUILD)/bench/bench_engine: $(OBJ)/bench/bench_engine.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
 .PHONY: bench-engine
 bench-engine: $(BUILD)/bench/bench_engine
-	$(BUILD)/bench/bench_engine
+	$(BUILD)/bench/bench_engine $(BENCH_ENGINE_ISA)
 
 bench: bench-engine
+
+# Instructions per sample under callgrind for every model and ISA path: the
+# deterministic figure (bench/bench_ir.sh). BENCH_ISA picks the paths.
+BENCH_ISA ?= generic sse2 avx2
+.PHONY: bench-ir
+bench-ir: $(BUILD)/bench/bench_engine
+	bench/bench_ir.sh $(BUILD)/bench/bench_engine $(BENCH_ISA)
 
 # ---------------------------------------------------------------- parts
 -include $(sort $(wildcard */*.mk */*/*.mk))
@@ -115,6 +148,6 @@ paper: $(BUILD)/cwrnn-train
 PAPER_SEEDS ?= 5
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-aarch64
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,7 +1,16 @@
 /*
- * Engine benchmark: cost per sample of cwrnn_process for the paper's model and
- * an effect-sized model, against a dense baseline (a plain RNN of the same
- * width: one module, period 1) stepped by the same engine in the same run.
+ * Engine benchmark: cost per sample of cwrnn_process for the paper's model,
+ * the bundled default model and an effect-sized model, against a dense
+ * baseline (a plain RNN of the same width: one module, period 1) stepped by
+ * the same engine, on the same kernel, in the same run.
+ *
+ *   bench_engine [ISA...]          timing lines for each ISA (default: the
+ *                                  one the CPU gets); each is forced with
+ *                                  CWRNN_ISA, and a state reports what runs
+ *   bench_engine --ir MODEL FRAMES runs MODEL (paper, default, effect, or
+ *                                  dense-paper, ...) for FRAMES samples and
+ *                                  nothing else: bench/bench_ir.sh counts
+ *                                  its instructions under callgrind
  *
  * The machine is shared and noisy, so every figure is a median over repeats:
  * ns_per_sample is the median of whole-run times; worst_block256_ns is, for
@@ -16,9 +25,6 @@
 #include "timing.h"
 
 enum { BLOCK = 256, BLOCKS = 256, REPEATS = 9 };
-
-
-
 
 static cwrnn_model *
 make_model(int g, const int *sizes, int inputs, uint64_t seed)
@@ -40,6 +46,42 @@ make_model(int g, const int *sizes, int inputs, uint64_t seed)
 	cwrnn_model_from_double(model, w);
 	free(w);
 	return model;
+}
+
+/* The benchmarked models, and a dense one of the same width and inputs. */
+typedef struct {
+	const char *name;
+	int g;
+	int sizes[CWRNN_MAX_MODULES];
+	int inputs;
+	const char *path; /* a model file instead of g, sizes, inputs */
+} model_spec;
+
+static const model_spec MODELS[] = {
+	{"paper_40u_9m", 9, {5, 5, 5, 5, 4, 4, 4, 4, 4}, 0, NULL}, /* periods 1..256 */
+	{"default_48u_6m", 0, {0}, 0, "presets/models/default.cwrnn"},
+	{"effect_128u_8m", 8, {16, 16, 16, 16, 16, 16, 16, 16}, 1, NULL},
+};
+enum { N_MODELS = sizeof MODELS / sizeof MODELS[0] };
+
+static cwrnn_model *
+load_spec(const model_spec *spec, int dense)
+{
+	cwrnn_model *model = NULL;
+	if (spec->path) {
+		char msg[256];
+		if (cwrnn_model_load(spec->path, &model, msg, sizeof msg) != CWRNN_OK) {
+			fprintf(stderr, "bench: %s (run from the source tree)\n", msg);
+			exit(1);
+		}
+	} else {
+		model = make_model(spec->g, spec->sizes, spec->inputs, 1);
+	}
+	if (!dense)
+		return model;
+	int n = model->layout.n, inputs = model->config.n_inputs;
+	cwrnn_model_free(model);
+	return make_model(1, &n, inputs, 2);
 }
 
 typedef struct {
@@ -79,25 +121,54 @@ time_model(const cwrnn_model *model, const float *in)
 }
 
 static void
-bench(const char *name, int g, const int *sizes, int inputs, const float *in)
+bench(const model_spec *spec, const float *in)
 {
-	int n = 0;
-	for (int i = 0; i < g; i++)
-		n += sizes[i];
-	cwrnn_model *cw = make_model(g, sizes, inputs, 1), *dense = make_model(1, &n, inputs, 2);
+	cwrnn_model *cw = load_spec(spec, 0), *dense = load_spec(spec, 1);
+	cwrnn_state *probe = cwrnn_state_new(cw);
+	const char *isa = cwrnn_state_isa(probe);
 	timing a = time_model(cw, in), d = time_model(dense, in);
 	printf("bench: %s ns_per_sample=%.1f dense_ns_per_sample=%.1f ratio=%.2f "
 	       "worst_block256_ns=%.0f mean_block256_ns=%.0f worst_over_mean=%.2f params=%zu "
-	       "dense_params=%zu\n",
-	       name, a.ns_per_sample, d.ns_per_sample, d.ns_per_sample / a.ns_per_sample,
+	       "dense_params=%zu isa=%s\n",
+	       spec->name, a.ns_per_sample, d.ns_per_sample, d.ns_per_sample / a.ns_per_sample,
 	       a.worst_block_ns, a.mean_block_ns, a.worst_block_ns / a.mean_block_ns,
-	       cw->layout.n_params, dense->layout.n_params);
+	       cw->layout.n_params, dense->layout.n_params, isa);
+	fflush(stdout);
+	cwrnn_state_free(probe);
 	cwrnn_model_free(cw);
 	cwrnn_model_free(dense);
 }
 
+/* --ir: one model, FRAMES samples, nothing else worth counting. */
+static int
+run_for_ir(const char *name, long frames, const float *in)
+{
+	int dense = strncmp(name, "dense-", 6) == 0;
+	const char *base = dense ? name + 6 : name;
+	for (int i = 0; i < N_MODELS; i++) {
+		if (strncmp(MODELS[i].name, base, strlen(base)) != 0 || MODELS[i].name[strlen(base)] != '_')
+			continue;
+		cwrnn_model *model = load_spec(&MODELS[i], dense);
+		cwrnn_state *state = cwrnn_state_new(model);
+		int m = model->config.n_inputs;
+		float out[BLOCK * CWRNN_MAX_OUTPUTS];
+		for (long f = 0; f < frames; f += BLOCK) {
+			size_t block = (size_t)(frames - f < BLOCK ? frames - f : BLOCK);
+			size_t at = (size_t)(f / BLOCK % BLOCKS) * BLOCK * (size_t)m;
+			cwrnn_process(state, m ? in + at : NULL, out, block);
+		}
+		printf("name=%s isa=%s params=%zu\n", MODELS[i].name, cwrnn_state_isa(state),
+		       model->layout.n_params);
+		cwrnn_state_free(state);
+		cwrnn_model_free(model);
+		return 0;
+	}
+	fprintf(stderr, "bench: unknown model '%s' (paper, default, effect, dense-...)\n", name);
+	return 1;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	float *in = malloc((size_t)BLOCKS * BLOCK * sizeof *in);
 	unsigned s = 1;
@@ -105,10 +176,17 @@ main(void)
 		s = s * 1103515245u + 12345u;
 		in[i] = (float)((s >> 8) & 0xffff) / 32768.0f - 1.0f;
 	}
-	int paper[] = {5, 5, 5, 5, 4, 4, 4, 4, 4}; /* 40 units, periods 1..256 */
-	int effect[] = {16, 16, 16, 16, 16, 16, 16, 16};
-	bench("paper_40u_9m", 9, paper, 0, in);
-	bench("effect_128u_8m", 8, effect, 1, in);
+	int status = 0;
+	if (argc == 4 && strcmp(argv[1], "--ir") == 0) {
+		status = run_for_ir(argv[2], atol(argv[3]), in);
+	} else {
+		for (int a = 1; a < argc || a == 1; a++) {
+			if (a < argc && setenv("CWRNN_ISA", argv[a], 1) != 0)
+				return 1;
+			for (int i = 0; i < N_MODELS; i++)
+				bench(&MODELS[i], in);
+		}
+	}
 	free(in);
-	return 0;
+	return status;
 }

@@ -7,7 +7,8 @@
  *   model     immutable configuration + float weights, shared by any number of
  *             states; read-only after creation or load.            (model.c)
  *   state     one audio stream: hidden vector, 64-bit clock, period overrides,
- *             caches. step/process are real-time safe.              (state.c)
+ *             the model repacked for the CPU's vector unit. step/process are
+ *             real-time safe.           (state.c, dispatch.c, kernel_*.c)
  *   training  double-precision batch forward/backward (exact BPTT), losses,
  *             optimizers. Never on the real-time path.      (batch.c, loss.c,
  *                                                             optimizer.c)
@@ -227,6 +228,12 @@ cwrnn_state *cwrnn_state_new(const cwrnn_model *model);
 void cwrnn_state_free(cwrnn_state *state);
 
 const cwrnn_model *cwrnn_state_model(const cwrnn_state *state);
+
+/* The instruction set the state's kernel was built for: "generic", "sse2"
+ * or "avx2". cwrnn_state_new picks the best this CPU runs; the environment
+ * variable CWRNN_ISA=generic|sse2|avx2|avx512 forces one (a path the CPU or
+ * the build lacks falls back to the best there is, which this reports). */
+const char *cwrnn_state_isa(const cwrnn_state *state);
 
 /* [RT] Back to time 0 and zero hidden state. Period overrides are kept. */
 void cwrnn_state_reset(cwrnn_state *state);

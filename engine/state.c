@@ -1,12 +1,11 @@
 /*
  * State: one audio stream through a model, stepped sample by sample.
  *
- * Only active modules cost anything, and a slow module's work is reused: the
- * product W_H[i][j] h_j that a faster module i reads from a slower module j
- * only changes when j ticks, so it is cached per (i, j) and recomputed the
- * next time i ticks after j has changed (a version stamp per module says
- * when). Likewise W_O[:, j] h_j is cached per module and the output is a sum
- * of g cached vectors. Every buffer is allocated in cwrnn_state_new.
+ * cwrnn_state_new repacks the model into the layout infer.h describes (per
+ * module, column-major, padded to the vector width) and picks the kernel for
+ * this CPU (dispatch.c); the step itself is infer_step.h, compiled once per
+ * instruction set. This file owns the memory, the packing, the clock and the
+ * rare paths (NaN/Inf recovery). Every buffer is allocated here.
  */
 #include "cwrnn.h"
 
@@ -15,66 +14,134 @@
 #include <string.h>
 
 #include "denormal.h"
-#include "kernels.h"
+#include "infer.h"
 
-struct cwrnn_state {
-	const cwrnn_model *model;
-	uint64_t t;                             /* index of the next step */
-	uint64_t nonfinite_events;
-	uint32_t override[CWRNN_MAX_MODULES];   /* 0 = the model's period */
-	uint32_t period[CWRNN_MAX_MODULES];     /* effective period */
-	uint32_t countdown[CWRNN_MAX_MODULES];  /* steps until the next tick */
-	uint64_t version[CWRNN_MAX_MODULES];    /* times h_j was rewritten */
-	float *h;                               /* (n) hidden state */
-	float *x;                               /* (m) input as the network sees it */
-	float control_gain[CWRNN_MAX_CONTROLS]; /* cwrnn_input_affine of each control */
-	float control_offset[CWRNN_MAX_CONTROLS];
-	float *act;                             /* (max k) pre-activation */
-	float *contrib;                         /* per (i, j > i): (k_i) W_H[i][j] h_j */
-	size_t contrib_len;
-	size_t contrib_base[CWRNN_MAX_MODULES]; /* offset of (i, i+1) in contrib */
-	uint64_t *contrib_version;              /* (g, g) version of h_j used */
-	float *out_contrib;                     /* (g, p) W_O[:, j] h_j */
-};
-
-static float *
-contrib_of(cwrnn_state *s, int i, int j)
+static int
+pad4(int v)
 {
-	int k = s->model->config.sizes[i];
-	return s->contrib + s->contrib_base[i] + (size_t)(j - i - 1) * (size_t)k;
+	return (v + 3) & ~3;
+}
+
+/* Floats of every block, in the order they are carved from one allocation. */
+typedef struct {
+	size_t bias, w_in, w_push, b_out, dyn, x, h_view, total;
+} state_sizes;
+
+/* Rows of w_push[j] and acc[j] (infer.h). */
+static size_t
+rows_of(const cwrnn_state *s, int j)
+{
+	return (size_t)(s->pp + s->roff[j + 1]);
+}
+
+static state_sizes
+sizes_of(const cwrnn_state *s)
+{
+	state_sizes z = {0};
+	int np = s->roff[s->g];
+	z.bias = (size_t)np;
+	z.w_in = (size_t)np * (size_t)s->m;
+	z.dyn = (size_t)np + (size_t)(s->pp + np); /* hp, acc[g] */
+	for (int j = 0; j < s->g; j++) {
+		z.w_push += (size_t)s->k[j] * rows_of(s, j);
+		z.dyn += rows_of(s, j);
+	}
+	z.b_out = (size_t)s->pp;
+	z.x = (size_t)pad4(s->m);
+	z.h_view = (size_t)pad4(s->model->layout.n);
+	z.total = z.bias + z.w_in + z.w_push + z.b_out + z.dyn + z.x + z.h_view;
+	return z;
+}
+
+/* Copies the model's weights into the packed blocks (padding stays 0). */
+static void
+pack(cwrnn_state *s, float *bias, float *w_in, float *w_push, float *b_out)
+{
+	const cwrnn_model *model = s->model;
+	const cwrnn_layout *L = &model->layout;
+	const float *w = model->params;
+	size_t n = (size_t)L->n, m = (size_t)s->m;
+	for (int i = 0; i < s->g; i++) {
+		size_t kp = (size_t)s->kp[i];
+		s->bias[i] = bias;
+		s->w_in[i] = w_in;
+		for (size_t r = 0; r < (size_t)s->k[i]; r++) {
+			bias[r] = w[L->b[i] + r];
+			for (size_t c = 0; c < m; c++)
+				w_in[c * kp + r] = w[L->w_i[i] + r * m + c];
+		}
+		bias += kp;
+		w_in += kp * m;
+	}
+	for (int j = 0; j < s->g; j++) {
+		size_t off_j = (size_t)L->unit_offset[j];
+		s->w_push[j] = w_push;
+		for (size_t u = 0; u < (size_t)s->k[j]; u++, w_push += rows_of(s, j)) {
+			for (size_t o = 0; o < (size_t)s->p; o++)
+				w_push[o] = w[L->w_o + o * n + off_j + u];
+			for (int i = 0; i <= j; i++) {
+				size_t off_i = (size_t)L->unit_offset[i], stride = n - off_i;
+				float *rows = w_push + s->pp + s->roff[i];
+				for (size_t r = 0; r < (size_t)s->k[i]; r++)
+					rows[r] = w[L->w_h[i] + r * stride + (off_j - off_i + u)];
+			}
+		}
+	}
+	for (int o = 0; o < s->p; o++)
+		b_out[o] = w[L->b_o + (size_t)o];
+	s->b_out = b_out;
 }
 
 cwrnn_state *
 cwrnn_state_new(const cwrnn_model *model)
 {
 	const cwrnn_config *cfg = &model->config;
-	int g = cfg->n_modules, n = model->layout.n, k_max = 0;
 	cwrnn_state *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
 	s->model = model;
+	s->run = cw_select_kernel(getenv("CWRNN_ISA"), &s->isa);
+	s->g = cfg->n_modules;
+	s->m = cfg->n_inputs;
+	s->p = cfg->n_outputs;
+	s->pp = pad4(s->p);
+	s->audio = cfg->n_inputs - cfg->n_controls;
+	s->skip = cfg->skip;
+	s->in_scale = cfg->in_scale;
+	s->out_scale = cfg->out_scale;
+	s->phase = cfg->phase;
 	for (int c = 0; c < cfg->n_controls; c++) {
 		double gain, offset;
-		cwrnn_input_affine(cfg, cfg->n_inputs - cfg->n_controls + c, &gain, &offset);
+		cwrnn_input_affine(cfg, s->audio + c, &gain, &offset);
 		s->control_gain[c] = (float)gain;
 		s->control_offset[c] = (float)offset;
 	}
-	for (int i = 0; i < g; i++) {
-		s->contrib_base[i] = s->contrib_len;
-		s->contrib_len += (size_t)cfg->sizes[i] * (size_t)(g - 1 - i);
-		if (cfg->sizes[i] > k_max)
-			k_max = cfg->sizes[i];
+	for (int i = 0; i < s->g; i++) {
+		s->k[i] = cfg->sizes[i];
+		s->kp[i] = pad4(cfg->sizes[i]);
+		s->roff[i + 1] = s->roff[i] + s->kp[i];
 	}
-	s->h = calloc((size_t)n, sizeof *s->h);
-	s->x = calloc((size_t)cfg->n_inputs + 1, sizeof *s->x);
-	s->act = calloc((size_t)k_max, sizeof *s->act);
-	s->contrib = calloc(s->contrib_len + 1, sizeof *s->contrib);
-	s->contrib_version = calloc((size_t)g * (size_t)g, sizeof *s->contrib_version);
-	s->out_contrib = calloc((size_t)g * (size_t)cfg->n_outputs, sizeof *s->out_contrib);
-	if (!s->h || !s->x || !s->act || !s->contrib || !s->contrib_version || !s->out_contrib) {
-		cwrnn_state_free(s);
+	state_sizes z = sizes_of(s);
+	size_t bytes = (z.total * sizeof(float) + 63) & ~(size_t)63;
+	float *mem = aligned_alloc(64, bytes);
+	if (!mem) {
+		free(s);
 		return NULL;
 	}
+	memset(mem, 0, bytes);
+	s->mem = mem;
+	float *bias = mem, *w_in = bias + z.bias, *w_push = w_in + z.w_in, *b_out = w_push + z.w_push;
+	s->hp = b_out + z.b_out;
+	s->dyn_floats = z.dyn;
+	float *acc = s->hp + s->roff[s->g];
+	for (int j = 0; j < s->g; j++) {
+		s->acc[j] = acc;
+		acc += rows_of(s, j);
+	}
+	s->acc[s->g] = acc;
+	s->x = s->hp + z.dyn;
+	s->h_view = s->x + z.x;
+	pack(s, bias, w_in, w_push, b_out);
 	cwrnn_state_reset(s);
 	return s;
 }
@@ -84,12 +151,7 @@ cwrnn_state_free(cwrnn_state *s)
 {
 	if (!s)
 		return;
-	free(s->h);
-	free(s->x);
-	free(s->act);
-	free(s->contrib);
-	free(s->contrib_version);
-	free(s->out_contrib);
+	free(s->mem);
 	free(s);
 }
 
@@ -99,54 +161,101 @@ cwrnn_state_model(const cwrnn_state *s)
 	return s->model;
 }
 
-/* Zero state: every cache holds W·0 = 0, stamped with version 0. */
-static void
-zero_hidden(cwrnn_state *s)
+const char *
+cwrnn_state_isa(const cwrnn_state *s)
 {
-	const cwrnn_config *cfg = &s->model->config;
-	int g = cfg->n_modules;
-	memset(s->h, 0, (size_t)s->model->layout.n * sizeof *s->h);
-	memset(s->version, 0, sizeof s->version);
-	memset(s->contrib_version, 0, (size_t)g * (size_t)g * sizeof *s->contrib_version);
-	memset(s->out_contrib, 0, (size_t)g * (size_t)cfg->n_outputs * sizeof *s->out_contrib);
-	memset(s->contrib, 0, s->contrib_len * sizeof *s->contrib);
+	return s->isa;
 }
 
-/* Steps until module i next ticks, counted from step s->t: the countdown
- * form of cwrnn_ticks, so both give the same schedule bit for bit. */
-static void
-sync_countdown(cwrnn_state *s, int i)
+/* Zero state: every acc holds W·0 = 0 (acc[g] always does). */
+void
+cw_state_zero_hidden(cwrnn_state *s)
 {
-	uint32_t T = s->period[i];
-	uint64_t r = (s->t + s->model->config.phase) % T;
-	s->countdown[i] = (uint32_t)((T - r) % T);
+	memset(s->hp, 0, s->dyn_floats * sizeof *s->hp);
+}
+
+/* ------------------------------------------------------------ the clock */
+
+static int
+is_pow2(uint32_t v)
+{
+	return (v & (v - 1)) == 0;
+}
+
+/* Rebuilds the schedule from s->t and the effective periods: the prefix
+ * table when the periods allow it, else each module's next tick. */
+static void
+clock_sync(cwrnn_state *s)
+{
+	int g = s->g;
+	s->pow2 = 1;
+	for (int i = 0; i < g; i++)
+		if (!is_pow2(s->period[i]) || (i > 0 && s->period[i] < s->period[i - 1]))
+			s->pow2 = 0;
+	if (s->pow2) {
+		/* Module i ticks when T_i divides t + phase, i.e. log2 T_i <= ctz. */
+		int active = 0;
+		for (int z = 0; z <= 64; z++) {
+			while (active < g && (z >= 32 || s->period[active] <= (1ull << z)))
+				active++;
+			s->prefix[z] = (uint8_t)active;
+		}
+	}
+	s->next_event = UINT64_MAX;
+	for (int i = 0; i < g; i++) {
+		uint32_t T = s->period[i];
+		uint64_t r = (s->t + s->phase) % T;
+		s->next_tick[i] = s->t + (T - r) % T;
+		if (s->next_tick[i] < s->next_event)
+			s->next_event = s->next_tick[i];
+	}
+}
+
+/* The modules that tick at step s->t (== s->next_event), as a bit mask;
+ * moves their next ticks on. Runs only on steps where something ticks. */
+uint32_t
+cw_clock_due(cwrnn_state *s)
+{
+	uint32_t due = 0;
+	uint64_t t = s->t, next = UINT64_MAX;
+	for (int i = 0; i < s->g; i++) {
+		if (s->next_tick[i] == t) {
+			due |= 1u << i;
+			s->next_tick[i] += s->period[i];
+		}
+		if (s->next_tick[i] < next)
+			next = s->next_tick[i];
+	}
+	s->next_event = next;
+	return due;
 }
 
 void
 cwrnn_state_reset(cwrnn_state *s)
 {
 	s->t = 0;
-	zero_hidden(s);
-	for (int i = 0; i < s->model->config.n_modules; i++)
-		cwrnn_state_set_period(s, i, s->override[i]);
+	cw_state_zero_hidden(s);
+	for (int i = 0; i < s->g; i++)
+		s->period[i] = s->override[i] ? s->override[i] : s->model->config.periods[i];
+	clock_sync(s);
 }
 
 void
 cwrnn_state_set_period(cwrnn_state *s, int module, uint32_t period)
 {
-	if (module < 0 || module >= s->model->config.n_modules)
+	if (module < 0 || module >= s->g)
 		return;
 	if (period > CWRNN_MAX_PERIOD)
 		period = CWRNN_MAX_PERIOD;
 	s->override[module] = period;
 	s->period[module] = period ? period : s->model->config.periods[module];
-	sync_countdown(s, module);
+	clock_sync(s);
 }
 
 uint32_t
 cwrnn_state_period(const cwrnn_state *s, int module)
 {
-	if (module < 0 || module >= s->model->config.n_modules)
+	if (module < 0 || module >= s->g)
 		return 0;
 	return s->period[module];
 }
@@ -160,7 +269,10 @@ cwrnn_state_time(const cwrnn_state *s)
 const float *
 cwrnn_state_hidden(const cwrnn_state *s)
 {
-	return s->h;
+	for (int i = 0; i < s->g; i++)
+		memcpy(s->h_view + s->model->layout.unit_offset[i], s->hp + s->roff[i],
+		       (size_t)s->k[i] * sizeof *s->h_view);
+	return s->h_view;
 }
 
 uint64_t
@@ -169,130 +281,45 @@ cwrnn_state_nonfinite_events(const cwrnn_state *s)
 	return s->nonfinite_events;
 }
 
-/* Recomputes module i from h(t-1) and the input; returns 0 if the new
- * values are not finite. Modules are updated fast to slow, so when i runs
- * every slower module j > i still holds h_j(t-1). */
-static int
-update_module(cwrnn_state *s, int i)
-{
-	const cwrnn_model *model = s->model;
-	const cwrnn_layout *L = &model->layout;
-	int g = model->config.n_modules, m = model->config.n_inputs;
-	int k = model->config.sizes[i], off = L->unit_offset[i], n = L->n;
-	size_t stride = (size_t)(n - off);
-	const float *w_h = model->params + L->w_h[i];
-	float *a = s->act;
+/* ------------------------------------------------------ bad numbers */
 
-	memcpy(a, model->params + L->b[i], (size_t)k * sizeof *a);
-	cw_matvec_acc_f(a, model->params + L->w_i[i], (size_t)m, s->x, k, m);
-	cw_matvec_acc_f(a, w_h, stride, s->h + off, k, k);
-	for (int j = i + 1; j < g; j++) {
-		int col = L->unit_offset[j] - off, kj = model->config.sizes[j];
-		float *c = contrib_of(s, i, j);
-		uint64_t *seen = &s->contrib_version[i * g + j];
-		if (*seen != s->version[j]) {
-			cw_matvec_f(c, w_h + col, stride, s->h + L->unit_offset[j], k, kj);
-			*seen = s->version[j];
-		}
-		for (int r = 0; r < k; r++)
-			a[r] += c[r];
-	}
-	float *h = s->h + off, sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-	for (int r = 0; r < k; r++) {
-		h[r] = cw_tanhf(a[r]);
-		sum += h[r];
-	}
-	s->version[i]++;
-	int p = model->config.n_outputs;
-	cw_matvec_f(s->out_contrib + (size_t)i * (size_t)p, model->params + L->w_o + off,
-	            (size_t)n, h, p, k);
-	return isfinite(sum);
-}
-
-/* Maps the input into s->x (audio scaled, controls onto 0..1); returns 0
- * if any value is NaN or infinite (then the network sees zeros instead). */
-static int
-load_input(cwrnn_state *s, const float *in)
+/* An output was NaN or infinite. A NaN hidden value always shows up here
+ * (every push carries W_O h into acc[0], and 0·NaN is NaN): then the
+ * state is zeroed and the output recomputed from it. Whatever output is
+ * still not finite (overflow of huge weights) is counted and written as 0. */
+void
+cw_state_guard_output(cwrnn_state *s, const float *in, int input_ok, float *out)
 {
-	const cwrnn_config *cfg = &s->model->config;
-	int m = cfg->n_inputs, audio = m - cfg->n_controls, ok = 1;
-	float scale = cfg->in_scale;
-	for (int c = 0; c < audio; c++) {
-		float v = in[c] * scale;
-		ok &= isfinite(v) != 0;
-		s->x[c] = v;
-	}
-	for (int c = audio; c < m; c++) {
-		float v = in[c] * s->control_gain[c - audio] + s->control_offset[c - audio];
-		ok &= isfinite(v) != 0;
-		s->x[c] = v;
-	}
-	if (!ok)
-		memset(s->x, 0, (size_t)m * sizeof *s->x);
-	return ok;
-}
-
-static void
-write_output(cwrnn_state *s, const float *in, int input_ok, float *out)
-{
-	const cwrnn_model *model = s->model;
-	const cwrnn_config *cfg = &model->config;
-	int g = cfg->n_modules, p = cfg->n_outputs;
-	for (int o = 0; o < p; o++) {
-		float y = model->params[model->layout.b_o + (size_t)o];
-		for (int j = 0; j < g; j++)
-			y += s->out_contrib[(size_t)j * (size_t)p + (size_t)o];
-		y *= cfg->out_scale;
-		if (cfg->skip && input_ok)
-			y += in[o];
-		if (!isfinite(y)) {
+	int np = s->roff[s->g];
+	for (int u = 0; u < np; u++)
+		if (isnan(s->hp[u])) {
 			s->nonfinite_events++;
-			y = 0.0f;
+			cw_state_zero_hidden(s);
+			for (int o = 0; o < s->p; o++)
+				out[o] = s->b_out[o] * s->out_scale + (s->skip && input_ok ? in[o] : 0.0f);
+			break;
 		}
-		out[o] = y;
-	}
+	for (int o = 0; o < s->p; o++)
+		if (!isfinite(out[o])) {
+			s->nonfinite_events++;
+			out[o] = 0.0f;
+		}
 }
 
-static void
-step_unguarded(cwrnn_state *s, const float *in, float *out)
-{
-	int g = s->model->config.n_modules, ok = 1;
-	int input_ok = load_input(s, in);
-	if (!input_ok) {
-		s->nonfinite_events++;
-		zero_hidden(s);
-	}
-	for (int i = 0; i < g; i++) {
-		if (s->countdown[i] == 0) {
-			ok &= update_module(s, i);
-			s->countdown[i] = s->period[i] - 1;
-		} else {
-			s->countdown[i]--;
-		}
-	}
-	if (!ok) {
-		s->nonfinite_events++;
-		zero_hidden(s);
-	}
-	write_output(s, in, input_ok, out);
-	s->t++;
-}
+/* ------------------------------------------------------------ stepping */
 
 void
 cwrnn_step(cwrnn_state *s, const float *in, float *out)
 {
 	cw_denormal_state saved = cw_denormals_off();
-	step_unguarded(s, in, out);
+	s->run(s, in, out, 1);
 	cw_denormals_restore(saved);
 }
 
 void
 cwrnn_process(cwrnn_state *s, const float *in, float *out, size_t frames)
 {
-	size_t m = (size_t)s->model->config.n_inputs, p = (size_t)s->model->config.n_outputs;
 	cw_denormal_state saved = cw_denormals_off();
-	for (size_t f = 0; f < frames; f++)
-		step_unguarded(s, in ? in + f * m : NULL, out + f * p);
+	s->run(s, in, out, frames);
 	cw_denormals_restore(saved);
 }

@@ -1,0 +1,179 @@
+/*
+ * The inference step, written once over a few vector primitives and compiled
+ * once per instruction set: each kernel file (kernel_generic.c,
+ * kernel_sse2.c, kernel_avx2.c) defines the primitives, then includes this
+ * file and defines its cw_run_* as cw_run_body. Engine-internal.
+ *
+ * The includer defines:
+ *   CW_W              floats in a wide vector (4 or 8)
+ *   cw_wide           wide vector: wload, wstore, wadd, wfma(a, b, c) = a*b+c,
+ *                     wbcast, wzero, wtanh
+ *   cw_narrow         4-float vector with the same operations (n...), used
+ *                     for the 4-float tail when CW_W is 8 and for the output
+ * Loads and stores are at 16-byte aligned addresses (every block is a
+ * multiple of 4 floats in a 64-byte aligned allocation).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "infer.h"
+
+/* Module i's new hidden values from its bias, its input and acc[i] (what
+ * it and every slower module pushed from h(t-1)). */
+static CW_ALWAYS_INLINE void
+module_update(cwrnn_state *s, int i)
+{
+	int kp = s->kp[i], m = s->m;
+	const float *b = s->bias[i], *w = s->w_in[i], *x = s->x;
+	const float *acc = s->acc[i] + s->pp + s->roff[i];
+	float *h = s->hp + s->roff[i];
+	int r = 0;
+	for (; r + CW_W <= kp; r += CW_W) {
+		cw_wide a = wadd(wload(b + r), wload(acc + r));
+		for (int c = 0; c < m; c++)
+			a = wfma(wload(w + (size_t)c * (size_t)kp + (size_t)r), wbcast(x[c]), a);
+		wstore(h + r, wtanh(a));
+	}
+	if (CW_W > 4 && r < kp) {
+		cw_narrow a = nadd(nload(b + r), nload(acc + r));
+		for (int c = 0; c < m; c++)
+			a = nfma(nload(w + (size_t)c * (size_t)kp + (size_t)r), nbcast(x[c]), a);
+		nstore(h + r, ntanh(a));
+	}
+}
+
+/* dst = src + w h over nw wide vectors (+ one narrow one) of rows,
+ * accumulated in registers over the k columns. nw and narrow are constants
+ * at every call, so the loops unroll. */
+static CW_ALWAYS_INLINE void
+push_rows(float *dst, const float *src, const float *w, size_t stride, const float *h, int k,
+          const int nw, const int narrow)
+{
+	cw_wide a[4];
+	cw_narrow t = narrow ? nload(src + nw * CW_W) : nzero();
+CW_UNROLL
+	for (int v = 0; v < nw; v++)
+		a[v] = wload(src + v * CW_W);
+	for (int u = 0; u < k; u++) {
+		const float *col = w + (size_t)u * stride;
+		cw_wide hu = wbcast(h[u]);
+CW_UNROLL
+		for (int v = 0; v < nw; v++)
+			a[v] = wfma(wload(col + v * CW_W), hu, a[v]);
+		if (narrow)
+			t = nfma(nload(col + nw * CW_W), nbcast(h[u]), t);
+	}
+CW_UNROLL
+	for (int v = 0; v < nw; v++)
+		wstore(dst + v * CW_W, a[v]);
+	if (narrow)
+		nstore(dst + nw * CW_W, t);
+}
+
+/* acc[j] = acc[j+1] + w_push[j] h_j, in chunks of at most four wide vectors
+ * (plus the 4-float tail). */
+static CW_ALWAYS_INLINE void
+module_push(cwrnn_state *s, int j)
+{
+	int k = s->k[j], rows = s->pp + s->roff[j + 1];
+	size_t stride = (size_t)rows;
+	const float *w = s->w_push[j], *h = s->hp + s->roff[j], *src = s->acc[j + 1];
+	float *dst = s->acc[j];
+	const int tail = CW_W > 4 ? 4 : 0;
+	int r = 0;
+	for (; rows - r > 4 * CW_W + tail; r += 4 * CW_W)
+		push_rows(dst + r, src + r, w + r, stride, h, k, 4, 0);
+	int rest = rows - r, nw = rest / CW_W, narrow = rest % CW_W != 0;
+	dst += r;
+	src += r;
+	w += r;
+	switch (nw * 2 + narrow) {
+	case 1: push_rows(dst, src, w, stride, h, k, 0, 1); break;
+	case 2: push_rows(dst, src, w, stride, h, k, 1, 0); break;
+	case 3: push_rows(dst, src, w, stride, h, k, 1, 1); break;
+	case 4: push_rows(dst, src, w, stride, h, k, 2, 0); break;
+	case 5: push_rows(dst, src, w, stride, h, k, 2, 1); break;
+	case 6: push_rows(dst, src, w, stride, h, k, 3, 0); break;
+	case 7: push_rows(dst, src, w, stride, h, k, 3, 1); break;
+	case 8: push_rows(dst, src, w, stride, h, k, 4, 0); break;
+	case 9: push_rows(dst, src, w, stride, h, k, 4, 1); break;
+	default: break;
+	}
+}
+
+/* Maps the input into s->x (audio scaled, controls onto 0..1); returns 0
+ * if any value is NaN or infinite (then the network sees zeros instead). */
+static CW_ALWAYS_INLINE int
+load_input(cwrnn_state *s, const float *in)
+{
+	int m = s->m, audio = s->audio, ok = 1;
+	float scale = s->in_scale;
+	for (int c = 0; c < audio; c++) {
+		float v = in[c] * scale;
+		ok &= isfinite(v) != 0;
+		s->x[c] = v;
+	}
+	for (int c = audio; c < m; c++) {
+		float v = in[c] * s->control_gain[c - audio] + s->control_offset[c - audio];
+		ok &= isfinite(v) != 0;
+		s->x[c] = v;
+	}
+	if (!ok)
+		memset(s->x, 0, (size_t)m * sizeof *s->x);
+	return ok;
+}
+
+/* y = out_scale * (b_O + W_O h) (+ the audio input); W_O h is acc[0]'s
+ * first rows. */
+static CW_ALWAYS_INLINE void
+write_output(cwrnn_state *s, const float *in, int input_ok, float *out)
+{
+	int bad = 0;
+	const float *acc = s->acc[0];
+	for (int o = 0; o < s->p; o++) {
+		float y = (s->b_out[o] + acc[o]) * s->out_scale;
+		if (s->skip && input_ok)
+			y += in[o];
+		bad |= !isfinite(y);
+		out[o] = y;
+	}
+	if (bad)
+		cw_state_guard_output(s, in, input_ok, out);
+}
+
+/* One step: the modules that tick (due), slow to fast, each updated from
+ * its old acc and then pushed; every acc below the slowest one that ticked
+ * is rebuilt. With power-of-two periods the ticking modules are a prefix. */
+static CW_ALWAYS_INLINE void
+step_one(cwrnn_state *s, const float *in, float *out)
+{
+	int input_ok = s->m ? load_input(s, in) : 1;
+	if (!input_ok) {
+		s->nonfinite_events++;
+		cw_state_zero_hidden(s);
+	}
+	uint64_t t = s->t;
+	if (s->pow2) {
+		for (int j = s->prefix[cw_ctz64(t + s->phase)] - 1; j >= 0; j--) {
+			module_update(s, j);
+			module_push(s, j);
+		}
+	} else if (t == s->next_event) {
+		uint32_t due = cw_clock_due(s);
+		for (int j = 31 - cw_clz32(due); j >= 0; j--) {
+			if (due >> j & 1)
+				module_update(s, j);
+			module_push(s, j);
+		}
+	}
+	write_output(s, in, input_ok, out);
+	s->t = t + 1;
+}
+
+static inline void
+cw_run_body(cwrnn_state *s, const float *in, float *out, size_t frames)
+{
+	size_t m = (size_t)s->m, p = (size_t)s->p;
+	for (size_t f = 0; f < frames; f++)
+		step_one(s, in ? in + f * m : NULL, out + f * p);
+}
