@@ -64,6 +64,18 @@ reference_free(reference *ref)
 	free(ref->h);
 }
 
+/* What the network sees of input c: audio scaled by in_scale, a control's
+ * value (in its own units) mapped from its range onto 0..1. */
+static double
+network_input(const cwrnn_config *cfg, int c, float value)
+{
+	int audio = cfg->n_inputs - cfg->n_controls;
+	if (c < audio)
+		return (double)cfg->in_scale * value;
+	const cwrnn_control *ctl = &cfg->controls[c - audio];
+	return ((double)value - ctl->min) / ((double)ctl->max - ctl->min);
+}
+
 static void
 reference_step(reference *ref, const cwrnn_config *cfg, const uint32_t *periods, uint64_t t,
                const float *in, double *out)
@@ -78,7 +90,7 @@ reference_step(reference *ref, const cwrnn_config *cfg, const uint32_t *periods,
 		}
 		double a = ref->b[u];
 		for (int c = 0; c < ref->m; c++)
-			a += ref->w_i[(size_t)u * ref->m + c] * (double)cfg->in_scale * in[c];
+			a += ref->w_i[(size_t)u * ref->m + c] * network_input(cfg, c, in[c]);
 		for (int c = 0; c < n; c++)
 			a += ref->w_h[(size_t)u * n + c] * ref->h[c];
 		next[u] = tanh(a);
@@ -89,7 +101,7 @@ reference_step(reference *ref, const cwrnn_config *cfg, const uint32_t *periods,
 		double y = ref->b_o[o];
 		for (int c = 0; c < n; c++)
 			y += ref->w_o[(size_t)o * n + c] * ref->h[c];
-		out[o] = cfg->out_scale * y + (cfg->skip ? in[o] : 0.0);
+		out[o] = cfg->out_scale * y + (cfg->skip ? in[o] : 0.0); /* audio inputs come first */
 	}
 }
 
@@ -110,8 +122,14 @@ max_difference(const cwrnn_config *cfg, const uint32_t *overrides, int steps, ui
 	}
 	float in[CWRNN_MAX_INPUTS] = {0}, out[CWRNN_MAX_OUTPUTS];
 	double ref_out[CWRNN_MAX_OUTPUTS], worst = 0.0;
+	int audio = cfg->n_inputs - cfg->n_controls;
 	for (int t = 0; t < steps; t++) {
 		fixture_fill(in, (size_t)cfg->n_inputs, 1.0f, seed * 1000 + (uint64_t)t);
+		/* controls: anywhere in their range, in their own units */
+		for (int c = audio; c < cfg->n_inputs; c++) {
+			const cwrnn_control *ctl = &cfg->controls[c - audio];
+			in[c] = ctl->min + (ctl->max - ctl->min) * 0.5f * (in[c] + 1.0f);
+		}
 		cwrnn_step(state, in, out);
 		reference_step(&ref, cfg, periods, (uint64_t)t, in, ref_out);
 		for (int o = 0; o < cfg->n_outputs; o++)
@@ -156,6 +174,41 @@ START_TEST(forward_matches_reference_with_phase_and_skip)
 	cfg.phase = 5;
 	cfg.skip = 1;
 	double d = max_difference(&cfg, NULL, 200, 3);
+	ck_assert_msg(d < 1e-5, "max difference %g", d);
+}
+END_TEST
+
+START_TEST(forward_matches_reference_with_controls_and_skip)
+{
+	/* 1 audio input + 2 knobs; skip adds the audio input only */
+	int sizes[] = {4, 3, 3};
+	uint32_t periods[] = {1, 2, 4};
+	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
+	cfg.in_scale = 0.8f;
+	cfg.skip = 1;
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_KNOB, "drive", 0.0f, 10.0f,
+	                                          5.0f, NULL, 0), 0);
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_KNOB, "tone", -2.0f, 3.0f,
+	                                          0.0f, NULL, 0), 0);
+	ck_assert_int_eq(cwrnn_config_check(&cfg, NULL, 0), 0);
+	double d = max_difference(&cfg, NULL, 250, 5);
+	ck_assert_msg(d < 1e-5, "max difference %g", d);
+}
+END_TEST
+
+START_TEST(forward_matches_reference_with_velocity_and_gate)
+{
+	/* an instrument: no audio, velocity 1..127 and gate 0..1 */
+	int sizes[] = {3, 3, 2, 2};
+	uint32_t periods[] = {1, 2, 4, 8};
+	cwrnn_config cfg = fixture_config(4, sizes, periods, 0, 2);
+	cfg.in_scale = 3.0f; /* must not touch controls */
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_VELOCITY, "velocity", 1.0f,
+	                                          127.0f, 100.0f, NULL, 0), 0);
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f,
+	                                          1.0f, NULL, 0), 0);
+	ck_assert_int_eq(cwrnn_config_check(&cfg, NULL, 0), 0);
+	double d = max_difference(&cfg, NULL, 250, 6);
 	ck_assert_msg(d < 1e-5, "max difference %g", d);
 }
 END_TEST
@@ -435,6 +488,8 @@ inference_suite(void)
 	tcase_add_test(ref, forward_matches_reference_with_exponential_periods);
 	tcase_add_test(ref, forward_matches_reference_with_odd_periods_and_inputs);
 	tcase_add_test(ref, forward_matches_reference_with_phase_and_skip);
+	tcase_add_test(ref, forward_matches_reference_with_controls_and_skip);
+	tcase_add_test(ref, forward_matches_reference_with_velocity_and_gate);
 	tcase_add_test(ref, forward_matches_reference_with_overridden_periods);
 	suite_add_tcase(s, ref);
 	TCase *clock = tcase_create("clock");
