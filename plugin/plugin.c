@@ -19,7 +19,6 @@
 #include "cw_bundled.h" /* generated: cw_bundled_models[], CW_N_BUNDLED */
 #include "denormal.h"
 
-#define CW_SMOOTH_SECONDS 0.01
 #define CW_FADE_SECONDS 0.02
 #define CW_BYPASS_SECONDS 0.01
 #define CW_ATTACK_SECONDS 0.002

@@ -50,6 +50,10 @@ typedef enum {
 #define CW_N_PERIOD_PORTS 8
 #define CW_MAX_PERIOD_PORT 4096
 #define CW_N_KNOB_PORTS 4
+/* Time constant of the one-pole smoothing of gains, dry/wet and knobs: a
+ * control moves by at most 1 - exp(-1 / (CW_SMOOTH_SECONDS * rate)) of its
+ * remaining distance per sample. */
+#define CW_SMOOTH_SECONDS 0.01
 
 typedef enum {
 	CW_KIND_AUDIO_IN,
