@@ -17,29 +17,38 @@ cw_notify_begin(cw_plugin *self, LV2_Atom_Forge_Frame *frame)
 	self->notify_open = lv2_atom_forge_sequence_head(&self->forge, frame, 0) != 0;
 }
 
+/* Starts a patch:Set of property at frames, up to its patch:value key, if
+ * need bytes are free (all or nothing). Returns 1 when the caller is to
+ * write the value and pop frame. */
+static int
+begin_set(cw_plugin *self, int64_t frames, LV2_URID property, uint32_t need,
+          LV2_Atom_Forge_Frame *frame)
+{
+	const cw_uris *u = &self->uris;
+	LV2_Atom_Forge *forge = &self->forge;
+	if (!self->notify_open || forge->size - forge->offset < need)
+		return 0;
+	if (!lv2_atom_forge_frame_time(forge, frames))
+		return 0;
+	if (!lv2_atom_forge_object(forge, frame, 0, u->patch_Set))
+		return 0;
+	lv2_atom_forge_key(forge, u->patch_property);
+	lv2_atom_forge_urid(forge, property);
+	lv2_atom_forge_key(forge, u->patch_value);
+	return 1;
+}
+
 /* patch:Set cwrnn:model <path of the playing model>. */
 void
 cw_notify_path(cw_plugin *self, int64_t frames)
 {
-	if (!self->notify_open)
-		return;
-	const cw_uris *u = &self->uris;
-	LV2_Atom_Forge *forge = &self->forge;
 	LV2_Atom_Forge_Frame frame;
 	const char *path = self->cur->path;
-	/* all or nothing: event header, object header, two properties, path */
-	const uint32_t need = 128 + (uint32_t)strlen(path) + 8;
-	if (forge->size - forge->offset < need)
+	/* event header, object header, two properties, path */
+	if (!begin_set(self, frames, self->uris.cw_model, 128 + (uint32_t)strlen(path) + 8, &frame))
 		return;
-	if (!lv2_atom_forge_frame_time(forge, frames))
-		return;
-	if (!lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))
-		return;
-	lv2_atom_forge_key(forge, u->patch_property);
-	lv2_atom_forge_urid(forge, u->cw_model);
-	lv2_atom_forge_key(forge, u->patch_value);
-	lv2_atom_forge_path(forge, path, (uint32_t)strlen(path));
-	lv2_atom_forge_pop(forge, &frame);
+	lv2_atom_forge_path(&self->forge, path, (uint32_t)strlen(path));
+	lv2_atom_forge_pop(&self->forge, &frame);
 }
 
 /* One knob: [ a cwrnn:Knob ; rdfs:label "drive" ; lv2:minimum 0 ; lv2:maximum
@@ -72,24 +81,13 @@ forge_knob(cw_plugin *self, const cwrnn_control *ctl, int k)
 void
 cw_notify_knobs(cw_plugin *self, int64_t frames)
 {
-	if (!self->notify_open)
-		return;
-	const cw_uris *u = &self->uris;
 	const cw_slot *s = self->cur;
 	LV2_Atom_Forge *forge = &self->forge;
 	LV2_Atom_Forge_Frame frame, tuple;
-	/* all or nothing: event and object headers, then per knob an object
-	 * with five properties (a name of at most 32 bytes) */
-	const uint32_t need = 128 + 256 * (uint32_t)s->n_knobs;
-	if (forge->size - forge->offset < need)
+	/* event and object headers, then per knob an object with five
+	 * properties (a name of at most 32 bytes) */
+	if (!begin_set(self, frames, self->uris.cw_knobs, 128 + 256 * (uint32_t)s->n_knobs, &frame))
 		return;
-	if (!lv2_atom_forge_frame_time(forge, frames))
-		return;
-	if (!lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))
-		return;
-	lv2_atom_forge_key(forge, u->patch_property);
-	lv2_atom_forge_urid(forge, u->cw_knobs);
-	lv2_atom_forge_key(forge, u->patch_value);
 	lv2_atom_forge_tuple(forge, &tuple);
 	for (int k = 0; k < s->n_knobs; k++)
 		forge_knob(self, &s->model->config.controls[s->knob_control[k]], k);
