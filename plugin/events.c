@@ -17,28 +17,81 @@ cw_notify_begin(cw_plugin *self, LV2_Atom_Forge_Frame *frame)
 	self->notify_open = lv2_atom_forge_sequence_head(&self->forge, frame, 0) != 0;
 }
 
+/* Starts a patch:Set of property at frames, up to its patch:value key, if
+ * need bytes are free (all or nothing). Returns 1 when the caller is to
+ * write the value and pop frame. */
+static int
+begin_set(cw_plugin *self, int64_t frames, LV2_URID property, uint32_t need,
+          LV2_Atom_Forge_Frame *frame)
+{
+	const cw_uris *u = &self->uris;
+	LV2_Atom_Forge *forge = &self->forge;
+	if (!self->notify_open || forge->size - forge->offset < need)
+		return 0;
+	if (!lv2_atom_forge_frame_time(forge, frames))
+		return 0;
+	if (!lv2_atom_forge_object(forge, frame, 0, u->patch_Set))
+		return 0;
+	lv2_atom_forge_key(forge, u->patch_property);
+	lv2_atom_forge_urid(forge, property);
+	lv2_atom_forge_key(forge, u->patch_value);
+	return 1;
+}
+
 /* patch:Set cwrnn:model <path of the playing model>. */
 void
 cw_notify_path(cw_plugin *self, int64_t frames)
 {
-	if (!self->notify_open)
+	LV2_Atom_Forge_Frame frame;
+	const char *path = self->cur->path;
+	/* event header, object header, two properties, path */
+	if (!begin_set(self, frames, self->uris.cw_model, 128 + (uint32_t)strlen(path) + 8, &frame))
 		return;
+	lv2_atom_forge_path(&self->forge, path, (uint32_t)strlen(path));
+	lv2_atom_forge_pop(&self->forge, &frame);
+}
+
+/* One knob: [ a cwrnn:Knob ; rdfs:label "drive" ; lv2:minimum 0 ; lv2:maximum
+ * 10 ; lv2:default 5 ; lv2:symbol "knob_1" ] (no symbol past Knob 4). */
+static void
+forge_knob(cw_plugin *self, const cwrnn_control *ctl, int k)
+{
 	const cw_uris *u = &self->uris;
 	LV2_Atom_Forge *forge = &self->forge;
 	LV2_Atom_Forge_Frame frame;
-	const char *path = self->cur->path;
-	/* all or nothing: event header, object header, two properties, path */
-	const uint32_t need = 128 + (uint32_t)strlen(path) + 8;
-	if (forge->size - forge->offset < need)
+	lv2_atom_forge_object(forge, &frame, 0, u->cw_Knob);
+	lv2_atom_forge_key(forge, u->rdfs_label);
+	lv2_atom_forge_string(forge, ctl->name, (uint32_t)strlen(ctl->name));
+	lv2_atom_forge_key(forge, u->lv2_minimum);
+	lv2_atom_forge_float(forge, ctl->min);
+	lv2_atom_forge_key(forge, u->lv2_maximum);
+	lv2_atom_forge_float(forge, ctl->max);
+	lv2_atom_forge_key(forge, u->lv2_default);
+	lv2_atom_forge_float(forge, ctl->def);
+	if (k < CW_N_KNOB_PORTS) {
+		const char *symbol = cw_ports[CW_PORT_KNOB_1 + k].symbol;
+		lv2_atom_forge_key(forge, u->lv2_symbol);
+		lv2_atom_forge_string(forge, symbol, (uint32_t)strlen(symbol));
+	}
+	lv2_atom_forge_pop(forge, &frame);
+}
+
+/* patch:Set cwrnn:knobs ( <one cwrnn:Knob per knob of the playing model> ),
+ * an empty tuple for a model without knobs. */
+void
+cw_notify_knobs(cw_plugin *self, int64_t frames)
+{
+	const cw_slot *s = self->cur;
+	LV2_Atom_Forge *forge = &self->forge;
+	LV2_Atom_Forge_Frame frame, tuple;
+	/* event and object headers, then per knob an object with five
+	 * properties (a name of at most 32 bytes) */
+	if (!begin_set(self, frames, self->uris.cw_knobs, 128 + 256 * (uint32_t)s->n_knobs, &frame))
 		return;
-	if (!lv2_atom_forge_frame_time(forge, frames))
-		return;
-	if (!lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))
-		return;
-	lv2_atom_forge_key(forge, u->patch_property);
-	lv2_atom_forge_urid(forge, u->cw_model);
-	lv2_atom_forge_key(forge, u->patch_value);
-	lv2_atom_forge_path(forge, path, (uint32_t)strlen(path));
+	lv2_atom_forge_tuple(forge, &tuple);
+	for (int k = 0; k < s->n_knobs; k++)
+		forge_knob(self, &s->model->config.controls[s->knob_control[k]], k);
+	lv2_atom_forge_pop(forge, &tuple);
 	lv2_atom_forge_pop(forge, &frame);
 }
 
@@ -71,16 +124,25 @@ handle_set(cw_plugin *self, const LV2_Atom_Object *obj)
 	cw_schedule_load(self, self->schedule, LV2_ATOM_BODY_CONST(value), value->size);
 }
 
+/* patch:Get without a property answers both parameters. */
 static void
 handle_get(cw_plugin *self, const LV2_Atom_Object *obj, int64_t frames)
 {
 	const cw_uris *u = &self->uris;
 	const LV2_Atom *property = NULL;
 	lv2_atom_object_get(obj, u->patch_property, &property, 0);
-	if (property && (property->type != u->atom_URID ||
-	                 ((const LV2_Atom_URID *)property)->body != u->cw_model))
+	if (!property) {
+		cw_notify_path(self, frames);
+		cw_notify_knobs(self, frames);
 		return;
-	cw_notify_path(self, frames);
+	}
+	if (property->type != u->atom_URID)
+		return;
+	LV2_URID which = ((const LV2_Atom_URID *)property)->body;
+	if (which == u->cw_model)
+		cw_notify_path(self, frames);
+	else if (which == u->cw_knobs)
+		cw_notify_knobs(self, frames);
 }
 
 void

@@ -19,7 +19,6 @@
 #include "cw_bundled.h" /* generated: cw_bundled_models[], CW_N_BUNDLED */
 #include "denormal.h"
 
-#define CW_SMOOTH_SECONDS 0.01
 #define CW_FADE_SECONDS 0.02
 #define CW_BYPASS_SECONDS 0.01
 #define CW_ATTACK_SECONDS 0.002
@@ -98,6 +97,8 @@ read_controls(cw_plugin *self)
 	self->noise.target = control(self, CW_PORT_NOISE);
 	self->root = control(self, CW_PORT_ROOT);
 	self->enabled_target = control(self, CW_PORT_ENABLED);
+	for (int k = 0; k < CW_N_KNOB_PORTS; k++)
+		self->knob[k].target = control(self, CW_PORT_KNOB_1 + k) / 100.0f;
 
 	int changed = 0;
 	float stretch = control(self, CW_PORT_STRETCH);
@@ -145,6 +146,8 @@ read_controls(cw_plugin *self)
 		self->wet.cur = self->wet.target;
 		self->input_mix.cur = self->input_mix.target;
 		self->noise.cur = self->noise.target;
+		for (int k = 0; k < CW_N_KNOB_PORTS; k++)
+			self->knob[k].cur = self->knob[k].target;
 		self->enabled = self->enabled_target;
 		self->snap = 0;
 	}
@@ -275,6 +278,21 @@ finite_or_zero(float x)
 	return isfinite(x) ? x : 0.0f;
 }
 
+/* Knob positions, smoothed per sample (no zipper noise in a sweep), into
+ * the control inputs of the playing slots. Knob-less models cost nothing. */
+static inline void
+move_knobs(cw_plugin *self)
+{
+	if (!self->cur->n_knobs && !(self->prev && self->prev->n_knobs))
+		return;
+	float pos[CW_N_KNOB_PORTS];
+	for (int k = 0; k < CW_N_KNOB_PORTS; k++)
+		pos[k] = smooth_next(&self->knob[k]);
+	cw_slot_set_knobs(self->cur, pos, CW_N_KNOB_PORTS);
+	if (self->prev)
+		cw_slot_set_knobs(self->prev, pos, CW_N_KNOB_PORTS);
+}
+
 /* One slot's wet output for channel c, with the generator envelope. */
 static inline float
 play(cw_plugin *self, cw_slot *s, int c, float x, const cw_drive *d, float amp)
@@ -302,6 +320,7 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 		dc.noise = dp.noise = smooth_next(&self->noise);
 		self->enabled = ramp(self->enabled, target_en, self->enabled_step);
 		float en = self->enabled;
+		move_knobs(self);
 
 		float amp = 1.0f;
 		if (self->steal) {
@@ -373,6 +392,7 @@ run(LV2_Handle handle, uint32_t n_samples)
 	cw_notify_begin(self, &frame);
 	if (self->notify_path) {
 		cw_notify_path(self, 0);
+		cw_notify_knobs(self, 0);
 		self->notify_path = 0;
 	}
 
@@ -468,6 +488,8 @@ instantiate(const LV2_Descriptor *desc, double rate, const char *bundle_path,
 	smooth_init(&self->wet, rate);
 	smooth_init(&self->input_mix, rate);
 	smooth_init(&self->noise, rate);
+	for (int k = 0; k < CW_N_KNOB_PORTS; k++)
+		smooth_init(&self->knob[k], rate);
 	self->fade = 1.0f;
 	self->fade_step = (float)(1.0 / (CW_FADE_SECONDS * rate));
 	self->enabled_step = (float)(1.0 / (CW_BYPASS_SECONDS * rate));

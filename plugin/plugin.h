@@ -89,6 +89,7 @@ typedef struct {
 	/* controls, clamped and smoothed */
 	int snap;                 /* first run after activate: no ramps */
 	cw_smooth in_gain, out_gain, wet, input_mix, noise;
+	cw_smooth knob[CW_N_KNOB_PORTS]; /* positions 0..1 */
 	float enabled, enabled_target, enabled_step;
 	uint32_t period[CW_N_PERIOD_PORTS];
 	float stretch;
@@ -118,6 +119,7 @@ void cw_render(cw_plugin *self, uint32_t start, uint32_t end); /* [audio] */
 /* events.c, all [audio] */
 void cw_notify_begin(cw_plugin *self, LV2_Atom_Forge_Frame *frame);
 void cw_notify_path(cw_plugin *self, int64_t frames);
+void cw_notify_knobs(cw_plugin *self, int64_t frames);
 void cw_handle_event(cw_plugin *self, const LV2_Atom_Event *ev);
 
 /* worker.c. cw_schedule_load: [audio] or [instantiation] with the schedule of
@@ -127,6 +129,9 @@ extern const LV2_Worker_Interface cw_worker_interface;
 int cw_schedule_load(cw_plugin *self, LV2_Worker_Schedule *schedule, const char *path,
                      uint32_t len);
 void cw_drain_retired(cw_plugin *self);
+/* [worker] or [instantiation]: logs a loaded model with its knobs' names and
+ * ranges (what: "loaded", "restored"). */
+void cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot);
 
 /* state.c */
 extern const LV2_State_Interface cw_state_interface;

@@ -51,6 +51,12 @@ const cw_port_info cw_ports[CW_N_PORTS] = {
 	                        .unit = "units:pc" },
 	[CW_PORT_NOISE] = { .symbol = "noise", .name = "Noise", .kind = CW_KIND_CONTROL_IN,
 	                    .min = 0, .max = 0.1f, .def = 0, .unit = "units:coef" },
+#define KNOB(i) \
+	[CW_PORT_KNOB_1 + (i)-1] = { .symbol = "knob_" #i, .name = "Knob " #i, \
+	                             .kind = CW_KIND_CONTROL_IN, .min = 0, .max = 100, \
+	                             .def = 50, .unit = "units:pc" }
+	KNOB(1), KNOB(2), KNOB(3), KNOB(4),
+#undef KNOB
 	[CW_PORT_IN_R] = AUDIO(CW_KIND_AUDIO_IN, "in_r", NULL, "In R", NULL),
 	[CW_PORT_OUT_R] = AUDIO(CW_KIND_AUDIO_OUT, "out_r", NULL, "Out R", NULL),
 };

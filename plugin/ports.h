@@ -37,6 +37,10 @@ typedef enum {
 	CW_PORT_TRIGGER,    /* restart generators (rising edge) */
 	CW_PORT_INPUT_MIX,  /* continue models: share of audio input vs own output */
 	CW_PORT_NOISE,      /* continue models: noise added to the fed-back input */
+	CW_PORT_KNOB_1,     /* the model's first knob, 0..100 % of its range (50: its default) */
+	CW_PORT_KNOB_2,
+	CW_PORT_KNOB_3,
+	CW_PORT_KNOB_4,
 	CW_PORT_IN_R,       /* stereo only */
 	CW_PORT_OUT_R,      /* stereo only */
 	CW_N_PORTS
@@ -45,6 +49,11 @@ typedef enum {
 #define CW_N_PORTS_MONO CW_PORT_IN_R
 #define CW_N_PERIOD_PORTS 8
 #define CW_MAX_PERIOD_PORT 4096
+#define CW_N_KNOB_PORTS 4
+/* Time constant of the one-pole smoothing of gains, dry/wet and knobs: a
+ * control moves by at most 1 - exp(-1 / (CW_SMOOTH_SECONDS * rate)) of its
+ * remaining distance per sample. */
+#define CW_SMOOTH_SECONDS 0.01
 
 typedef enum {
 	CW_KIND_AUDIO_IN,

@@ -9,11 +9,46 @@
 static cw_mode
 mode_of(const cwrnn_config *cfg)
 {
-	if (cfg->n_inputs >= 1 && cfg->task == CWRNN_TASK_TRANSFORM)
+	int audio = cfg->n_inputs - cfg->n_controls;
+	if (audio >= 1 && cfg->task == CWRNN_TASK_TRANSFORM)
 		return CW_MODE_TRANSFORM;
-	if (cfg->n_inputs >= 1 && cfg->task == CWRNN_TASK_CONTINUE)
+	if (audio >= 1 && cfg->task == CWRNN_TASK_CONTINUE)
 		return CW_MODE_CONTINUE;
 	return CW_MODE_GENERATE;
+}
+
+/* Controls start at their defaults; knobs are listed for cw_slot_set_knobs. */
+static void
+init_controls(cw_slot *s)
+{
+	const cwrnn_config *cfg = &s->model->config;
+	s->n_audio = cfg->n_inputs - cfg->n_controls;
+	for (int c = 0; c < cfg->n_controls; c++) {
+		s->control[c] = cfg->controls[c].def;
+		if (cfg->controls[c].kind == CWRNN_CONTROL_KNOB)
+			s->knob_control[s->n_knobs++] = c;
+	}
+}
+
+float
+cw_knob_value(const cwrnn_control *ctl, float pos)
+{
+	pos = pos < 0.0f ? 0.0f : pos > 1.0f ? 1.0f : pos;
+	if (!(ctl->def > ctl->min && ctl->def < ctl->max))
+		return ctl->min + pos * (ctl->max - ctl->min);
+	if (pos <= 0.5f)
+		return ctl->min + 2.0f * pos * (ctl->def - ctl->min);
+	return ctl->def + (2.0f * pos - 1.0f) * (ctl->max - ctl->def);
+}
+
+void
+cw_slot_set_knobs(cw_slot *s, const float *pos, int n)
+{
+	int k_max = n < s->n_knobs ? n : s->n_knobs;
+	for (int k = 0; k < k_max; k++) {
+		int c = s->knob_control[k];
+		s->control[c] = cw_knob_value(&s->model->config.controls[c], pos[k]);
+	}
 }
 
 cw_slot *
@@ -29,6 +64,7 @@ cw_slot_new(cwrnn_model *model, const char *path, int n_voices, char *msg, size_
 	memcpy(s->path, path, len + 1);
 	s->model = model;
 	s->mode = mode_of(&model->config);
+	init_controls(s);
 	s->n_voices = n_voices;
 	for (int c = 0; c < n_voices; c++) {
 		cw_voice *v = &s->voice[c];
@@ -112,7 +148,7 @@ feed(cw_slot *s, cw_voice *v, float x, const cw_drive *d)
 		v->in[0] = x;
 		break;
 	case CW_MODE_CONTINUE: {
-		int shared = cfg->n_inputs < cfg->n_outputs ? cfg->n_inputs : cfg->n_outputs;
+		int shared = s->n_audio < cfg->n_outputs ? s->n_audio : cfg->n_outputs;
 		for (int j = 0; j < shared; j++)
 			v->in[j] = (1.0f - d->input_mix) * v->out[j];
 		v->in[0] += d->input_mix * x;
@@ -121,8 +157,10 @@ feed(cw_slot *s, cw_voice *v, float x, const cw_drive *d)
 		break;
 	}
 	case CW_MODE_GENERATE:
-		break; /* inputs stay zero */
+		break; /* audio inputs stay zero */
 	}
+	for (int c = 0; c < cfg->n_controls; c++)
+		v->in[s->n_audio + c] = s->control[c];
 }
 
 void

@@ -59,6 +59,11 @@ typedef struct {
 	cwrnn_model *model;
 	cw_mode mode;
 	int bundled;          /* 1: owned by the instance's bundled table */
+	int n_audio;          /* audio inputs: the first n_inputs - n_controls */
+	int n_knobs;          /* the model's knob controls, in model order */
+	int knob_control[CWRNN_MAX_CONTROLS]; /* knob k is control knob_control[k] */
+	float control[CWRNN_MAX_CONTROLS];    /* control values fed at every step, in the
+	                                         control's units (defaults until moved) */
 	int n_voices;
 	cw_voice voice[CW_MAX_CHANNELS];
 	char path[];          /* the file it was loaded from, NUL-terminated */
@@ -80,6 +85,16 @@ void cw_slot_reset(cw_slot *slot);
 
 /* [RT] Period overrides for every voice (0 = the model's own). */
 void cw_slot_set_period(cw_slot *slot, int module, uint32_t period);
+
+/* The value of a knob control at position pos (0..1): 0.5 is the control's
+ * default, 0 and 1 the ends of its range, linear on each side of the
+ * default (linear over the range when the default is at one end), so an
+ * unmoved knob plays the default and the whole travel moves the sound. */
+float cw_knob_value(const cwrnn_control *ctl, float pos);
+
+/* [RT] Sets the first n knobs (n may exceed the model's: the rest are
+ * ignored) from positions 0..1. */
+void cw_slot_set_knobs(cw_slot *slot, const float *pos, int n);
 
 /* [RT] One host sample through voice c: x is the (gain-scaled) input. */
 float cw_voice_tick(cw_slot *slot, int c, float x, const cw_drive *drive);

@@ -107,7 +107,7 @@ restore(LV2_Handle handle, LV2_State_Retrieve_Function retrieve, LV2_State_Handl
 		cw_slot *slot = cw_slot_load(path, self->n_channels, err, sizeof err);
 		if (slot) {
 			cw_install_now(self, slot);
-			lv2_log_note(&self->logger, "cwrnn: restored model %s\n", path);
+			cw_log_model(self, "restored", slot);
 		} else {
 			lv2_log_error(&self->logger,
 			              "cwrnn: cannot restore model %s: %s (keeping the current model)\n",

@@ -3,6 +3,7 @@
 #define CW_URIS_H
 
 #include <lv2/atom/atom.h>
+#include <lv2/core/lv2.h>
 #include <lv2/midi/midi.h>
 #include <lv2/patch/patch.h>
 #include <lv2/urid/urid.h>
@@ -11,6 +12,9 @@
 #define CW_URI_MONO CW_URI "/mono"
 #define CW_URI_STEREO CW_URI "/stereo"
 #define CW_URI_MODEL CW_URI "#model" /* patch:Parameter, range atom:Path */
+#define CW_URI_KNOBS CW_URI "#knobs" /* patch:Parameter (readable), range atom:Tuple */
+#define CW_URI_KNOB CW_URI "#Knob"   /* one knob of the model, an element of #knobs */
+#define CW_URI_RDFS_LABEL "http://www.w3.org/2000/01/rdf-schema#label"
 
 typedef struct {
 	LV2_URID atom_Path;
@@ -23,6 +27,13 @@ typedef struct {
 	LV2_URID patch_property;
 	LV2_URID patch_value;
 	LV2_URID cw_model;
+	LV2_URID cw_knobs;
+	LV2_URID cw_Knob;
+	LV2_URID lv2_symbol;
+	LV2_URID lv2_minimum;
+	LV2_URID lv2_maximum;
+	LV2_URID lv2_default;
+	LV2_URID rdfs_label;
 } cw_uris;
 
 static inline void
@@ -38,6 +49,13 @@ cw_uris_map(cw_uris *u, LV2_URID_Map *map)
 	u->patch_property = map->map(map->handle, LV2_PATCH__property);
 	u->patch_value = map->map(map->handle, LV2_PATCH__value);
 	u->cw_model = map->map(map->handle, CW_URI_MODEL);
+	u->cw_knobs = map->map(map->handle, CW_URI_KNOBS);
+	u->cw_Knob = map->map(map->handle, CW_URI_KNOB);
+	u->lv2_symbol = map->map(map->handle, LV2_CORE__symbol);
+	u->lv2_minimum = map->map(map->handle, LV2_CORE__minimum);
+	u->lv2_maximum = map->map(map->handle, LV2_CORE__maximum);
+	u->lv2_default = map->map(map->handle, LV2_CORE__default);
+	u->rdfs_label = map->map(map->handle, CW_URI_RDFS_LABEL);
 }
 
 #endif

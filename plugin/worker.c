@@ -4,6 +4,7 @@
  * by pointer, in the audio thread. */
 #include "plugin.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Bytes of an over-long path shown in the log. */
@@ -44,6 +45,27 @@ cw_drain_retired(cw_plugin *self)
 	}
 }
 
+void
+cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot)
+{
+	char knobs[1024] = "no knobs";
+	size_t at = 0;
+	const cwrnn_config *cfg = &slot->model->config;
+	for (int k = 0; k < slot->n_knobs && at < sizeof knobs; k++) {
+		const cwrnn_control *ctl = &cfg->controls[slot->knob_control[k]];
+		char port[16] = "no port";
+		if (k < CW_N_KNOB_PORTS)
+			snprintf(port, sizeof port, "Knob %d", k + 1);
+		int n = snprintf(knobs + at, sizeof knobs - at, "%s%s %g..%g (default %g) on %s",
+		                 k ? ", " : "knobs: ", ctl->name, (double)ctl->min, (double)ctl->max,
+		                 (double)ctl->def, port);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+	lv2_log_note(&self->logger, "cwrnn: %s model %s (%s)\n", what, slot->path, knobs);
+}
+
 static LV2_Worker_Status
 work(LV2_Handle handle, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle rh,
      uint32_t size, const void *data)
@@ -79,7 +101,7 @@ work(LV2_Handle handle, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_
 		              path, err);
 		return LV2_WORKER_ERR_UNKNOWN;
 	}
-	lv2_log_note(&self->logger, "cwrnn: loaded model %s\n", path);
+	cw_log_model(self, "loaded", slot);
 	cw_msg_slot msg = { CW_MSG_LOADED, slot };
 	if (respond(rh, sizeof msg, &msg) != LV2_WORKER_SUCCESS) {
 		cw_slot_free(slot);

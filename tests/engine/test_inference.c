@@ -95,7 +95,7 @@ reference_step(reference *ref, const cwrnn_config *cfg, const uint32_t *periods,
 		double y = ref->b_o[o];
 		for (int c = 0; c < n; c++)
 			y += ref->w_o[(size_t)o * n + c] * ref->h[c];
-		out[o] = cfg->out_scale * y + (cfg->skip ? in[o] : 0.0);
+		out[o] = cfg->out_scale * y + (cfg->skip ? in[o] : 0.0); /* audio inputs come first */
 	}
 }
 
@@ -246,6 +246,23 @@ START_TEST(forward_matches_reference_with_phase_and_skip)
 	cfg.phase = 5;
 	cfg.skip = 1;
 	double d = max_difference(&cfg, NULL, REFERENCE_STEPS, 3);
+	ck_assert_msg(d < 1e-5, "max difference %g", d);
+}
+END_TEST
+
+START_TEST(forward_matches_reference_with_velocity_and_gate)
+{
+	/* an instrument: no audio, velocity 1..127 and gate 0..1 */
+	int sizes[] = {3, 3, 2, 2};
+	uint32_t periods[] = {1, 2, 4, 8};
+	cwrnn_config cfg = fixture_config(4, sizes, periods, 0, 2);
+	cfg.in_scale = 3.0f; /* must not touch controls */
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_VELOCITY, "velocity", 1.0f,
+	                                          127.0f, 100.0f, NULL, 0), 0);
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f,
+	                                          1.0f, NULL, 0), 0);
+	ck_assert_int_eq(cwrnn_config_check(&cfg, NULL, 0), 0);
+	double d = max_difference(&cfg, NULL, 250, 6);
 	ck_assert_msg(d < 1e-5, "max difference %g", d);
 }
 END_TEST
@@ -718,6 +735,7 @@ inference_suite(void)
 	tcase_add_test(ref, forward_matches_reference_with_exponential_periods);
 	tcase_add_test(ref, forward_matches_reference_with_odd_periods_and_inputs);
 	tcase_add_test(ref, forward_matches_reference_with_phase_and_skip);
+	tcase_add_test(ref, forward_matches_reference_with_velocity_and_gate);
 	tcase_add_test(ref, forward_matches_reference_with_overridden_periods);
 	tcase_add_test(ref, forward_matches_reference_with_live_overrides_and_phase);
 	tcase_add_test(ref, forward_matches_reference_with_controls);

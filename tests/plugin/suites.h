@@ -11,6 +11,7 @@ void state_tcases(Suite *s);      /* check_state.c */
 void controls_tcases(Suite *s);   /* check_controls.c */
 void generators_tcases(Suite *s); /* check_generators.c */
 void rates_tcases(Suite *s);      /* check_rates.c */
+void knobs_tcases(Suite *s);      /* check_knobs.c */
 
 Suite *resample_suite(void);
 Suite *abuse_suite(void);

@@ -32,8 +32,8 @@ done
 info=$(lv2info $mono 2>/dev/null)
 echo "$info" | grep -q 'Has latency: *yes, reported by port 5' && ok "lv2info: latency port 5" ||
 	bad "lv2info: no latency port"
-echo "$info" | grep -q 'Symbol: *noise' && ! echo "$info" | grep -q 'Port 23:' &&
-	ok "lv2info: mono has ports 0..22" || bad "lv2info: mono port list"
+echo "$info" | grep -q 'Symbol: *knob_4' && ! echo "$info" | grep -q 'Port 27:' &&
+	ok "lv2info: mono has ports 0..26" || bad "lv2info: mono port list"
 lv2info $stereo 2>/dev/null | grep -q 'Symbol: *out_r' && ok "lv2info: stereo has out_r" ||
 	bad "lv2info: stereo port list"
 
