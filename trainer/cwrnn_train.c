@@ -273,8 +273,6 @@ prepare(app *a, cwrnn_config *cfg)
 		if (checkpoint_load(o->resume, &a->ck, a->msg, sizeof a->msg) != 0)
 			return EXIT_DATA;
 		*cfg = a->ck.model->config;
-		if (o->instrument && cfg->n_controls == 0 && cfg->n_inputs == NOTES_INPUTS)
-			notes_controls(cfg);  /* a version 1 model file does not keep them */
 		if (options_check_resume(o, cfg, a->ck.opt_kind, a->ck.lr, a->ck.momentum, a->msg,
 		                         sizeof a->msg) != 0)
 			return EXIT_OPTIONS;

@@ -375,24 +375,12 @@ notes_load(const note_manifest *m, const char *manifest, int cycle, int mixdown,
 void
 notes_controls(cwrnn_config *cfg)
 {
-	static const struct {
-		cwrnn_control_kind kind;
-		const char *name;
-		float min, max, def;
-	} c[NOTES_INPUTS] = {
-		[NOTES_VELOCITY] = {CWRNN_CONTROL_VELOCITY, "velocity", 0.0f, 127.0f, 100.0f},
-		[NOTES_GATE] = {CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f, 1.0f},
-		[NOTES_NOTE] = {CWRNN_CONTROL_NOTE, "note", 0.0f, 127.0f, 60.0f},
-	};
-	cfg->n_inputs = NOTES_INPUTS;
-	cfg->n_controls = NOTES_INPUTS;
-	for (int i = 0; i < NOTES_INPUTS; i++) {
-		cwrnn_control *ctl = &cfg->controls[i];
-		memset(ctl, 0, sizeof *ctl);
-		ctl->kind = c[i].kind;
-		snprintf(ctl->name, sizeof ctl->name, "%s", c[i].name);
-		ctl->min = c[i].min;
-		ctl->max = c[i].max;
-		ctl->def = c[i].def;
-	}
+	cfg->n_inputs = 0;
+	cfg->n_controls = 0;
+	cfg->root_note = NOTES_REFERENCE;
+	/* in NOTES_VELOCITY, NOTES_GATE, NOTES_NOTE order; they always fit */
+	cwrnn_config_add_control(cfg, CWRNN_CONTROL_VELOCITY, "velocity", 0.0f, 127.0f, 100.0f,
+	                         NULL, 0);
+	cwrnn_config_add_control(cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f, 1.0f, NULL, 0);
+	cwrnn_config_add_control(cfg, CWRNN_CONTROL_NOTE, "note", 0.0f, 127.0f, 60.0f, NULL, 0);
 }

@@ -84,8 +84,8 @@ double notes_rate(int note, int cycle);
 size_t notes_resampled_length(size_t n, double r);
 void notes_resample(const double *in, size_t n, double r, double *out);
 
-/* Fills the instrument's controls (velocity 0..127, gate 0..1, note
- * 0..127) into cfg as its last NOTES_INPUTS inputs. */
+/* Makes the instrument's controls (velocity 0..127, gate 0..1, note
+ * 0..127) cfg's only inputs, and its root note A4 (the rate it runs at). */
 void notes_controls(cwrnn_config *cfg);
 
 #endif
