@@ -44,6 +44,37 @@ note() {
 	sox "$TMP/$1.wav" -b 24 "$1.flac" remix 1,2 gain -n -3 rate -v "$4" trim 0 "$5s"
 }
 
+# notes DIR PROGRAM SECONDS HOLD NOTES...: an instrument's multi-note set for
+# cwrnn-train instrument: each NOTE at velocities 40, 80 and 127, held HOLD
+# seconds then released, cut to SECONDS, mono 22.05 kHz; one gain for the
+# whole set (its loudest note peaks at -3 dB) so velocity keeps its level;
+# DIR/NOTES.txt lists them (FILE note= velocity= release=).
+notes() {
+	dir=$1 program=$2 seconds=$3 hold=$4
+	shift 4
+	mkdir -p "$dir" "$TMP/$dir"
+	manifest="# $dir: FluidR3 GM program $program, made by audio/make-audio.sh"
+	for n in "$@"; do
+		for v in 40 80 127; do
+			name="n${n}_v$v"
+			python3 make_midi.py "note:$n:$v:$hold" "$seconds" 0 "$program" "$TMP/$name.mid"
+			fluidsynth -ni -R 0 -C 0 -g 0.5 -r 44100 -F "$TMP/$name.wav" "$SF2" \
+				"$TMP/$name.mid" >/dev/null
+			sox "$TMP/$name.wav" "$TMP/$dir/$name.wav" remix 1,2 trim 0 "$seconds" rate -v 22050
+			manifest="$manifest
+$name.flac note=$n velocity=$v release=$hold"
+		done
+	done
+	peak=$(for f in "$TMP/$dir"/*.wav; do sox "$f" -n stat 2>&1; done |
+		awk '/(Maximum|Minimum) amplitude/ { v = $3 < 0 ? -$3 : $3; if (v > p) p = v }
+		     END { print p }')
+	gain=$(awk -v p="$peak" 'BEGIN { printf "%.3f", -3 - 20 * log(p) / log(10) }')
+	for f in "$TMP/$dir"/*.wav; do
+		sox "$f" -b 24 "$dir/$(basename "$f" .wav).flac" gain "$gain"
+	done
+	printf '%s\n' "$manifest" >"$dir/NOTES.txt"
+}
+
 render guitar_train_dry strum 60 1 25     # steel-string acoustic guitar, strummed and picked
 render guitar_test_dry melody 15 2 24     # nylon-string guitar, a single-note melody
 ds1 guitar_train_dry guitar_train_ds1
@@ -66,4 +97,9 @@ render piano_chords chords 4 3 0          # grand piano chords
 # The paper's experiment: 320 samples of recorded music (44.1 kHz), taken
 # from the piano chords 0.5 s in, past the attack.
 sox piano_chords.flac -b 24 paper_music_320.flac trim 22050s 320s
-ls -l ./*.flac
+# The instruments' multi-note sets (presets: polyphonic instruments): three
+# pitches two octaves apart at three velocities, held 0.5 s then released.
+notes epiano 4 1.0 0.5 48 60 72       # electric piano (GM 4): struck, decays
+notes guitar 24 1.5 0.5 48 60 72      # nylon-string guitar (GM 24): plucked
+notes organ 16 0.8 0.5 48 60 72       # drawbar organ (GM 16): sustains, stops
+ls -l ./*.flac ./*/*.flac

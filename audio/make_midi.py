@@ -5,7 +5,9 @@ instrument samples (FluidR3 GM). Seeded, so the phrases are reproducible.
 Usage: make_midi.py KIND SECONDS SEED PROGRAM OUT.mid
   KIND: strum (chords strummed and picked), melody (single-note line),
         chords (sustained piano chords), note:N (MIDI note N alone, velocity
-        100, held for SECONDS - 0.5 s, then 0.5 s to ring out; SEED unused)
+        100, held for SECONDS - 0.5 s, then 0.5 s to ring out; SEED unused),
+        note:N:V:HOLD (note N at velocity V held for HOLD seconds, then
+        released and left to ring until SECONDS; SEED unused)
 """
 import random
 import struct
@@ -80,9 +82,10 @@ def chords(rng, seconds):
     return events, end
 
 
-def single_note(note, seconds):
+def single_note(note, seconds, velocity=100, hold=None):
     end = int(seconds * 2 * TPQ)
-    return [(0, note, 100, end - TPQ)], end
+    dur = end - TPQ if hold is None else int(round(hold * 2 * TPQ))
+    return [(0, note, velocity, dur)], end
 
 
 def track_bytes(events, end, program):
@@ -105,7 +108,11 @@ def main():
     program, path = int(sys.argv[4]), sys.argv[5]
     rng = random.Random(seed)
     if kind.startswith("note:"):
-        events, end = single_note(int(kind[5:]), seconds)
+        fields = kind[5:].split(":")
+        if len(fields) == 3:
+            events, end = single_note(int(fields[0]), seconds, int(fields[1]), float(fields[2]))
+        else:
+            events, end = single_note(int(fields[0]), seconds)
     else:
         events, end = {"strum": strum, "melody": melody, "chords": chords}[kind](rng, seconds)
     trk = track_bytes(events, end, program)

@@ -72,7 +72,8 @@ typedef enum {
 typedef enum {
 	CWRNN_CONTROL_KNOB = 1,     /* a knob of a captured device */
 	CWRNN_CONTROL_VELOCITY = 2, /* note-on velocity */
-	CWRNN_CONTROL_GATE = 3      /* 1 while the key (or sustain) holds the note, 0 after */
+	CWRNN_CONTROL_GATE = 3,     /* 1 while the key (or sustain) holds the note, 0 after */
+	CWRNN_CONTROL_NOTE = 4      /* the MIDI note a voice plays (timbre across the keyboard) */
 } cwrnn_control_kind;
 
 typedef struct {

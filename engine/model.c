@@ -63,7 +63,7 @@ name_char_ok(char ch)
 static int
 control_check(const cwrnn_control *ctl, int c, char *msg, size_t msg_len)
 {
-	if (ctl->kind < CWRNN_CONTROL_KNOB || ctl->kind > CWRNN_CONTROL_GATE)
+	if (ctl->kind < CWRNN_CONTROL_KNOB || ctl->kind > CWRNN_CONTROL_NOTE)
 		return cw_fail(msg, msg_len, "control %d has unknown kind %d", c + 1, (int)ctl->kind);
 	if (memchr(ctl->name, '\0', sizeof ctl->name) == NULL)
 		return cw_fail(msg, msg_len, "control %d's name is not terminated within %d bytes",

@@ -314,9 +314,9 @@ read_controls(const unsigned char *data, size_t size, const file_header *h, cwrn
 		size_t at = (size_t)module_table_end(h) + CONTROL_BYTES * (size_t)c;
 		cursor r = cursor_at(data, size, at);
 		uint32_t kind = get_u32(&r);
-		if (kind < CWRNN_CONTROL_KNOB || kind > CWRNN_CONTROL_GATE)
+		if (kind < CWRNN_CONTROL_KNOB || kind > CWRNN_CONTROL_NOTE)
 			return fail(CWRNN_ERR_DIMENSIONS, msg, msg_len,
-			            "control %u has unknown kind %u (offset %zu; 1 knob, 2 velocity, 3 gate)",
+			            "control %u has unknown kind %u (offset %zu; 1 knob, 2 velocity, 3 gate, 4 note)",
 			            c + 1, kind, at);
 		cwrnn_control *ctl = &cfg->controls[c];
 		ctl->kind = (cwrnn_control_kind)kind;

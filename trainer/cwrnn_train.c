@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cwrnn.h"
 #include "dataset.h"
+#include "notes.h"
 #include "util.h"
 #include "options.h"
 #include "progress.h"
@@ -45,6 +46,8 @@ on_signal(int sig)
 typedef struct {
 	train_options opt;
 	wav_audio input, target, val_input, val_target;
+	note_manifest manifest;  /* instrument */
+	note_set notes;
 	dataset ds;
 	checkpoint ck;
 	trainer *tr;
@@ -61,6 +64,8 @@ cleanup(app *a)
 	trainer_free(a->tr);
 	checkpoint_free(&a->ck);
 	dataset_free(&a->ds);
+	notes_set_free(&a->notes);
+	notes_free(&a->manifest);
 	wav_free(&a->input);
 	wav_free(&a->target);
 	wav_free(&a->val_input);
@@ -210,7 +215,10 @@ summarize(app *a)
 	append(s, &n, "cwrnn-train");
 	for (int i = 1; i < o->argc; i++)
 		append(s, &n, " %s", o->argv[i]);
-	append(s, &n, "\ntask: %s\n", options_task_name(o->task));
+	append(s, &n, "\ntask: %s\n", options_command(o));
+	if (o->notes)
+		append(s, &n, "notes: %s (%d notes, %d samples per cycle)\n", o->notes, a->notes.n,
+		       o->cycle);
 	if (o->input)
 		append(s, &n, "input: %s\n", o->input);
 	if (o->target)
@@ -234,7 +242,7 @@ setup_from(const train_options *o, const dataset *ds, train_setup *s)
 {
 	memset(s, 0, sizeof *s);
 	int gen = o->task == CWRNN_TASK_GENERATE;
-	s->batch = gen ? 1 : o->batch;
+	s->batch = ds->n_seq > 0 ? ds->n_seq : gen ? 1 : o->batch;
 	s->warmup = gen ? 0 : o->warmup;
 	s->steps = gen ? (ds->n < (size_t)o->segment ? (int)ds->n : o->segment)
 	               : o->warmup + o->segment;
@@ -279,7 +287,15 @@ prepare(app *a, cwrnn_config *cfg)
 	    read_mono(a, o->val_input, &a->val_input) || read_mono(a, o->val_target, &a->val_target))
 		return EXIT_DATA;
 	int steps = o->task == CWRNN_TASK_GENERATE ? 1 : o->warmup + o->segment;
-	if (dataset_build(&a->ds, o, o->input ? &a->input : NULL, o->target ? &a->target : NULL,
+	if (o->instrument) {
+		if (notes_read(o->notes, &a->manifest, a->msg, sizeof a->msg) != 0 ||
+		    notes_load(&a->manifest, o->notes, o->cycle, o->mixdown, &a->notes, a->msg,
+		               sizeof a->msg) != 0 ||
+		    0)
+			return EXIT_DATA;
+		dataset_notes(&a->ds, a->notes.x, a->notes.y, a->notes.steps, a->notes.n,
+		              NOTES_INPUTS, a->notes.rate, o->notes);
+	} else if (dataset_build(&a->ds, o, o->input ? &a->input : NULL, o->target ? &a->target : NULL,
 	                  o->val_input ? &a->val_input : NULL, o->val_target ? &a->val_target : NULL,
 	                  steps, a->msg, sizeof a->msg) != 0)
 		return EXIT_DATA;
@@ -316,11 +332,13 @@ announce(const app *a)
 	for (int i = 0; i < t->cfg.n_modules; i++)
 		hidden += t->cfg.sizes[i];
 	printf("cwrnn-train %s: %zu parameters (%d hidden units in %d modules), %.2f s to train, "
-	       "%.2f s to validate (%s) at %d Hz, %d thread%s", options_task_name(a->opt.task),
+	       "%.2f s to validate (%s) at %d Hz, %d thread%s", options_command(&a->opt),
 	       t->n_params, hidden, t->cfg.n_modules, (double)ds->n / ds->rate,
 	       (double)ds->vn / ds->rate,
 	       ds->val == VAL_FILES ? "files" : ds->val == VAL_TRAIN ? "training part" : "held out",
 	       ds->rate, t->n_threads, t->n_threads > 1 ? "s" : "");
+	if (ds->n_seq > 0)
+		printf(", %d notes in lockstep (%zu steps each)", ds->n_seq, ds->n);
 	if (a->opt.task == CWRNN_TASK_TRANSFORM)
 		printf(", latency %ld samples (%.2f ms) removed", ds->latency,
 		       1e3 * (double)ds->latency / ds->rate);

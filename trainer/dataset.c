@@ -202,15 +202,18 @@ build_generate(dataset *ds, const train_options *o, const wav_audio *tg, char *m
 int
 dataset_scales(const dataset *ds, cwrnn_config *cfg, char *msg, size_t len)
 {
+	/* An instrument's notes: every sequence's target; no audio input. */
+	const double *y = ds->n_seq > 0 ? ds->seq_y : ds->y;
+	size_t n = ds->n_seq > 0 ? ds->n * (size_t)ds->n_seq : ds->n;
 	double in_peak = ds->x ? wav_peak(ds->x, ds->n) : 1.0;
 	double out_peak = 0.0;
-	for (size_t t = 0; t < ds->n; t++) {
-		double r = fabs(ds->y[t] - (cfg->skip ? ds->x[t] : 0.0));
+	for (size_t t = 0; t < n; t++) {
+		double r = fabs(y[t] - (cfg->skip ? ds->x[t] : 0.0));
 		if (r > out_peak)
 			out_peak = r;
 	}
 	if (out_peak == 0.0)
-		out_peak = wav_peak(ds->y, ds->n);
+		out_peak = wav_peak(y, n);
 	if (in_peak < 1.0 / CWRNN_MAX_SCALE || out_peak < 1.0 / CWRNN_MAX_SCALE || out_peak == 0.0)
 		return cw_fail(msg, len, "the training part of '%s' is silent or too quiet "
 		               "(peak below %g); use louder audio", ds->source, 1.0 / CWRNN_MAX_SCALE);
@@ -275,4 +278,28 @@ dataset_random_batch(const dataset *ds, uint64_t *rng, int B, int steps, double 
 	uint64_t choices = ds->n - (size_t)steps + 1;
 	for (int b = 0; b < B; b++)
 		dataset_segment(ds, (size_t)rng_below(rng, choices), steps, b, B, x, target);
+}
+
+void
+dataset_notes(dataset *ds, const double *seq_x, const double *seq_y, size_t n, int n_seq, int m,
+              double rate, const char *path)
+{
+	memset(ds, 0, sizeof *ds);
+	ds->task = CWRNN_TASK_GENERATE;
+	ds->source = path;
+	ds->rate = (int)lround(rate);
+	ds->n = ds->vn = n;
+	ds->val = VAL_TRAIN;
+	ds->n_seq = n_seq;
+	ds->m = m;
+	ds->seq_x = seq_x;
+	ds->seq_y = seq_y;
+}
+
+void
+dataset_notes_chunk(const dataset *ds, size_t offset, int steps, double *x, double *target)
+{
+	size_t B = (size_t)ds->n_seq, m = (size_t)ds->m, count = (size_t)steps * B;
+	memcpy(x, ds->seq_x + offset * B * m, count * m * sizeof *x);
+	memcpy(target, ds->seq_y + offset * B, count * sizeof *target);
 }

@@ -29,6 +29,11 @@ typedef struct {
 	size_t v_start;             /* generate: index of vy[0] in the sequence from t = 0 */
 	val_source val;
 	long latency;               /* transform: the target lags the input by this */
+	/* instrument (task generate with controls): n_seq notes of n steps run in
+	 * lockstep from the zero state, time-major: seq_x (n, n_seq, m) control
+	 * values, seq_y (n, n_seq); evaluated on themselves. 0: one sequence. */
+	int n_seq, m;
+	const double *seq_x, *seq_y;
 	double *owned[4];
 } dataset;
 
@@ -55,6 +60,17 @@ long latency_detect(const double *x, size_t nx, const double *y, size_t ny, long
  * training part's raw input and target from offset (x NULL for generate). */
 void dataset_segment(const dataset *ds, size_t offset, int steps, int b, int B, double *x,
                      double *target);
+
+/* An instrument's dataset over n_seq sequences of n steps at rate (see
+ * notes.h): seq_x (n, n_seq, m) control values, seq_y (n, n_seq) audio,
+ * borrowed; path names the manifest. Validated on itself. */
+void dataset_notes(dataset *ds, const double *seq_x, const double *seq_y, size_t n, int n_seq,
+                   int m, double rate, const char *path);
+
+/* Writes steps steps of every sequence from offset into a batch of width
+ * n_seq: x (steps, n_seq, m) and the target, raw. */
+void dataset_notes_chunk(const dataset *ds, size_t offset, int steps, double *x,
+                         double *target);
 
 /* Fills a whole batch with segments at random offsets (transform, continue). */
 void dataset_random_batch(const dataset *ds, uint64_t *rng, int B, int steps, double *x,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "notes.h"
 #include "train.h"
 #include "util.h"
 
@@ -19,6 +20,27 @@ options_task_name(cwrnn_task task)
 	if ((int)task < 0 || (int)task > 2)
 		return NULL;
 	return task_names[task];
+}
+
+const char *
+options_command(const train_options *o)
+{
+	return o->instrument ? "instrument" : options_task_name(o->task);
+}
+
+/* The instrument task: a generator with controls over many short notes,
+ * run in lockstep (notes.h); the harp's clocks (periods up to 1024 carry
+ * the decay) and generate's chunked BPTT. */
+static void
+instrument_defaults(train_options *o)
+{
+	options_defaults(o, CWRNN_TASK_GENERATE);
+	o->instrument = 1;
+	o->cycle = 32;
+	o->hidden = 44;
+	o->modules = 11;
+	o->epochs = 200;
+	o->segment = 1024;
 }
 
 static int
@@ -184,6 +206,8 @@ static const struct option long_options[] = {
 	{"max-latency", required_argument, NULL, OPT_MAX_LATENCY},
 	{"no-skip", no_argument, NULL, OPT_NO_SKIP},
 	{"mixdown", no_argument, NULL, OPT_MIXDOWN},
+	{"notes", required_argument, NULL, OPT_NOTES},
+	{"cycle", required_argument, NULL, OPT_CYCLE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}};
@@ -271,6 +295,8 @@ set_option(train_options *o, int id, const char *v, char *msg, size_t len)
 	case OPT_MAX_LATENCY: return parse_double(opt, v, 0.0, 1000.0, &o->max_latency_ms, msg, len);
 	case OPT_NO_SKIP: o->skip = 0; break;
 	case OPT_MIXDOWN: o->mixdown = 1; break;
+	case OPT_NOTES: o->notes = v; break;
+	case OPT_CYCLE: return parse_int(opt, v, 4, 4096, &o->cycle, msg, len);
 	case 'q': o->quiet = 1; break;
 	default: return cw_fail(msg, len, "internal: option %d has no handler", id);
 	}
@@ -284,7 +310,15 @@ check_task(const train_options *o, char *msg, size_t len)
 	const char *task = task_names[o->task];
 	if (!o->output)
 		return cw_fail(msg, len, "no output model: give -o MODEL.cwrnn");
-	if (o->task == CWRNN_TASK_GENERATE) {
+	if (!o->instrument && (o->notes || options_given(o, OPT_CYCLE)))
+		return cw_fail(msg, len, "--notes and --cycle are for the instrument task");
+	if (o->instrument) {
+		if (!o->notes)
+			return cw_fail(msg, len, "instrument needs --notes NOTES.txt (the recorded notes)");
+		if (o->input || o->target || o->val_input || o->val_target)
+			return cw_fail(msg, len, "instrument learns from --notes only: it takes no "
+			               "--input, --target, --val-input or --val-target");
+	} else if (o->task == CWRNN_TASK_GENERATE) {
 		if (!o->target)
 			return cw_fail(msg, len, "generate needs --target T.wav (the audio to learn)");
 		if (o->input)
@@ -314,18 +348,21 @@ int
 options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
 {
 	if (argc < 2)
-		return cw_fail(msg, len, "no task given: use generate, transform or continue "
-		               "(see --help)");
+		return cw_fail(msg, len, "no task given: use generate, transform, continue or "
+		               "instrument (see --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return 1;
 	int task = -1;
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(argv[1], task_names[i]))
 			task = i;
-	if (task < 0)
-		return cw_fail(msg, len, "unknown task '%s': use generate, transform or continue",
-		               argv[1]);
-	options_defaults(o, (cwrnn_task)task);
+	if (!strcmp(argv[1], "instrument"))
+		instrument_defaults(o);
+	else if (task < 0)
+		return cw_fail(msg, len, "unknown task '%s': use generate, transform, continue or "
+		               "instrument", argv[1]);
+	else
+		options_defaults(o, (cwrnn_task)task);
 	o->argc = argc;
 	o->argv = argv;
 	/* The options follow the task: parse argv[1..] as if the task were the
@@ -389,6 +426,8 @@ options_architecture(const train_options *o, cwrnn_config *cfg, char *msg, size_
 	}
 	cfg->n_modules = g;
 	cfg->n_inputs = o->task == CWRNN_TASK_GENERATE ? 0 : 1;
+	if (o->instrument)
+		notes_controls(cfg);
 	cfg->n_outputs = 1;
 	cfg->skip = o->task == CWRNN_TASK_TRANSFORM ? o->skip : 0;
 	cfg->task = o->task;
@@ -413,9 +452,10 @@ options_check_resume(const train_options *o, const cwrnn_config *net,
                      size_t len)
 {
 	char has[160];
-	if (net->task != o->task)
+	if (net->task != o->task || o->instrument != (net->n_controls > 0))
 		return cw_fail(msg, len, "checkpoint '%s' is for %s, not %s", o->resume,
-		               options_task_name(net->task), options_task_name(o->task));
+		               net->n_controls > 0 ? "instrument" : options_task_name(net->task),
+		               options_command(o));
 	int hidden = 0, same_sizes = o->n_sizes == net->n_modules,
 	    same_periods = o->n_periods == net->n_modules;
 	for (int i = 0; i < net->n_modules; i++) {
@@ -452,6 +492,7 @@ options_usage(FILE *f)
 	"Usage: cwrnn-train generate  --target T.wav              -o M.cwrnn [options]\n"
 	"  or:  cwrnn-train transform --input X.wav --target Y.wav -o M.cwrnn [options]\n"
 	"  or:  cwrnn-train continue  --input X.wav               -o M.cwrnn [options]\n"
+	"  or:  cwrnn-train instrument --notes NOTES.txt          -o M.cwrnn [options]\n"
 	"\n"
 	"Trains a Clockwork RNN on audio and writes a .cwrnn model (play it with\n"
 	"cwrnn-render or the cwrnn LV2 plugin).\n"
@@ -461,6 +502,11 @@ options_usage(FILE *f)
 	"             the files is found and removed; the dry signal is added to the\n"
 	"             output (skip connection) unless --no-skip\n"
 	"  continue   next-sample prediction (input x(t) = audio(t-1), target audio(t))\n"
+	"  instrument learn a playable instrument from recorded notes: the network's\n"
+	"             inputs are each note's velocity, gate (held / released) and MIDI\n"
+	"             note; every note is resampled to --cycle samples per cycle and all\n"
+	"             run in lockstep from silence (generate's options and defaults,\n"
+	"             but --hidden 44 --modules 11 --epochs 200 --segment 1024)\n"
 	"\n"
 	"Options take their value as --name VALUE or --name=VALUE.\n"
 	"\n"
@@ -473,6 +519,11 @@ options_usage(FILE *f)
 	"      --val-target FILE  validation target (transform)\n"
 	"      --mixdown          average the channels of multichannel files\n"
 	"      --max-latency MS   latency search range, +-MS (transform; 0: off) [50]\n"
+	"      --notes FILE       instrument: the manifest, one note a line:\n"
+	"                         FILE note=N velocity=V release=SECONDS (# comments;\n"
+	"                         paths relative to the manifest)\n"
+	"      --cycle N          instrument: samples per cycle of every note; the\n"
+	"                         model's rate is N x 440 Hz, A4's [32]\n"
 	"\n"
 	"Defaults below are for generate / transform / continue.\n"
 	"Network:\n"

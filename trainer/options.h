@@ -14,12 +14,16 @@ enum {
 	OPT_PLOT, OPT_HIDDEN, OPT_MODULES, OPT_SIZES, OPT_PERIODS, OPT_EPOCHS, OPT_SECONDS,
 	OPT_BATCH, OPT_SEGMENT, OPT_WARMUP, OPT_LR, OPT_MOMENTUM, OPT_OPTIMIZER, OPT_LOSS,
 	OPT_PREEMPH, OPT_SEED, OPT_THREADS, OPT_VAL, OPT_PATIENCE, OPT_INIT_SIGMA, OPT_CLIP,
-	OPT_MAX_LATENCY, OPT_NO_SKIP, OPT_MIXDOWN,
+	OPT_MAX_LATENCY, OPT_NO_SKIP, OPT_MIXDOWN, OPT_NOTES, OPT_CYCLE,
 	OPT_ID_COUNT
 };
 
 typedef struct {
 	cwrnn_task task;
+	int instrument;                               /* 1: the instrument task (generate
+	                                                 with controls, notes.h) */
+	const char *notes;                            /* instrument: NOTES.txt */
+	int cycle;                                    /* instrument: samples per cycle */
 	const char *input, *target, *output, *name;   /* borrowed from argv */
 	const char *val_input, *val_target;
 	const char *checkpoint, *resume, *report, *plot;
@@ -50,6 +54,9 @@ typedef struct {
 
 /* Task names as on the command line ("generate", ...); NULL if unknown. */
 const char *options_task_name(cwrnn_task task);
+
+/* The command-line task of o ("instrument" or options_task_name). */
+const char *options_command(const train_options *o);
 
 /* The defaults for a task (what --help prints). */
 void options_defaults(train_options *o, cwrnn_task task);

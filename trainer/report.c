@@ -149,7 +149,7 @@ report_write_json(const char *path, const trainer *t, const train_options *o,
 	double seconds = trainer_seconds(t);
 	double epochs = t->n_history ? t->history[t->n_history - 1].epoch : 0.0;
 	textbuf_add(&b, "{\n  \"task\": \"%s\",\n  \"params\": %zu,\n  \"seconds\": ",
-	    options_task_name(o->task), t->n_params);
+	    options_command(o), t->n_params);
 	add_num(&b, seconds);
 	textbuf_add(&b, ",\n  \"epochs\": ");
 	add_num(&b, epochs);
@@ -232,7 +232,7 @@ report_write_svg(const char *path, const trainer *t, const train_options *o, cha
 	        "fill='white'/>\n");
 	char title[512];
 	snprintf(title, sizeof title, "cwrnn-train %s %s: training loss (%s%s) and validation ESR",
-	         options_task_name(o->task), t->cfg.name, train_loss_name(o->loss),
+	         options_command(o), t->cfg.name, train_loss_name(o->loss),
 	         o->preemph > 0.0 ? ", pre-emphasised" : "");
 	svg_axes(&b, &panel, "%g", 1.0, "%g", 1.0);
 	svg_labels(&b, &panel, title, "epoch", "loss / ESR (log scale)");

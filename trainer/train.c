@@ -123,9 +123,10 @@ trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, ch
 	t->best = alloc_doubles(t->n_params);
 	t->bx = alloc_doubles(whole * (size_t)cfg->n_inputs);
 	t->bt = alloc_doubles(whole);
-	t->eval_pieces = ds->task == CWRNN_TASK_GENERATE
-	                     ? 1
-	                     : (ds->vn + TRAIN_EVAL_PIECE - 1) / TRAIN_EVAL_PIECE;
+	t->eval_pieces = ds->n_seq > 0                     ? (size_t)ds->n_seq
+	                 : ds->task == CWRNN_TASK_GENERATE ? 1
+	                                                   : (ds->vn + TRAIN_EVAL_PIECE - 1) /
+	                                                         TRAIN_EVAL_PIECE;
 	t->eval_sums = alloc_doubles(3 * t->eval_pieces);
 	if (!t->params || !t->grad || !t->best || !t->bx || !t->bt || !t->eval_sums ||
 	    slices_new(t) != 0 ||
@@ -216,8 +217,12 @@ next_batch(trainer *t)
 	size_t left = ds->n - at;
 	int steps = left < (size_t)t->s.steps ? (int)left : t->s.steps;
 	if (t->update_in_epoch == 0)
-		cwrnn_batch_reset(t->slices[0].batch);
-	dataset_segment(ds, at, steps, 0, 1, NULL, t->bt);
+		for (int k = 0; k < t->n_threads; k++)
+			cwrnn_batch_reset(t->slices[k].batch);
+	if (ds->n_seq > 0)
+		dataset_notes_chunk(ds, at, steps, t->bx, t->bt);
+	else
+		dataset_segment(ds, at, steps, 0, 1, NULL, t->bt);
 	return steps;
 }
 
@@ -299,6 +304,34 @@ eval_range(slice *sl, const double *params, const double *x, const double *y, si
 	return 0;
 }
 
+/* Runs note k of an instrument's set from the zero state over all its steps
+ * and sums its errors into sums. */
+static int
+eval_note(const dataset *ds, slice *sl, const double *params, int k, double *sums)
+{
+	double ee = 0.0, yy = 0.0, ys = 0.0;
+	size_t m = (size_t)ds->m, B = (size_t)ds->n_seq;
+	cwrnn_batch_reset(sl->eval);
+	for (size_t at = 0; at < ds->n; at += EVAL_CHUNK) {
+		int steps = ds->n - at < EVAL_CHUNK ? (int)(ds->n - at) : EVAL_CHUNK;
+		for (int s = 0; s < steps; s++)
+			memcpy(sl->ex + (size_t)s * m, ds->seq_x + ((at + (size_t)s) * B + (size_t)k) * m,
+			       m * sizeof *sl->ex);
+		if (cwrnn_batch_forward(sl->eval, params, sl->ex, sl->ey, steps) != 0)
+			return -1;
+		for (int s = 0; s < steps; s++) {
+			double y = ds->seq_y[(at + (size_t)s) * B + (size_t)k], e = sl->ey[s] - y;
+			ee += e * e;
+			yy += y * y;
+			ys += y;
+		}
+	}
+	sums[0] = ee;
+	sums[1] = yy;
+	sums[2] = ys;
+	return 0;
+}
+
 typedef struct {
 	trainer *t;
 	const double *params;
@@ -314,7 +347,9 @@ eval_job(void *ctx, int index)
 	for (size_t k = (size_t)index; k < t->eval_pieces; k += (size_t)t->n_threads) {
 		double *sums = t->eval_sums + 3 * k;
 		int rc;
-		if (ds->task == CWRNN_TASK_GENERATE) {
+		if (ds->n_seq > 0) {
+			rc = eval_note(ds, sl, c->params, (int)k, sums);
+		} else if (ds->task == CWRNN_TASK_GENERATE) {
 			rc = eval_range(sl, c->params, NULL, ds->y, 0, ds->v_start, ds->v_start + ds->vn,
 			                sums);
 		} else {
@@ -339,7 +374,7 @@ trainer_evaluate(trainer *t, const double *params, double *esr, double *nmse)
 		yy += t->eval_sums[3 * k + 1];
 		ys += t->eval_sums[3 * k + 2];
 	}
-	double n = (double)t->ds->vn;
+	double n = (double)t->ds->vn * (t->ds->n_seq > 0 ? t->ds->n_seq : 1);
 	double var = yy / n - (ys / n) * (ys / n);
 	*esr = yy > 0.0 ? ee / yy : INFINITY;
 	*nmse = var > 0.0 ? ee / n / var : INFINITY;

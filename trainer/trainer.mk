@@ -6,7 +6,8 @@ SNDFILE_LIBS := $(shell $(PKG_CONFIG) --libs sndfile 2>/dev/null)
 
 TRAINER_MAINS := trainer/cwrnn_train.c trainer/cwrnn_render.c
 TRAINER_LIB_SRC := $(filter-out $(TRAINER_MAINS),$(wildcard trainer/*.c))
-TRAINER_LIB_OBJ := $(TRAINER_LIB_SRC:%.c=$(OBJ)/%.o)
+# notes.c resamples recorded notes with the plugin's band-limited kernel.
+TRAINER_LIB_OBJ := $(TRAINER_LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/plugin/resample.o
 TRAINER_TEST_SRC := $(wildcard tests/trainer/*.c)
 TRAINER_TEST_OBJ := $(TRAINER_TEST_SRC:%.c=$(OBJ)/%.o)
 TRAINER_ALL_OBJ := $(TRAINER_LIB_OBJ) $(TRAINER_MAINS:%.c=$(OBJ)/%.o) $(TRAINER_TEST_OBJ) \
@@ -15,6 +16,7 @@ TRAINER_LIBS := $(SNDFILE_LIBS) -lpthread -lm
 
 $(TRAINER_ALL_OBJ): CW_CFLAGS += $(SNDFILE_CFLAGS) -Itrainer
 $(TRAINER_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS)
+$(OBJ)/trainer/notes.o $(OBJ)/tests/trainer/test_notes.o: CW_CFLAGS += -Iplugin
 
 CWRNN_TRAIN := $(BUILD)/cwrnn-train
 CWRNN_RENDER := $(BUILD)/cwrnn-render

@@ -200,6 +200,49 @@ check "an interrupted run resumes" \
 	"$TRAIN" transform -i dry.wav -t wet.wav -o int2.cwrnn --epochs 1000 --seconds 1 \
 	--resume int.ckpt -q
 
+# ------------------------------------------------------------ instrument
+# Three plucked notes at two velocities (levels), each released after 0.2 s.
+mkdir -p notes
+for n in 48:C3 55:G3 60:C4; do
+	sx -n -r 22050 -b 16 "notes/${n%%:*}_lo.wav" synth 0.4 pluck "${n#*:}" vol 0.2
+	sx -n -r 22050 -b 16 "notes/${n%%:*}_hi.wav" synth 0.4 pluck "${n#*:}" vol 0.8
+	printf '%s note=%s velocity=40 release=0.2\n%s note=%s velocity=120 release=0.2\n' \
+		"${n%%:*}_lo.wav" "${n%%:*}" "${n%%:*}_hi.wav" "${n%%:*}" >>notes/NOTES.txt
+done
+check "instrument trains and writes a model" \
+	"$TRAIN" instrument --notes notes/NOTES.txt -o i.cwrnn --epochs 2 --hidden 12 --modules 4 \
+	--report i.json --plot i.svg --checkpoint i.ckpt --threads 2
+grep -q '6 notes in lockstep' out.log && pass "instrument trains the 6 notes together" ||
+	fail "instrument trains the 6 notes together" "$(cat out.log)"
+if python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["task"] == "instrument" and len(d["history"]) == 2' i.json 2>err.log
+then pass "instrument report"; else fail "instrument report" "$(cat err.log)"; fi
+check "an instrument resumes from its checkpoint" \
+	"$TRAIN" instrument --notes notes/NOTES.txt -o i2.cwrnn --epochs 3 --resume i.ckpt -q
+(cd notes && "$TRAIN" instrument --notes NOTES.txt -o ../i3.cwrnn --epochs 1 --hidden 12 \
+	--modules 4 -q) && pass "instrument paths are relative to the manifest" ||
+	fail "instrument paths are relative to the manifest" "exit $?"
+printf '48_lo.wav note=48 velocity=40 release=0.2\n48_hi.wav note=48 velocity=128 release=0.2\n' \
+	>bad_notes.txt
+cp notes/*.wav .
+refused "a bad manifest line is named" bad.cwrnn \
+	"$TRAIN" instrument --notes bad_notes.txt -o bad.cwrnn --epochs 1
+grep -q 'bad_notes.txt:2: velocity=128' err.log && pass "the message names line 2" ||
+	fail "the message names line 2" "$(cat err.log)"
+printf 'x.wav note=48\n48_lo.wav note=48 velocity=40 release=0.2\ny.wav pedal=1\n' >bad_notes.txt
+"$TRAIN" instrument --notes bad_notes.txt -o bad.cwrnn --epochs 1 >out.log 2>err.log
+if [ $? -eq 2 ] && [ "$(wc -l <err.log)" -eq 2 ] && grep -q 'bad_notes.txt:1:' err.log &&
+	grep -q 'bad_notes.txt:3:' err.log && [ ! -e bad.cwrnn ]; then
+	pass "every bad manifest line gets one message"
+else fail "every bad manifest line gets one message" "$(cat err.log)"; fi
+printf '48_lo.wav note=48 velocity=40 release=0.5\n' >bad_notes.txt
+refused "a release past the end of its note" bad.cwrnn \
+	"$TRAIN" instrument --notes bad_notes.txt -o bad.cwrnn --epochs 1
+refused "instrument without --notes" bad.cwrnn "$TRAIN" instrument -o bad.cwrnn --epochs 1
+refused "instrument from a missing manifest" bad.cwrnn \
+	"$TRAIN" instrument --notes nothing.txt -o bad.cwrnn --epochs 1
+refused "instrument from a checkpoint of another task" bad.cwrnn \
+	"$TRAIN" instrument --notes notes/NOTES.txt -o bad.cwrnn --epochs 1 --resume t.ckpt
+
 # ------------------------------------------------------------ bad inputs
 T="$TRAIN transform -o bad.cwrnn --epochs 1"
 refused "missing input file" bad.cwrnn $T -i nothing.wav -t wet.wav

@@ -16,6 +16,7 @@ Suite *dataset_suite(void);
 Suite *train_suite(void);
 Suite *checkpoint_suite(void);
 Suite *report_suite(void);
+Suite *notes_suite(void);
 
 /* A fresh temporary directory (removed with its files by cleanup_dir). */
 const char *make_temp_dir(char *buf, size_t len);
