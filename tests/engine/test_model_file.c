@@ -636,7 +636,7 @@ typedef struct {
 
 static const control_tampering control_tamperings[] = {
 	{0, 0, NULL, 0, CWRNN_ERR_DIMENSIONS, "control 1 has unknown kind 0"},
-	{1, 0, NULL, 4, CWRNN_ERR_DIMENSIONS, "control 2 has unknown kind 4"},
+	{1, 0, NULL, 5, CWRNN_ERR_DIMENSIONS, "control 2 has unknown kind 5"},
 	{0, 4, "0123456789abcdef0123456789abcdef", 0, CWRNN_ERR_DIMENSIONS, "not NUL-terminated"},
 	{0, 4 + 6, "x", 0, CWRNN_ERR_DIMENSIONS, "non-zero byte after"},  /* "drive\0x" */
 	{0, 4, NULL, 0, CWRNN_ERR_DIMENSIONS, "control 1 has an empty name"},
