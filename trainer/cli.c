@@ -104,3 +104,12 @@ cli_verror(const char *program, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
+
+void
+cli_error(const char *program, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cli_verror(program, fmt, ap);
+	va_end(ap);
+}

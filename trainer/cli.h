@@ -28,5 +28,6 @@ int cli_next(int argc, char **argv, const char *shortopts, const struct option *
  * and warnings). */
 void cli_verror(const char *program, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+void cli_error(const char *program, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

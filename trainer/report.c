@@ -227,9 +227,9 @@ report_write_svg(const char *path, const trainer *t, const train_options *o, cha
 	const svg_panel panel = {90, 50, 640, 340, 0.0, x1, pow(10.0, ly0), pow(10.0, ly1), 0, 1};
 
 	svg b = {0};
-	svg_add(&b, "<svg xmlns='http://www.w3.org/2000/svg' width='760' height='460' "
-	        "font-family='sans-serif' font-size='13'>\n<rect width='100%%' height='100%%' "
-	        "fill='white'/>\n");
+	textbuf_add(&b, "<svg xmlns='http://www.w3.org/2000/svg' width='760' height='460' "
+	            "font-family='sans-serif' font-size='13'>\n<rect width='100%%' height='100%%' "
+	            "fill='white'/>\n");
 	char title[512];
 	snprintf(title, sizeof title, "cwrnn-train %s %s: training loss (%s%s) and validation ESR",
 	         options_command(o), t->cfg.name, train_loss_name(o->loss),
@@ -252,15 +252,15 @@ report_write_svg(const char *path, const trainer *t, const train_options *o, cha
 	free(x);
 	free(y);
 	if (t->best_epoch >= 0 && isfinite(t->best_esr) && t->best_esr > 0.0) {
-		svg_add(&b, "<circle cx='%.1f' cy='%.1f' r='5' fill='none' stroke='#d62728'/>\n",
-		        svg_px(&panel, t->best_epoch), svg_py(&panel, t->best_esr));
-		svg_add(&b, "<text x='%.1f' y='%.1f' text-anchor='end'>best validation ESR %.4g at "
-		        "epoch %g</text>\n", panel.x + panel.w - 8, panel.y + panel.h - 10, t->best_esr,
-		        t->best_epoch);
+		textbuf_add(&b, "<circle cx='%.1f' cy='%.1f' r='5' fill='none' stroke='#d62728'/>\n",
+		            svg_px(&panel, t->best_epoch), svg_py(&panel, t->best_esr));
+		textbuf_add(&b, "<text x='%.1f' y='%.1f' text-anchor='end'>best validation ESR %.4g at "
+		            "epoch %g</text>\n", panel.x + panel.w - 8, panel.y + panel.h - 10, t->best_esr,
+		            t->best_epoch);
 	}
 	svg_legend(&b, panel.x + panel.w - 190, panel.y + 8, styles, names, 2);
-	svg_add(&b, "</svg>\n");
+	textbuf_add(&b, "</svg>\n");
 	int rc = svg_save(&b, path, msg, msg_len);
-	svg_free(&b);
+	textbuf_free(&b);
 	return rc;
 }

@@ -2,7 +2,6 @@
 #include "svg.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,25 +10,16 @@
 #include "util.h"
 
 void
-svg_add(svg *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	textbuf_vadd(b, fmt, ap);
-	va_end(ap);
-}
-
-void
 svg_text(svg *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': svg_add(b, "&lt;"); break;
-		case '>': svg_add(b, "&gt;"); break;
-		case '&': svg_add(b, "&amp;"); break;
-		case '\'': svg_add(b, "&apos;"); break;
-		case '"': svg_add(b, "&quot;"); break;
-		default: svg_add(b, "%c", *s);
+		case '<': textbuf_add(b, "&lt;"); break;
+		case '>': textbuf_add(b, "&gt;"); break;
+		case '&': textbuf_add(b, "&amp;"); break;
+		case '\'': textbuf_add(b, "&apos;"); break;
+		case '"': textbuf_add(b, "&quot;"); break;
+		default: textbuf_add(b, "%c", *s);
 		}
 	}
 }
@@ -40,13 +30,6 @@ svg_save(const svg *b, const char *path, char *msg, size_t msg_len)
 	if (b->failed || !b->s)
 		return cw_fail(msg, msg_len, "out of memory drawing '%s'", path);
 	return cw_write_atomically(path, b->s, b->len, msg, msg_len);
-}
-
-void
-svg_free(svg *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof *b);
 }
 
 /* ---------------------------------------------------------------- panels */
@@ -119,72 +102,72 @@ svg_axes(svg *b, const svg_panel *p, const char *xfmt, double xscale, const char
 	double t[64];
 	char label[64];
 	int n = ticks(p->x0, p->x1, p->xlog, (int)(p->w / 90), t, 64);
-	svg_add(b, "<g font-size='12' fill='#444'>\n");
+	textbuf_add(b, "<g font-size='12' fill='#444'>\n");
 	for (int i = 0; i < n; i++) {
 		double x = svg_px(p, t[i]);
-		svg_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#e4e4e4'/>\n", x, p->y,
-		        x, p->y + p->h);
+		textbuf_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#e4e4e4'/>\n", x, p->y,
+		            x, p->y + p->h);
 		if (xfmt)
 			snprintf(label, sizeof label, xfmt, t[i] * xscale);
 		else if (t[i] * xscale >= 1000.0)
 			snprintf(label, sizeof label, "%gk", t[i] * xscale / 1000.0);
 		else
 			snprintf(label, sizeof label, "%g", t[i] * xscale);
-		svg_add(b, "<text x='%.1f' y='%.1f' text-anchor='middle'>%s</text>\n", x,
-		        p->y + p->h + 16, label);
+		textbuf_add(b, "<text x='%.1f' y='%.1f' text-anchor='middle'>%s</text>\n", x,
+		            p->y + p->h + 16, label);
 	}
 	n = ticks(p->y0, p->y1, p->ylog, (int)(p->h / 45) + 1, t, 64);
 	for (int i = 0; i < n; i++) {
 		double y = svg_py(p, t[i]);
-		svg_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#e4e4e4'/>\n", p->x, y,
-		        p->x + p->w, y);
+		textbuf_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#e4e4e4'/>\n", p->x, y,
+		            p->x + p->w, y);
 		snprintf(label, sizeof label, yfmt, t[i] * yscale);
-		svg_add(b, "<text x='%.1f' y='%.1f' text-anchor='end'>%s</text>\n", p->x - 6, y + 4,
-		        label);
+		textbuf_add(b, "<text x='%.1f' y='%.1f' text-anchor='end'>%s</text>\n", p->x - 6, y + 4,
+		            label);
 	}
-	svg_add(b, "</g>\n<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='none' "
-	        "stroke='#888'/>\n", p->x, p->y, p->w, p->h);
-	svg_add(b, "<clipPath id='%s'><rect x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>"
-	        "</clipPath>\n", svg_clip_id(p), p->x, p->y, p->w, p->h);
+	textbuf_add(b, "</g>\n<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='none' "
+	            "stroke='#888'/>\n", p->x, p->y, p->w, p->h);
+	textbuf_add(b, "<clipPath id='%s'><rect x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>"
+	            "</clipPath>\n", svg_clip_id(p), p->x, p->y, p->w, p->h);
 }
 
 void
 svg_labels(svg *b, const svg_panel *p, const char *title, const char *xlabel, const char *ylabel)
 {
-	svg_add(b, "<text x='%.1f' y='%.1f' font-size='15' font-weight='bold' fill='#222'>", p->x,
-	        p->y - 10);
+	textbuf_add(b, "<text x='%.1f' y='%.1f' font-size='15' font-weight='bold' fill='#222'>", p->x,
+	            p->y - 10);
 	svg_text(b, title);
-	svg_add(b, "</text>\n<text x='%.1f' y='%.1f' text-anchor='middle' font-size='13' "
-	        "fill='#333'>", p->x + p->w / 2, p->y + p->h + 36);
+	textbuf_add(b, "</text>\n<text x='%.1f' y='%.1f' text-anchor='middle' font-size='13' "
+	            "fill='#333'>", p->x + p->w / 2, p->y + p->h + 36);
 	svg_text(b, xlabel);
-	svg_add(b, "</text>\n<text transform='translate(%.1f %.1f) rotate(-90)' "
-	        "text-anchor='middle' font-size='13' fill='#333'>", p->x - 52, p->y + p->h / 2);
+	textbuf_add(b, "</text>\n<text transform='translate(%.1f %.1f) rotate(-90)' "
+	            "text-anchor='middle' font-size='13' fill='#333'>", p->x - 52, p->y + p->h / 2);
 	svg_text(b, ylabel);
-	svg_add(b, "</text>\n");
+	textbuf_add(b, "</text>\n");
 }
 
 void
 svg_polyline(svg *b, const svg_panel *p, const double *xs, const double *ys, size_t n,
              const char *style)
 {
-	svg_add(b, "<g clip-path='url(#%s)'>\n", svg_clip_id(p));
+	textbuf_add(b, "<g clip-path='url(#%s)'>\n", svg_clip_id(p));
 	int open = 0;
 	for (size_t i = 0; i < n; i++) {
 		int ok = isfinite(xs[i]) && isfinite(ys[i]) && (!p->xlog || xs[i] > 0) &&
 		         (!p->ylog || ys[i] > 0);
 		if (ok && !open) {
-			svg_add(b, "<polyline fill='none' stroke-linejoin='round' %s points='", style);
+			textbuf_add(b, "<polyline fill='none' stroke-linejoin='round' %s points='", style);
 			open = 1;
 		} else if (!ok && open) {
-			svg_add(b, "'/>\n");
+			textbuf_add(b, "'/>\n");
 			open = 0;
 		}
 		if (ok)
-			svg_add(b, "%.1f,%.1f ", svg_px(p, xs[i]), svg_py(p, ys[i]));
+			textbuf_add(b, "%.1f,%.1f ", svg_px(p, xs[i]), svg_py(p, ys[i]));
 	}
 	if (open)
-		svg_add(b, "'/>\n");
-	svg_add(b, "</g>\n");
+		textbuf_add(b, "'/>\n");
+	textbuf_add(b, "</g>\n");
 }
 
 void
@@ -194,15 +177,15 @@ svg_legend(svg *b, double x, double y, const char *const *styles, const char *co
 	double w = 0;
 	for (int i = 0; i < n; i++)
 		w = fmax(w, 7.0 * (double)strlen(texts[i]));
-	svg_add(b, "<rect x='%.1f' y='%.1f' width='%.1f' height='%d' fill='white' "
-	        "fill-opacity='0.9' stroke='#ccc' rx='3'/>\n", x, y, w + 52, 20 * n + 8);
+	textbuf_add(b, "<rect x='%.1f' y='%.1f' width='%.1f' height='%d' fill='white' "
+	            "fill-opacity='0.9' stroke='#ccc' rx='3'/>\n", x, y, w + 52, 20 * n + 8);
 	for (int i = 0; i < n; i++) {
 		double ly = y + 14 + 20 * i;
-		svg_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' %s/>\n", x + 8, ly, x + 36, ly,
-		        styles[i]);
-		svg_add(b, "<text x='%.1f' y='%.1f' font-size='12.5' fill='#222'>", x + 42, ly + 4);
+		textbuf_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' %s/>\n", x + 8, ly, x + 36, ly,
+		            styles[i]);
+		textbuf_add(b, "<text x='%.1f' y='%.1f' font-size='12.5' fill='#222'>", x + 42, ly + 4);
 		svg_text(b, texts[i]);
-		svg_add(b, "</text>\n");
+		textbuf_add(b, "</text>\n");
 	}
 }
 
@@ -211,11 +194,11 @@ svg_legend_row(svg *b, double x, double y, const char *const *styles, const char
                int n)
 {
 	for (int i = 0; i < n; i++) {
-		svg_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' %s/>\n", x, y, x + 28, y,
-		        styles[i]);
-		svg_add(b, "<text x='%.1f' y='%.1f' font-size='12.5' fill='#222'>", x + 34, y + 4);
+		textbuf_add(b, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' %s/>\n", x, y, x + 28, y,
+		            styles[i]);
+		textbuf_add(b, "<text x='%.1f' y='%.1f' font-size='12.5' fill='#222'>", x + 34, y + 4);
 		svg_text(b, texts[i]);
-		svg_add(b, "</text>\n");
+		textbuf_add(b, "</text>\n");
 		x += 34 + 7.0 * (double)strlen(texts[i]) + 18;
 	}
 }

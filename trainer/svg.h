@@ -8,18 +8,15 @@
 
 #include "textbuf.h"
 
-/* The document being written (out of memory sticks, reported at svg_save). */
+/* The document being written with textbuf_add, freed with textbuf_free (out
+ * of memory sticks, reported at svg_save). */
 typedef textbuf svg;
-
-void svg_add(svg *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Text content with the XML specials escaped. */
 void svg_text(svg *b, const char *s);
 
 /* Writes the buffer to path atomically. Returns 0 or -1 with msg. */
 int svg_save(const svg *b, const char *path, char *msg, size_t msg_len);
-
-void svg_free(svg *b);
 
 typedef struct {
 	double x, y, w, h;           /* pixels */

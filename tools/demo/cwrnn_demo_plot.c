@@ -1,7 +1,6 @@
 /* cwrnn-demo-plot: compares a rendered effect with its target and draws the
  * demo picture (figure.h); prints the numbers it shows. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,20 +36,6 @@ cleanup(app *a)
 		free(a->f[i]);
 	}
 	history_free(&a->report);
-}
-
-static int
-fatal(app *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-fatal(app *a, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	cli_verror("cwrnn-demo-plot", fmt, ap);
-	va_end(ap);
-	cleanup(a);
-	return code;
 }
 
 static void
@@ -158,54 +143,70 @@ min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
-int
-main(int argc, char **argv)
+/* The program, start to end: returns its exit code, with the reason in
+ * a->msg when it is not 0. */
+static int
+run(app *a, int argc, char **argv)
 {
-	app a;
-	memset(&a, 0, sizeof a);
-	int rc = parse(&a.opt, argc, argv, a.msg, sizeof a.msg);
+	int rc = parse(&a->opt, argc, argv, a->msg, sizeof a->msg);
 	if (rc > 0) {
 		usage(stdout);
 		return 0;
 	}
 	if (rc < 0)
-		return fatal(&a, EXIT_OPTIONS, "%s", a.msg);
-	if (load(&a) != 0 || history_read(a.opt.report, &a.report, a.msg, sizeof a.msg) != 0)
-		return fatal(&a, EXIT_DATA, "%s", a.msg);
-	const wav_audio *dry = &a.w[0], *tgt = &a.w[1], *out = &a.w[2], *eng = &a.w[3];
-	double lat = isfinite(a.report.latency) ? a.report.latency : 0.0;
+		return EXIT_OPTIONS;
+	if (load(a) != 0 || history_read(a->opt.report, &a->report, a->msg, sizeof a->msg) != 0)
+		return EXIT_DATA;
+	const wav_audio *dry = &a->w[0], *tgt = &a->w[1], *out = &a->w[2], *eng = &a->w[3];
+	double lat = isfinite(a->report.latency) ? a->report.latency : 0.0;
 	size_t shift = (size_t)lat;
-	if (lat < 0 || shift >= tgt->frames)
-		return fatal(&a, EXIT_DATA, "the report's latency (%g samples) does not fit '%s'", lat,
-		             a.opt.target);
-	if (a.report.rate != (double)tgt->rate)
-		return fatal(&a, EXIT_DATA, "the model runs at %g Hz but '%s' is %d Hz", a.report.rate,
-		             a.opt.target, tgt->rate);
+	if (lat < 0 || shift >= tgt->frames) {
+		cw_fail(a->msg, sizeof a->msg, "the report's latency (%g samples) does not fit '%s'",
+		        lat, a->opt.target);
+		return EXIT_DATA;
+	}
+	if (a->report.rate != (double)tgt->rate) {
+		cw_fail(a->msg, sizeof a->msg, "the model runs at %g Hz but '%s' is %d Hz",
+		        a->report.rate, a->opt.target, tgt->rate);
+		return EXIT_DATA;
+	}
 	size_t n = min_size(min_size(out->frames, tgt->frames - shift), dry->frames);
 	figure_data d = {
-		.dry = a.f[0], .target = a.f[1] + shift, .output = a.f[2], .n = n,
-		.rate = tgt->rate, .latency = lat, .report = &a.report,
-		.test_esr = sig_esr(a.f[2], a.f[1] + shift, n),
-		.test_esr_raw = sig_esr(a.f[2], a.f[1], min_size(out->frames, tgt->frames)),
-		.max_diff = NAN, .render_seconds = a.opt.render_seconds,
-		.title = a.opt.title, .caption = a.opt.caption,
+		.dry = a->f[0], .target = a->f[1] + shift, .output = a->f[2], .n = n,
+		.rate = tgt->rate, .latency = lat, .report = &a->report,
+		.test_esr = sig_esr(a->f[2], a->f[1] + shift, n),
+		.test_esr_raw = sig_esr(a->f[2], a->f[1], min_size(out->frames, tgt->frames)),
+		.max_diff = NAN, .render_seconds = a->opt.render_seconds,
+		.title = a->opt.title, .caption = a->opt.caption,
 		.names = {"dry input", "target", "model output"},
 	};
-	if (a.opt.engine) {
-		if (eng->frames != out->frames)
-			return fatal(&a, EXIT_DATA, "'%s' has %zu frames but '%s' has %zu", a.opt.engine,
-			             eng->frames, a.opt.output, out->frames);
-		d.max_diff = sig_max_abs_diff(a.f[2], a.f[3], out->frames);
+	if (a->opt.engine) {
+		if (eng->frames != out->frames) {
+			cw_fail(a->msg, sizeof a->msg, "'%s' has %zu frames but '%s' has %zu",
+			        a->opt.engine, eng->frames, a->opt.output, out->frames);
+			return EXIT_DATA;
+		}
+		d.max_diff = sig_max_abs_diff(a->f[2], a->f[3], out->frames);
 	}
-	if (figure_write(&d, a.opt.svg, a.msg, sizeof a.msg) != 0)
-		return fatal(&a, EXIT_WRITE, "%s", a.msg);
+	if (figure_write(&d, a->opt.svg, a->msg, sizeof a->msg) != 0)
+		return EXIT_WRITE;
 	printf("test ESR %.6g (%.2f dB) over %zu samples, the target's %.0f-sample latency removed\n",
 	       d.test_esr, 10.0 * log10(d.test_esr), n, lat);
 	printf("test ESR %.6g with the latency kept\n", d.test_esr_raw);
-	if (a.opt.engine)
-		printf("max |%s - %s| = %.3g%s\n", a.opt.output, a.opt.engine, d.max_diff,
+	if (a->opt.engine)
+		printf("max |%s - %s| = %.3g%s\n", a->opt.output, a->opt.engine, d.max_diff,
 		       d.max_diff == 0.0 ? " (bit-identical)"
 		                         : " (NOT identical: at equal rates they should be)");
-	cleanup(&a);
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static app a;
+	int rc = run(&a, argc, argv);
+	if (rc != 0)
+		cli_error("cwrnn-demo-plot", "%s", a.msg);
+	cleanup(&a);
+	return rc;
 }

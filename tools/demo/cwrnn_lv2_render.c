@@ -7,7 +7,6 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,20 +54,6 @@ cleanup(app *a)
 		free(a->out[c]);
 	}
 	free(a->interleaved);
-}
-
-static int
-fatal(app *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-fatal(app *a, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	cli_verror("cwrnn-lv2-render", fmt, ap);
-	va_end(ap);
-	cleanup(a);
-	return code;
 }
 
 static void
@@ -294,47 +279,64 @@ write_output(app *a)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* The program, start to end: returns its exit code, with the reason in
+ * a->msg when it is not 0. */
+static int
+run(app *a, int argc, char **argv)
 {
-	app a;
-	memset(&a, 0, sizeof a);
-	int rc = parse(&a.opt, argc, argv, a.msg, sizeof a.msg);
+	int rc = parse(&a->opt, argc, argv, a->msg, sizeof a->msg);
 	if (rc > 0) {
 		usage(stdout);
 		return 0;
 	}
 	if (rc < 0)
-		return fatal(&a, EXIT_OPTIONS, "%s", a.msg);
-	if (wav_read(a.opt.input, &a.input, a.msg, sizeof a.msg) != 0)
-		return fatal(&a, EXIT_DATA, "%s", a.msg);
-	int print = LH_PRINT_WARNINGS | (a.opt.quiet ? 0 : LH_PRINT_NOTES);
-	if (lh_open(&a.host, a.opt.uri, a.input.rate, LH_ALL | LH_DEFER_ACTIVATE | print, a.msg,
-	            sizeof a.msg) != 0)
-		return fatal(&a, EXIT_PLUGIN, "%s", a.msg);
-	if (a.host.n_audio_out < 1)
-		return fatal(&a, EXIT_PLUGIN, "<%s> has no audio output", a.opt.uri);
-	if ((rc = set_controls(&a)) != 0 || (rc = split_input(&a)) != 0)
-		return fatal(&a, rc, "%s", a.msg[0] ? a.msg : "out of memory");
-	lh_activate(&a.host);
-	if (a.opt.model && (rc = load_model(&a)) != 0)
-		return fatal(&a, rc, "%s", a.msg);
-	int errors = a.host.log_errors;
-	double spent = render(&a);
-	if (a.host.log_errors > errors)
-		return fatal(&a, EXIT_PLUGIN, "the plugin reported an error while rendering: %s",
-		             a.host.last_error);
-	if ((rc = write_output(&a)) != 0)
-		return fatal(&a, rc, "%s", a.msg);
-	double seconds = (double)a.input.frames / a.input.rate;
-	if (!a.opt.quiet)
+		return EXIT_OPTIONS;
+	if (wav_read(a->opt.input, &a->input, a->msg, sizeof a->msg) != 0)
+		return EXIT_DATA;
+	int print = LH_PRINT_WARNINGS | (a->opt.quiet ? 0 : LH_PRINT_NOTES);
+	if (lh_open(&a->host, a->opt.uri, a->input.rate, LH_ALL | LH_DEFER_ACTIVATE | print, a->msg,
+	            sizeof a->msg) != 0)
+		return EXIT_PLUGIN;
+	if (a->host.n_audio_out < 1) {
+		cw_fail(a->msg, sizeof a->msg, "<%s> has no audio output", a->opt.uri);
+		return EXIT_PLUGIN;
+	}
+	if ((rc = set_controls(a)) != 0 || (rc = split_input(a)) != 0) {
+		if (!a->msg[0])
+			cw_fail(a->msg, sizeof a->msg, "out of memory");
+		return rc;
+	}
+	lh_activate(&a->host);
+	if (a->opt.model && (rc = load_model(a)) != 0)
+		return rc;
+	int errors = a->host.log_errors;
+	double spent = render(a);
+	if (a->host.log_errors > errors) {
+		cw_fail(a->msg, sizeof a->msg, "the plugin reported an error while rendering: %s",
+		        a->host.last_error);
+		return EXIT_PLUGIN;
+	}
+	if ((rc = write_output(a)) != 0)
+		return rc;
+	double seconds = (double)a->input.frames / a->input.rate;
+	if (!a->opt.quiet)
 		printf("cwrnn-lv2-render: %s through <%s> at %d Hz in blocks of %u, model %s, "
 		       "latency %g frames: %.3f s of audio in %.3f s (real-time factor %.4f, %.0fx "
 		       "real time)\n",
-		       a.opt.input, a.opt.uri, a.input.rate, a.opt.block,
-		       a.opt.model ? a.model_path : "(the plugin's own)",
-		       (double)lh_control_output(&a.host, "latency"), seconds, spent,
+		       a->opt.input, a->opt.uri, a->input.rate, a->opt.block,
+		       a->opt.model ? a->model_path : "(the plugin's own)",
+		       (double)lh_control_output(&a->host, "latency"), seconds, spent,
 		       spent / seconds, seconds / spent);
-	cleanup(&a);
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static app a;
+	int rc = run(&a, argc, argv);
+	if (rc != 0)
+		cli_error("cwrnn-lv2-render", "%s", a.msg);
+	cleanup(&a);
+	return rc;
 }

@@ -37,12 +37,12 @@ db(double power)
 static void
 band(svg *b, const svg_panel *p, const float *lo, const float *hi, int cols, const char *style)
 {
-	svg_add(b, "<polygon clip-path='url(#%s)' %s points='", svg_clip_id(p), style);
+	textbuf_add(b, "<polygon clip-path='url(#%s)' %s points='", svg_clip_id(p), style);
 	for (int c = 0; c < cols; c++)
-		svg_add(b, "%.1f,%.1f ", p->x + c + 0.5, svg_py(p, hi[c]));
+		textbuf_add(b, "%.1f,%.1f ", p->x + c + 0.5, svg_py(p, hi[c]));
 	for (int c = cols - 1; c >= 0; c--)
-		svg_add(b, "%.1f,%.1f ", p->x + c + 0.5, svg_py(p, lo[c]));
-	svg_add(b, "'/>\n");
+		textbuf_add(b, "%.1f,%.1f ", p->x + c + 0.5, svg_py(p, lo[c]));
+	textbuf_add(b, "'/>\n");
 }
 
 static double
@@ -81,10 +81,10 @@ overview(svg *b, const figure_data *d, size_t zoom_at, size_t zoom_n)
 	band(b, &p, env + 4 * cols, env + 5 * cols, cols, "fill='#222' fill-opacity='0.8'");
 	double x0 = svg_px(&p, (double)zoom_at / d->rate);
 	double x1 = svg_px(&p, (double)(zoom_at + zoom_n) / d->rate);
-	svg_add(b, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='none' stroke='#000' "
-	        "stroke-width='1.2' stroke-dasharray='3 2'/>\n", x0 - 2, p.y + 2, x1 - x0 + 4,
-	        p.h - 4);
-	svg_add(b, "<text x='%.1f' y='%.1f' font-size='12'>zoom</text>\n", x1 + 5, p.y + 15);
+	textbuf_add(b, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='none' stroke='#000' "
+	            "stroke-width='1.2' stroke-dasharray='3 2'/>\n", x0 - 2, p.y + 2, x1 - x0 + 4,
+	            p.h - 4);
+	textbuf_add(b, "<text x='%.1f' y='%.1f' font-size='12'>zoom</text>\n", x1 + 5, p.y + 15);
 	svg_labels(b, &p, "Whole held-out clip: waveform envelopes", "time (s)",
 	           "amplitude (full scale = 1)");
 	const char *styles[3] = {"stroke='" BLUE "' stroke-opacity='0.6' stroke-width='8'",
@@ -259,16 +259,16 @@ learning_curve(svg *b, const figure_data *d)
 	for (size_t i = 0; i < n; i++) {
 		if (!(isfinite(ve[i]) && ve[i] > 0))
 			continue;
-		svg_add(b, "<circle cx='%.1f' cy='%.1f' r='3' fill='" BLUE "'/>\n", svg_px(&p, v[i]),
-		        svg_py(&p, ve[i]));
+		textbuf_add(b, "<circle cx='%.1f' cy='%.1f' r='3' fill='" BLUE "'/>\n", svg_px(&p, v[i]),
+		            svg_py(&p, ve[i]));
 		if (best == n || ve[i] < ve[best])
 			best = i;
 	}
 	if (best < n) /* the model the trainer writes: the best validation ESR */
-		svg_add(b, "<circle cx='%.1f' cy='%.1f' r='7' fill='none' stroke='#111' "
-		        "stroke-width='1.5'/><text x='%.1f' y='%.1f' font-size='12' text-anchor='middle' "
-		        "fill='#111'>kept</text>\n", svg_px(&p, v[best]), svg_py(&p, ve[best]),
-		        svg_px(&p, v[best]), svg_py(&p, ve[best]) + 22);
+		textbuf_add(b, "<circle cx='%.1f' cy='%.1f' r='7' fill='none' stroke='#111' "
+		            "stroke-width='1.5'/><text x='%.1f' y='%.1f' font-size='12' text-anchor='middle' "
+		            "fill='#111'>kept</text>\n", svg_px(&p, v[best]), svg_py(&p, ve[best]),
+		            svg_px(&p, v[best]), svg_py(&p, ve[best]) + 22);
 	char title[128], loss[96];
 	snprintf(title, sizeof title, "Training: %.0f epochs in %.1f s", r->epochs, r->seconds);
 	svg_labels(b, &p, title, "epoch", "ESR (log scale)");
@@ -283,12 +283,12 @@ learning_curve(svg *b, const figure_data *d)
 static void
 row(svg *b, double y, const char *key, const char *value)
 {
-	svg_add(b, "<text x='680' y='%.1f' font-size='13.5' fill='#444'>", y);
+	textbuf_add(b, "<text x='680' y='%.1f' font-size='13.5' fill='#444'>", y);
 	svg_text(b, key);
-	svg_add(b, "</text><text x='1170' y='%.1f' font-size='13.5' text-anchor='end' "
-	        "font-weight='bold' fill='#111'>", y);
+	textbuf_add(b, "</text><text x='1170' y='%.1f' font-size='13.5' text-anchor='end' "
+	            "font-weight='bold' fill='#111'>", y);
 	svg_text(b, value);
-	svg_add(b, "</text>\n");
+	textbuf_add(b, "</text>\n");
 }
 
 static void
@@ -297,9 +297,9 @@ numbers(svg *b, const figure_data *d)
 	const train_report *r = d->report;
 	char v[160];
 	double y = 860;
-	svg_add(b, "<text x='680' y='850' font-size='15' font-weight='bold' fill='#222'>"
-	        "The numbers</text>\n");
-	svg_add(b, "<line x1='680' y1='%.1f' x2='1170' y2='%.1f' stroke='#ccc'/>\n", y, y);
+	textbuf_add(b, "<text x='680' y='850' font-size='15' font-weight='bold' fill='#222'>"
+	            "The numbers</text>\n");
+	textbuf_add(b, "<line x1='680' y1='%.1f' x2='1170' y2='%.1f' stroke='#ccc'/>\n", y, y);
 	snprintf(v, sizeof v, "%.4f  (%.1f dB)", d->test_esr, 10 * log10(d->test_esr));
 	row(b, y += 24, "test ESR, plugin output vs target", v);
 	snprintf(v, sizeof v, "%.3g", d->test_esr_raw);
@@ -326,21 +326,21 @@ numbers(svg *b, const figure_data *d)
 			snprintf(v, sizeof v, "max |diff| %.2g", d->max_diff);
 		row(b, y += 22, "plugin vs cwrnn-render (engine)", v);
 	}
-	svg_add(b, "<text x='680' y='%.1f' font-size='12' fill='#666'>ESR = sum (target - output)"
-	        "\xc2\xb2 / sum target\xc2\xb2; 0 is perfect, 1 is as far as silence.</text>\n",
-	        y + 28);
+	textbuf_add(b, "<text x='680' y='%.1f' font-size='12' fill='#666'>ESR = sum (target - output)"
+	            "\xc2\xb2 / sum target\xc2\xb2; 0 is perfect, 1 is as far as silence.</text>\n",
+	            y + 28);
 }
 
 static void
 header(svg *b, const figure_data *d)
 {
-	svg_add(b, "<text x='80' y='42' font-size='24' font-weight='bold' fill='#111'>");
+	textbuf_add(b, "<text x='80' y='42' font-size='24' font-weight='bold' fill='#111'>");
 	svg_text(b, d->title);
-	svg_add(b, "</text>\n");
+	textbuf_add(b, "</text>\n");
 	if (d->caption) {
-		svg_add(b, "<text x='80' y='70' font-size='14' fill='#444'>");
+		textbuf_add(b, "<text x='80' y='70' font-size='14' fill='#444'>");
 		svg_text(b, d->caption);
-		svg_add(b, "</text>\n");
+		textbuf_add(b, "</text>\n");
 	}
 }
 
@@ -356,19 +356,19 @@ figure_write(const figure_data *d, const char *path, char *msg, size_t msg_len)
 	if (at + zn > d->n)
 		at = d->n - zn;
 	svg b = {0};
-	svg_add(&b, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
-	        "viewBox='0 0 %d %d' font-family='DejaVu Sans, Helvetica, Arial, sans-serif'>\n"
-	        "<rect width='100%%' height='100%%' fill='white'/>\n", W, H, W, H);
+	textbuf_add(&b, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
+	            "viewBox='0 0 %d %d' font-family='DejaVu Sans, Helvetica, Arial, sans-serif'>\n"
+	            "<rect width='100%%' height='100%%' fill='white'/>\n", W, H, W, H);
 	header(&b, d);
 	if (overview(&b, d, at, zn) || zoom(&b, d, at, zn) || spectra(&b, d) ||
 	    learning_curve(&b, d)) {
-		svg_free(&b);
+		textbuf_free(&b);
 		snprintf(msg, msg_len, "out of memory drawing '%s'", path);
 		return -1;
 	}
 	numbers(&b, d);
-	svg_add(&b, "</svg>\n");
+	textbuf_add(&b, "</svg>\n");
 	int rc = svg_save(&b, path, msg, msg_len);
-	svg_free(&b);
+	textbuf_free(&b);
 	return rc;
 }
