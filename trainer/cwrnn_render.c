@@ -17,10 +17,18 @@ enum { EXIT_OPTIONS = 1, EXIT_DATA = 2, EXIT_WRITE = 3, EXIT_INTERNAL = 5 };
 
 #define BLOCK 4096  /* frames per cwrnn_process call */
 
+/* One --knob NAME=VALUE, checked against the model once it is loaded. */
+typedef struct {
+	char name[CWRNN_CONTROL_NAME_MAX + 2]; /* one byte more: a longer name is unknown */
+	const char *value;                     /* parsed against the knob's range */
+} knob_setting;
+
 typedef struct {
 	const char *model_path, *input_path, *output_path, *target_path;
 	double seconds;
 	int mixdown;
+	knob_setting knobs[CWRNN_MAX_CONTROLS];
+	int n_knobs;
 } render_options;
 
 /* Everything the program owns; cleanup() releases it all. */
@@ -29,7 +37,9 @@ typedef struct {
 	cwrnn_model *model;
 	cwrnn_state *state;
 	wav_audio input, target;
-	float *in, *out;  /* (frames, m) and (frames, p) */
+	float controls[CWRNN_MAX_CONTROLS]; /* each control's value, in its units */
+	float *in, *out;  /* (in_frames, m) and (frames, p) */
+	size_t in_frames;
 	size_t frames;
 	char msg[1024];
 } app;
@@ -77,12 +87,15 @@ usage(FILE *f)
 	      "      --seconds S   generate / continue length [2]\n"
 	      "      --target FILE print the ESR and NMSE of the output against this file\n"
 	      "      --mixdown     average the channels of a multichannel input\n"
+	      "      --knob NAME=VALUE  set one of the model's knobs, in its own units and\n"
+	      "                    range (repeatable; unset knobs, velocity and gate play\n"
+	      "                    their defaults)\n"
 	      "  -h, --help        this help\n"
 	      "Exit codes: 0 done, 1 bad options, 2 bad model or input, 3 cannot write.\n",
 	      f);
 }
 
-enum { RENDER_SECONDS = 128, RENDER_TARGET, RENDER_MIXDOWN };
+enum { RENDER_SECONDS = 128, RENDER_TARGET, RENDER_MIXDOWN, RENDER_KNOB };
 
 static const struct option long_options[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -91,8 +104,26 @@ static const struct option long_options[] = {
 	{"seconds", required_argument, NULL, RENDER_SECONDS},
 	{"target", required_argument, NULL, RENDER_TARGET},
 	{"mixdown", no_argument, NULL, RENDER_MIXDOWN},
+	{"knob", required_argument, NULL, RENDER_KNOB},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}};
+
+/* NAME=VALUE; name and value are checked against the model once loaded. */
+static int
+parse_knob(render_options *o, const char *v, char *msg, size_t len)
+{
+	const char *eq = strchr(v, '=');
+	if (!eq || eq == v)
+		return cw_fail(msg, len, "--knob '%s': give NAME=VALUE, e.g. --knob drive=0.5", v);
+	if (o->n_knobs == CWRNN_MAX_CONTROLS)
+		return cw_fail(msg, len, "--knob '%s': more than %d knobs", v, CWRNN_MAX_CONTROLS);
+	knob_setting *k = &o->knobs[o->n_knobs++];
+	size_t n = (size_t)(eq - v) < sizeof k->name - 1 ? (size_t)(eq - v) : sizeof k->name - 1;
+	memcpy(k->name, v, n);
+	k->name[n] = '\0';
+	k->value = eq + 1;
+	return 0;
+}
 
 static int
 parse(render_options *o, int argc, char **argv, char *msg, size_t len)
@@ -110,6 +141,10 @@ parse(render_options *o, int argc, char **argv, char *msg, size_t len)
 		case 'o': o->output_path = v; break;
 		case RENDER_TARGET: o->target_path = v; break;
 		case RENDER_MIXDOWN: o->mixdown = 1; break;
+		case RENDER_KNOB:
+			if (parse_knob(o, v, msg, len) != 0)
+				return -1;
+			break;
 		case RENDER_SECONDS:
 			if (parse_double("--seconds", v, 0.0, 86400.0, &o->seconds, msg, len) != 0)
 				return -1;
@@ -118,6 +153,61 @@ parse(render_options *o, int argc, char **argv, char *msg, size_t len)
 	}
 	if (!o->model_path || !o->output_path)
 		return cw_fail(msg, len, "give a model with -m and an output with -o (see --help)");
+	return 0;
+}
+
+/* The model's knobs, for messages: "drive 0..10, tone -1..1" or "none". */
+static void
+list_knobs(const cwrnn_config *c, char *out, size_t len)
+{
+	size_t at = 0;
+	snprintf(out, len, "none");
+	for (int i = 0; i < c->n_controls && at < len; i++) {
+		const cwrnn_control *k = &c->controls[i];
+		if (k->kind != CWRNN_CONTROL_KNOB)
+			continue;
+		int n = snprintf(out + at, len - at, "%s%s %g..%g", at ? ", " : "", k->name,
+		                 (double)k->min, (double)k->max);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+}
+
+/* Every control at its default, then each --knob: a knob of the model, set
+ * once, to a number within its range. */
+static int
+set_controls(app *a)
+{
+	const cwrnn_config *c = &a->model->config;
+	for (int i = 0; i < c->n_controls; i++)
+		a->controls[i] = c->controls[i].def;
+	char knobs[512];
+	for (int k = 0; k < a->opt.n_knobs; k++) {
+		const knob_setting *s = &a->opt.knobs[k];
+		int i = 0;
+		while (i < c->n_controls &&
+		       !(c->controls[i].kind == CWRNN_CONTROL_KNOB && !strcmp(c->controls[i].name, s->name)))
+			i++;
+		list_knobs(c, knobs, sizeof knobs);
+		if (i == c->n_controls) {
+			snprintf(a->msg, sizeof a->msg, "--knob %s: '%s' has no knob of that name (its knobs: %s)",
+			         s->name, a->opt.model_path, knobs);
+			return EXIT_OPTIONS;
+		}
+		for (int j = 0; j < k; j++)
+			if (!strcmp(a->opt.knobs[j].name, s->name)) {
+				snprintf(a->msg, sizeof a->msg, "--knob %s is given twice", s->name);
+				return EXIT_OPTIONS;
+			}
+		const cwrnn_control *ctl = &c->controls[i];
+		char opt[64];
+		double value;
+		snprintf(opt, sizeof opt, "--knob %s", s->name);
+		if (parse_double(opt, s->value, ctl->min, ctl->max, &value, a->msg, sizeof a->msg) != 0)
+			return EXIT_OPTIONS;
+		a->controls[i] = (float)value;
+	}
 	return 0;
 }
 
@@ -139,12 +229,13 @@ load_input(app *a)
 	}
 	if (wav_read(path, &a->input, a->msg, sizeof a->msg) != 0)
 		return EXIT_DATA;
-	if (a->input.channels != c->n_inputs &&
-	    (c->n_inputs != 1 || wav_to_mono(&a->input, path, a->opt.mixdown, a->msg,
-	                                      sizeof a->msg) != 0)) {
-		if (c->n_inputs != 1)
+	int audio = c->n_inputs - c->n_controls;
+	if (a->input.channels != audio &&
+	    (audio != 1 || wav_to_mono(&a->input, path, a->opt.mixdown, a->msg,
+	                               sizeof a->msg) != 0)) {
+		if (audio != 1)
 			snprintf(a->msg, sizeof a->msg, "'%s' has %d channels but the model takes %d", path,
-			         a->input.channels, c->n_inputs);
+			         a->input.channels, audio);
 		return EXIT_DATA;
 	}
 	if ((float)a->input.rate != c->sample_rate) {
@@ -168,19 +259,23 @@ run(app *a)
 			cwrnn_process(a->state, a->in + at * m, a->out + at * p, n);
 		}
 	} else if (c->task == CWRNN_TASK_GENERATE) {
+		/* no audio; controls (if any) held in a->in */
 		for (size_t at = 0; at < a->frames; at += BLOCK) {
 			size_t n = a->frames - at < BLOCK ? a->frames - at : BLOCK;
-			cwrnn_process(a->state, NULL, a->out + at * p, n);
+			cwrnn_process(a->state, m ? a->in + at * m : NULL, a->out + at * p, n);
 		}
 	} else {
 		/* x(t) = audio(t - 1) while priming (silence before the first
-		 * sample), then the model's own previous output. */
+		 * sample), then the model's own previous output; controls held. */
+		size_t audio = m - (size_t)c->n_controls;
 		float *x = calloc(m, sizeof *x);
 		size_t primed = a->input.frames;
 		for (size_t t = 0; t < a->frames && x; t++) {
+			if (t == 0)
+				memcpy(x + audio, a->controls, (size_t)c->n_controls * sizeof *x);
 			cwrnn_step(a->state, x, a->out + t * p);
 			const float *next = t < primed ? a->in + t * m : a->out + t * p;
-			memcpy(x, next, m * sizeof *x);
+			memcpy(x, next, audio * sizeof *x);
 		}
 		free(x);
 	}
@@ -271,9 +366,12 @@ main(int argc, char **argv)
 	const cwrnn_config *c = &a.model->config;
 	if ((rc = load_input(&a)) != 0 || (rc = load_target(&a)) != 0)
 		return fatal(&a, rc, "%s", a.msg);
-	if (c->task == CWRNN_TASK_CONTINUE && c->n_inputs != c->n_outputs)
-		return fatal(&a, EXIT_DATA, "'%s' is a continue model with %d inputs and %d outputs; "
-		             "it cannot run on its own output", a.opt.model_path, c->n_inputs,
+	if ((rc = set_controls(&a)) != 0)
+		return fatal(&a, rc, "%s", a.msg);
+	int audio = c->n_inputs - c->n_controls;
+	if (c->task == CWRNN_TASK_CONTINUE && audio != c->n_outputs)
+		return fatal(&a, EXIT_DATA, "'%s' is a continue model with %d audio inputs and %d "
+		             "outputs; it cannot run on its own output", a.opt.model_path, audio,
 		             c->n_outputs);
 	size_t extra = (size_t)llround(a.opt.seconds * c->sample_rate);
 	a.frames = c->task == CWRNN_TASK_TRANSFORM ? a.input.frames
@@ -282,12 +380,17 @@ main(int argc, char **argv)
 	if (a.frames == 0)
 		return fatal(&a, EXIT_OPTIONS, "nothing to render: --seconds is 0");
 	size_t m = (size_t)c->n_inputs, p = (size_t)c->n_outputs;
-	a.in = calloc(a.input.frames * m + 1, sizeof *a.in);
+	/* the network input, audio then controls, for every frame that has one */
+	a.in_frames = c->task == CWRNN_TASK_GENERATE ? a.frames : a.input.frames;
+	a.in = calloc(a.in_frames * m + 1, sizeof *a.in);
 	a.out = calloc(a.frames * p, sizeof *a.out);
 	if (!a.in || !a.out || !(a.state = cwrnn_state_new(a.model)))
 		return fatal(&a, EXIT_INTERNAL, "out of memory for %zu frames", a.frames);
-	for (size_t i = 0; i < a.input.frames * m; i++)
-		a.in[i] = (float)a.input.samples[i];
+	for (size_t t = 0; t < a.in_frames; t++) {
+		for (int j = 0; j < audio && t < a.input.frames; j++)
+			a.in[t * m + (size_t)j] = (float)a.input.samples[t * (size_t)audio + (size_t)j];
+		memcpy(a.in + t * m + audio, a.controls, (size_t)c->n_controls * sizeof *a.in);
+	}
 	run(&a);
 	if (wav_write_float(a.opt.output_path, a.out, a.frames, (int)p, (int)lroundf(c->sample_rate),
 	                    a.msg, sizeof a.msg) != 0)

@@ -37,8 +37,10 @@ $(BUILD)/tests/check_trainer: $(TRAINER_TEST_OBJ) $(TRAINER_LIB_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(TRAINER_LIBS)
 
-# Unit tests (Check), then the end-to-end script over the two programs.
-check-trainer: need-deps $(BUILD)/tests/check_trainer $(CWRNN_TRAIN) $(CWRNN_RENDER)
+# Unit tests (Check), then the end-to-end script over the two programs (it
+# takes a model with knobs from the fuzzer's seed maker).
+check-trainer: need-deps $(BUILD)/tests/check_trainer $(CWRNN_TRAIN) $(CWRNN_RENDER) \
+		$(BUILD)/fuzz/make_model_seeds
 	$(BUILD)/tests/check_trainer
 	tests/trainer/e2e.sh $(BUILD)
 

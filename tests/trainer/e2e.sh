@@ -174,6 +174,31 @@ refused "render: unknown option" out.wav "$RENDER" -m eq.cwrnn -o out.wav --colo
 refused "render: option without its value" out.wav "$RENDER" -m eq.cwrnn -o out.wav --seconds
 refused "render: stray argument" out.wav "$RENDER" -m eq.cwrnn -o out.wav extra
 
+# ----------------------------------------------------------------- knobs
+# A model with knobs drive -1..10 and tone 0..10 (defaults 2.5), from the
+# fuzzer's seed maker (no training needed), at 44.1 kHz like dry.wav.
+mkdir seeds && "$BUILD/fuzz/make_model_seeds" seeds || fail "make_model_seeds" "exit $?"
+K=seeds/knobs.cwrnn
+check "render --knob" "$RENDER" -m $K -i dry.wav -o k_lo.wav --knob drive=-1 --knob tone=0
+check "render --knob=NAME=VALUE" "$RENDER" -m $K -i dry.wav -o k_hi.wav --knob=drive=10
+check "render without --knob" "$RENDER" -m $K -i dry.wav -o k_def.wav
+check "render --knob at the defaults" "$RENDER" -m $K -i dry.wav -o k_set.wav --knob tone=2.5 \
+	--knob drive=2.5
+cmp -s k_def.wav k_set.wav && pass "unset knobs play their defaults" ||
+	fail "unset knobs play their defaults" "k_def.wav and k_set.wav differ"
+cmp -s k_lo.wav k_hi.wav && fail "--knob reaches the network" "drive -1 and 10 sound the same" ||
+	pass "--knob reaches the network"
+refused "render --knob: unknown name" out.wav "$RENDER" -m $K -i dry.wav -o out.wav --knob volume=1
+refused "render --knob: out of range" out.wav "$RENDER" -m $K -i dry.wav -o out.wav --knob drive=11
+refused "render --knob: not a number" out.wav "$RENDER" -m $K -i dry.wav -o out.wav --knob drive=x
+refused "render --knob: no value" out.wav "$RENDER" -m $K -i dry.wav -o out.wav --knob drive
+refused "render --knob: given twice" out.wav "$RENDER" -m $K -i dry.wav -o out.wav --knob drive=1 \
+	--knob drive=2
+refused "render --knob: a model without knobs" out.wav "$RENDER" -m t.cwrnn -i dry.wav -o out.wav \
+	--knob drive=1
+check "render an instrument model (velocity, gate) at its defaults" "$RENDER" \
+	-m seeds/instrument.cwrnn -o inst.wav --seconds 0.1
+
 # ---------------------------------------------------------------- Ctrl-C
 "$TRAIN" transform -i dry.wav -t wet.wav -o int.cwrnn --epochs 0 --seconds 60 \
 	--checkpoint int.ckpt >int.log 2>int.err &
