@@ -121,6 +121,13 @@ engine_ref(const char *path, const float *in, float *out, size_t n, const uint32
 	cwrnn_model_free(m);
 }
 
+void
+default_signal(float *x, float *ref, uint64_t seed)
+{
+	make_signal(x, N_SIG, seed);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+}
+
 double
 max_diff(const float *a, const float *b, size_t n)
 {

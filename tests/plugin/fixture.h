@@ -36,6 +36,10 @@ void make_model(char *out, size_t out_len, const char *name, cwrnn_task task, in
 /* A seeded test signal: a slow sine and noise. */
 void make_signal(float *x, size_t n, uint64_t seed);
 
+/* A test signal of N_SIG frames (make_signal) and the engine's output for
+ * it with the bundled default model (engine_ref). */
+void default_signal(float *x, float *ref, uint64_t seed);
+
 /* The engine's output for a model file on a fresh state. periods: module
  * overrides (NULL: none). */
 void engine_ref(const char *path, const float *in, float *out, size_t n, const uint32_t *periods);
