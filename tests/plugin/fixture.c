@@ -183,6 +183,14 @@ play_mono(lh_host *h, const float *x, float *y, size_t n, const uint32_t *sizes,
 }
 
 void
+assert_playing(lh_host *h, const char *name)
+{
+	lh_send_get(h, 0);
+	lh_run(h, NULL, NULL, 16);
+	ck_assert_msg(strstr(h->notified, name) != NULL, "now playing %s, not %s", h->notified, name);
+}
+
+void
 load_by_patch(lh_host *h, const char *path)
 {
 	lh_send_set_path(h, 0, CW_URI_MODEL, path);

@@ -54,6 +54,10 @@ void assert_same_file(const char *a, const char *b);
 /* lh_run_blocks for a plugin with one input and one output. */
 void play_mono(lh_host *h, const float *x, float *y, size_t n, const uint32_t *sizes, int n_sizes);
 
+/* Asks the plugin what it plays (patch:Get, then a run of 16 frames of
+ * silence) and asserts the path it answers contains name. */
+void assert_playing(lh_host *h, const char *name);
+
 /* Sends a patch:Set and runs one frame of silence, after which the worker
  * has delivered the new model: the next run plays it from its start. */
 void load_by_patch(lh_host *h, const char *path);
