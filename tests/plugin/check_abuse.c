@@ -279,9 +279,7 @@ START_TEST(test_patch_set_with_bad_files_logs_why_and_keeps_playing)
 		if (getenv("CW_TEST_VERBOSE"))
 			fprintf(stderr, "%s", h->last_error);
 	}
-	lh_send_get(h, 0);
-	lh_run(h, NULL, NULL, 16);
-	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "now playing %s", h->notified);
+	assert_playing(h, "default.cwrnn");
 	host_free(h);
 }
 END_TEST
@@ -362,9 +360,7 @@ START_TEST(test_an_overlong_path_is_logged)
 	ck_assert_int_eq(h->log_errors, 1);
 	ck_assert_msg(strstr(h->last_error, "longer than 4095 bytes") != NULL, "%s", h->last_error);
 	ck_assert_msg(strstr(h->last_error, "/aaaa") != NULL, "%s", h->last_error);
-	lh_send_get(h, 0);
-	lh_run(h, NULL, NULL, 64);
-	ck_assert_msg(strstr(h->notified, "default.cwrnn") != NULL, "now playing %s", h->notified);
+	assert_playing(h, "default.cwrnn");
 	host_free(h);
 }
 END_TEST

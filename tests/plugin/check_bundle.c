@@ -144,8 +144,7 @@ START_TEST(test_plugin_runs_without_any_host_feature)
 {
 	/* what lv2apply offers: no urid map, no worker, atom ports unconnected */
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
-	make_signal(x, N_SIG, 2);
-	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	default_signal(x, ref, 2);
 	lh_host *h = host_open(CW_URI_MONO, 48000, 0);
 	play_mono(h, x, y, N_SIG, plan_1, 1);
 	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);

@@ -20,8 +20,7 @@
 START_TEST(test_bypass_crossfades_to_the_dry_signal)
 {
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
-	make_signal(x, N_SIG, 9);
-	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	default_signal(x, ref, 9);
 	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	play_mono(h, x, y, 2000, plan_64, 1);
 	h->controls[CW_PORT_ENABLED] = 0.0f;
@@ -43,8 +42,7 @@ END_TEST
 START_TEST(test_gain_and_dry_wet_scale_the_wet_signal)
 {
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
-	make_signal(x, N_SIG, 10);
-	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	default_signal(x, ref, 10);
 	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	h->controls[CW_PORT_OUT_GAIN] = -6.0f;  /* set before the first run: no ramp */
 	h->controls[CW_PORT_DRY_WET] = 75.0f;

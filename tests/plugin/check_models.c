@@ -83,8 +83,7 @@ START_TEST(test_bad_model_paths_keep_the_old_model_and_log_an_error)
 	const char *bad[] = { "/nonexistent/model.cwrnn", tmp_dir, garbage, truncated };
 
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
-	make_signal(x, N_SIG, 6);
-	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	default_signal(x, ref, 6);
 	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
 	size_t at = 0;
 	for (int b = 0; b < 4; b++) {
@@ -224,8 +223,7 @@ START_TEST(test_without_a_worker_patch_set_is_ignored)
 	char path[1100];
 	make_model(path, sizeof path, "nowork", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 61);
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
-	make_signal(x, N_SIG, 18);
-	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	default_signal(x, ref, 18);
 	lh_host *h = host_open(CW_URI_MONO, 48000, LH_WITH_ATOMS | LH_WITH_LOG);
 	lh_send_set_path(h, 0, CW_URI_MODEL, path);
 	lh_send_midi(h, 5, (const uint8_t[]){ 0x90, 72, 100 }, 3);

@@ -69,8 +69,7 @@ START_TEST(test_restore_of_a_missing_file_logs_and_keeps_playing)
 	ck_assert_msg(unlink(path) == 0, "cannot remove %s", path);
 
 	static float x[N_SIG], y[N_SIG], ref[N_SIG];
-	make_signal(x, N_SIG, 8);
-	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+	default_signal(x, ref, 8);
 	lh_host *b = host_open(CW_URI_MONO, 48000, LH_ALL | LH_DEFER_ACTIVATE);
 	lh_restore_state(b, dir);
 	ck_assert_int_eq(b->log_errors, 1);

@@ -121,6 +121,13 @@ engine_ref(const char *path, const float *in, float *out, size_t n, const uint32
 	cwrnn_model_free(m);
 }
 
+void
+default_signal(float *x, float *ref, uint64_t seed)
+{
+	make_signal(x, N_SIG, seed);
+	engine_ref(bundle_default, x, ref, N_SIG, NULL);
+}
+
 double
 max_diff(const float *a, const float *b, size_t n)
 {
@@ -173,6 +180,14 @@ play_mono(lh_host *h, const float *x, float *y, size_t n, const uint32_t *sizes,
 	const float *in[1] = { x };
 	float *out[1] = { y };
 	lh_run_blocks(h, in, out, n, sizes, n_sizes);
+}
+
+void
+assert_playing(lh_host *h, const char *name)
+{
+	lh_send_get(h, 0);
+	lh_run(h, NULL, NULL, 16);
+	ck_assert_msg(strstr(h->notified, name) != NULL, "now playing %s, not %s", h->notified, name);
 }
 
 void

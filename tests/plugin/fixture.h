@@ -36,6 +36,10 @@ void make_model(char *out, size_t out_len, const char *name, cwrnn_task task, in
 /* A seeded test signal: a slow sine and noise. */
 void make_signal(float *x, size_t n, uint64_t seed);
 
+/* A test signal of N_SIG frames (make_signal) and the engine's output for
+ * it with the bundled default model (engine_ref). */
+void default_signal(float *x, float *ref, uint64_t seed);
+
 /* The engine's output for a model file on a fresh state. periods: module
  * overrides (NULL: none). */
 void engine_ref(const char *path, const float *in, float *out, size_t n, const uint32_t *periods);
@@ -49,6 +53,10 @@ void assert_same_file(const char *a, const char *b);
 
 /* lh_run_blocks for a plugin with one input and one output. */
 void play_mono(lh_host *h, const float *x, float *y, size_t n, const uint32_t *sizes, int n_sizes);
+
+/* Asks the plugin what it plays (patch:Get, then a run of 16 frames of
+ * silence) and asserts the path it answers contains name. */
+void assert_playing(lh_host *h, const char *name);
 
 /* Sends a patch:Set and runs one frame of silence, after which the worker
  * has delivered the new model: the next run plays it from its start. */
