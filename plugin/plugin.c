@@ -98,7 +98,12 @@ read_controls(cw_plugin *self)
 	self->root = control(self, CW_PORT_ROOT);
 	self->enabled_target = control(self, CW_PORT_ENABLED);
 	for (int k = 0; k < CW_N_KNOB_PORTS; k++)
-		self->knob[k].target = control(self, CW_PORT_KNOB_1 + k) / 100.0f;
+	{
+		float target = control(self, CW_PORT_KNOB_1 + k) / 100.0f;
+		if (target != self->knob[k].target)
+			self->knobs_moving = 1;
+		self->knob[k].target = target;
+	}
 
 	int changed = 0;
 	float stretch = control(self, CW_PORT_STRETCH);
@@ -148,6 +153,7 @@ read_controls(cw_plugin *self)
 		self->noise.cur = self->noise.target;
 		for (int k = 0; k < CW_N_KNOB_PORTS; k++)
 			self->knob[k].cur = self->knob[k].target;
+		self->knobs_moving = 1;
 		self->enabled = self->enabled_target;
 		self->snap = 0;
 	}
@@ -183,6 +189,7 @@ cw_switch_to(cw_plugin *self, cw_slot *s)
 	cw_slot_reset(s);
 	apply_periods(self, s);
 	self->notify_path = 1;
+	self->knobs_moving = 1; /* the new slot takes the knobs' positions */
 }
 
 /* A new user model replaces the old one. If the old one is playing, it is
@@ -218,6 +225,7 @@ cw_install_now(cw_plugin *self, cw_slot *s)
 	cw_slot_reset(s);
 	apply_periods(self, s);
 	self->notify_path = 1;
+	self->knobs_moving = 1; /* the new slot takes the knobs' positions */
 }
 
 static void
@@ -278,19 +286,32 @@ finite_or_zero(float x)
 	return isfinite(x) ? x : 0.0f;
 }
 
+/* Whether knobs are to be moved this render: a playing slot has knobs and
+ * they glide, or a slot has yet to take their positions. Decided once per
+ * render: slots only change between renders (events), and prev may only go
+ * away within one. */
+static int
+knobs_to_move(const cw_plugin *self)
+{
+	return self->knobs_moving && (self->cur->n_knobs || (self->prev && self->prev->n_knobs));
+}
+
 /* Knob positions, smoothed per sample (no zipper noise in a sweep), into
- * the control inputs of the playing slots. Knob-less models cost nothing. */
+ * the control inputs of the playing slots, until every knob has arrived. */
 static inline void
 move_knobs(cw_plugin *self)
 {
-	if (!self->cur->n_knobs && !(self->prev && self->prev->n_knobs))
-		return;
 	float pos[CW_N_KNOB_PORTS];
-	for (int k = 0; k < CW_N_KNOB_PORTS; k++)
+	int arrived = 1;
+	for (int k = 0; k < CW_N_KNOB_PORTS; k++) {
 		pos[k] = smooth_next(&self->knob[k]);
+		arrived &= pos[k] == self->knob[k].target;
+	}
 	cw_slot_set_knobs(self->cur, pos, CW_N_KNOB_PORTS);
 	if (self->prev)
 		cw_slot_set_knobs(self->prev, pos, CW_N_KNOB_PORTS);
+	if (arrived)
+		self->knobs_moving = 0;
 }
 
 /* One slot's wet output for channel c, with the generator envelope. */
@@ -311,6 +332,7 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 	cw_drive dc = drive_of(self, self->cur);
 	cw_drive dp = self->prev ? drive_of(self, self->prev) : dc;
 	const float target_en = self->enabled_target;
+	int knobs = knobs_to_move(self);
 
 	for (uint32_t i = start; i < end; i++) {
 		float gin = smooth_next(&self->in_gain);
@@ -320,7 +342,10 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 		dc.noise = dp.noise = smooth_next(&self->noise);
 		self->enabled = ramp(self->enabled, target_en, self->enabled_step);
 		float en = self->enabled;
-		move_knobs(self);
+		if (knobs) {
+			move_knobs(self);
+			knobs = self->knobs_moving;
+		}
 
 		float amp = 1.0f;
 		if (self->steal) {

@@ -90,6 +90,7 @@ typedef struct {
 	int snap;                 /* first run after activate: no ramps */
 	cw_smooth in_gain, out_gain, wet, input_mix, noise;
 	cw_smooth knob[CW_N_KNOB_PORTS]; /* positions 0..1 */
+	int knobs_moving;         /* a knob glides, or a new slot needs the positions */
 	float enabled, enabled_target, enabled_step;
 	uint32_t period[CW_N_PERIOD_PORTS];
 	float stretch;
