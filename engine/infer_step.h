@@ -9,7 +9,8 @@
  *   cw_wide           wide vector: wload, wstore, wadd, wfma(a, b, c) = a*b+c,
  *                     wbcast, wzero, wtanh
  *   cw_narrow         4-float vector with the same operations (n...), used
- *                     for the 4-float tail when CW_W is 8 and for the output
+ *                     for the 4-float tail when CW_W is 8; wlow gives the
+ *                     low 4 floats of a wide vector as a narrow one
  * Loads and stores are at 16-byte aligned addresses (every block is a
  * multiple of 4 floats in a 64-byte aligned allocation).
  */
@@ -60,7 +61,7 @@ CW_UNROLL
 		for (int v = 0; v < nw; v++)
 			a[v] = wfma(wload(col + v * CW_W), hu, a[v]);
 		if (narrow)
-			t = nfma(nload(col + nw * CW_W), nbcast(h[u]), t);
+			t = nfma(nload(col + nw * CW_W), wlow(hu), t);
 	}
 CW_UNROLL
 	for (int v = 0; v < nw; v++)
