@@ -8,26 +8,20 @@
 
 #include "infer.h"
 
-cw_run_fn *
-cw_select_kernel(const char *forced, const char **name)
+cw_kernel
+cw_select_kernel(const char *forced)
 {
-	if (!forced)
-		forced = "";
-	if (strcmp(forced, "generic") == 0) {
-		*name = "generic";
-		return cw_run_generic;
-	}
+	const cw_kernel generic = {"generic", cw_run_generic, 4};
+	if (forced && strcmp(forced, "generic") == 0)
+		return generic;
 #if defined(__x86_64__)
+	const cw_kernel sse2 = {"sse2", cw_run_sse2, 4}, avx2 = {"avx2", cw_run_avx2, 8};
 	__builtin_cpu_init();
-	int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-	if (strcmp(forced, "sse2") == 0 || !avx2) {
-		*name = "sse2";
-		return cw_run_sse2;
-	}
-	*name = "avx2";
-	return cw_run_avx2;
+	int has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	if ((forced && strcmp(forced, "sse2") == 0) || !has_avx2)
+		return sse2;
+	return avx2;
 #else
-	*name = "generic";
-	return cw_run_generic;
+	return generic;
 #endif
 }

@@ -56,6 +56,18 @@
 /* Runs frames samples (in: frames x m, out: frames x p); one per ISA. */
 typedef void cw_run_fn(cwrnn_state *s, const float *in, float *out, size_t frames);
 
+/* Everything one module's tick touches, resolved at creation (infer.h's
+ * layout), so a tick starts without address arithmetic. */
+typedef struct {
+	const float *bias, *w_in, *acc_in; /* acc_in: acc[i]'s rows of module i */
+	float *h;                          /* hp + roff[i] */
+	const float *w_push, *src;         /* w_push[i], acc[i+1] */
+	float *dst;                        /* acc[i] */
+	int k, kp, rows;                   /* rows = pp + roff[i+1] */
+	int chunks;                        /* push: whole chunks of 4 wide vectors... */
+	int rest;                          /* ...then rest wide vectors * 2 + a 4-float tail */
+} cw_module;
+
 struct cwrnn_state {
 	const cwrnn_model *model;
 	cw_run_fn *run;                         /* the kernel chosen at creation */
@@ -78,6 +90,7 @@ struct cwrnn_state {
 	uint32_t override[CWRNN_MAX_MODULES];   /* 0 = the model's period */
 	uint32_t period[CWRNN_MAX_MODULES];     /* effective period */
 
+	cw_module mod[CWRNN_MAX_MODULES];
 	int k[CWRNN_MAX_MODULES], kp[CWRNN_MAX_MODULES];
 	int roff[CWRNN_MAX_MODULES + 1];        /* roff[g] = np */
 	const float *bias[CWRNN_MAX_MODULES];
@@ -107,10 +120,17 @@ void cw_run_sse2(cwrnn_state *s, const float *in, float *out, size_t frames);
 void cw_run_avx2(cwrnn_state *s, const float *in, float *out, size_t frames);
 #endif
 
+/* A kernel: its name, its step, the floats in its wide vector. */
+typedef struct {
+	const char *name;
+	cw_run_fn *run;
+	int lanes;
+} cw_kernel;
+
 /* dispatch.c: the kernel for a new state. forced names one
  * (generic|sse2|avx2|avx512, from CWRNN_ISA); NULL, unknown or unsupported
  * by this CPU picks the best this CPU runs. */
-cw_run_fn *cw_select_kernel(const char *forced, const char **name);
+cw_kernel cw_select_kernel(const char *forced);
 
 static inline int
 cw_ctz64(uint64_t v)

@@ -9,7 +9,8 @@
  *   cw_wide           wide vector: wload, wstore, wadd, wfma(a, b, c) = a*b+c,
  *                     wbcast, wzero, wtanh
  *   cw_narrow         4-float vector with the same operations (n...), used
- *                     for the 4-float tail when CW_W is 8 and for the output
+ *                     for the 4-float tail when CW_W is 8; wlow gives the
+ *                     low 4 floats of a wide vector as a narrow one
  * Loads and stores are at 16-byte aligned addresses (every block is a
  * multiple of 4 floats in a 64-byte aligned allocation).
  */
@@ -21,12 +22,11 @@
 /* Module i's new hidden values from its bias, its input and acc[i] (what
  * it and every slower module pushed from h(t-1)). */
 static CW_ALWAYS_INLINE void
-module_update(cwrnn_state *s, int i)
+module_update(const cw_module *mod, const float *x, int m)
 {
-	int kp = s->kp[i], m = s->m;
-	const float *b = s->bias[i], *w = s->w_in[i], *x = s->x;
-	const float *acc = s->acc[i] + s->pp + s->roff[i];
-	float *h = s->hp + s->roff[i];
+	int kp = mod->kp;
+	const float *b = mod->bias, *w = mod->w_in, *acc = mod->acc_in;
+	float *h = mod->h;
 	int r = 0;
 	for (; r + CW_W <= kp; r += CW_W) {
 		cw_wide a = wadd(wload(b + r), wload(acc + r));
@@ -61,7 +61,7 @@ CW_UNROLL
 		for (int v = 0; v < nw; v++)
 			a[v] = wfma(wload(col + v * CW_W), hu, a[v]);
 		if (narrow)
-			t = nfma(nload(col + nw * CW_W), nbcast(h[u]), t);
+			t = nfma(nload(col + nw * CW_W), wlow(hu), t);
 	}
 CW_UNROLL
 	for (int v = 0; v < nw; v++)
@@ -70,24 +70,18 @@ CW_UNROLL
 		nstore(dst + nw * CW_W, t);
 }
 
-/* acc[j] = acc[j+1] + w_push[j] h_j, in chunks of at most four wide vectors
- * (plus the 4-float tail). */
+/* acc[i] = acc[i+1] + w_push[i] h_i: whole chunks of four wide vectors, then
+ * the rest (up to four wide vectors and a 4-float tail) in one pass. */
 static CW_ALWAYS_INLINE void
-module_push(cwrnn_state *s, int j)
+module_push(const cw_module *mod)
 {
-	int k = s->k[j], rows = s->pp + s->roff[j + 1];
-	size_t stride = (size_t)rows;
-	const float *w = s->w_push[j], *h = s->hp + s->roff[j], *src = s->acc[j + 1];
-	float *dst = s->acc[j];
-	const int tail = CW_W > 4 ? 4 : 0;
-	int r = 0;
-	for (; rows - r > 4 * CW_W + tail; r += 4 * CW_W)
-		push_rows(dst + r, src + r, w + r, stride, h, k, 4, 0);
-	int rest = rows - r, nw = rest / CW_W, narrow = rest % CW_W != 0;
-	dst += r;
-	src += r;
-	w += r;
-	switch (nw * 2 + narrow) {
+	int k = mod->k;
+	size_t stride = (size_t)mod->rows;
+	const float *w = mod->w_push, *h = mod->h, *src = mod->src;
+	float *dst = mod->dst;
+	for (int c = 0; c < mod->chunks; c++, dst += 4 * CW_W, src += 4 * CW_W, w += 4 * CW_W)
+		push_rows(dst, src, w, stride, h, k, 4, 0);
+	switch (mod->rest) {
 	case 1: push_rows(dst, src, w, stride, h, k, 0, 1); break;
 	case 2: push_rows(dst, src, w, stride, h, k, 1, 0); break;
 	case 3: push_rows(dst, src, w, stride, h, k, 1, 1); break;
@@ -99,6 +93,13 @@ module_push(cwrnn_state *s, int j)
 	case 9: push_rows(dst, src, w, stride, h, k, 4, 1); break;
 	default: break;
 	}
+}
+
+static CW_ALWAYS_INLINE void
+module_tick(cwrnn_state *s, int i)
+{
+	module_update(&s->mod[i], s->x, s->m);
+	module_push(&s->mod[i]);
 }
 
 /* Maps the input into s->x (audio scaled, controls onto 0..1); returns 0
@@ -128,14 +129,18 @@ load_input(cwrnn_state *s, const float *in)
 static CW_ALWAYS_INLINE void
 write_output(cwrnn_state *s, const float *in, int input_ok, float *out)
 {
-	int bad = 0;
+	int bad = 0, skip = s->skip && input_ok;
 	const float *acc = s->acc[0];
-	for (int o = 0; o < s->p; o++) {
-		float y = (s->b_out[o] + acc[o]) * s->out_scale;
-		if (s->skip && input_ok)
-			y += in[o];
-		bad |= !isfinite(y);
-		out[o] = y;
+	if (s->p == 1) {
+		float y = (s->b_out[0] + acc[0]) * s->out_scale + (skip ? in[0] : 0.0f);
+		bad = !isfinite(y);
+		out[0] = y;
+	} else {
+		for (int o = 0; o < s->p; o++) {
+			float y = (s->b_out[o] + acc[o]) * s->out_scale + (skip ? in[o] : 0.0f);
+			bad |= !isfinite(y);
+			out[o] = y;
+		}
 	}
 	if (bad)
 		cw_state_guard_output(s, in, input_ok, out);
@@ -154,16 +159,14 @@ step_one(cwrnn_state *s, const float *in, float *out)
 	}
 	uint64_t t = s->t;
 	if (s->pow2) {
-		for (int j = s->prefix[cw_ctz64(t + s->phase)] - 1; j >= 0; j--) {
-			module_update(s, j);
-			module_push(s, j);
-		}
+		for (int j = s->prefix[cw_ctz64(t + s->phase)] - 1; j >= 0; j--)
+			module_tick(s, j);
 	} else if (t == s->next_event) {
 		uint32_t due = cw_clock_due(s);
 		for (int j = 31 - cw_clz32(due); j >= 0; j--) {
 			if (due >> j & 1)
-				module_update(s, j);
-			module_push(s, j);
+				module_update(&s->mod[j], s->x, s->m);
+			module_push(&s->mod[j]);
 		}
 	}
 	write_output(s, in, input_ok, out);

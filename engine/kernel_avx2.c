@@ -57,6 +57,8 @@ avx_tanh4(__m128 x)
 #define nzero _mm_setzero_ps
 #define ntanh avx_tanh4
 
+#define wlow _mm256_castps256_ps128
+
 #include "infer_step.h"
 
 void

@@ -80,6 +80,8 @@ v4_tanh(cw_v4 a)
 #define nzero v4_zero
 #define ntanh v4_tanh
 
+#define wlow(v) (v)
+
 #include "infer_step.h"
 
 void

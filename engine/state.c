@@ -92,6 +92,31 @@ pack(cwrnn_state *s, float *bias, float *w_in, float *w_push, float *b_out)
 	s->b_out = b_out;
 }
 
+/* Each module's pointers, and how its push splits into register chunks of
+ * four wide vectors for a kernel of the given width (infer_step.h's
+ * module_push): whole chunks, then the rest with the 4-float tail. */
+static void
+plan_modules(cwrnn_state *s, int lanes)
+{
+	int chunk = 4 * lanes, tail = lanes > 4 ? 4 : 0;
+	for (int i = 0; i < s->g; i++) {
+		cw_module *mod = &s->mod[i];
+		mod->bias = s->bias[i];
+		mod->w_in = s->w_in[i];
+		mod->acc_in = s->acc[i] + s->pp + s->roff[i];
+		mod->h = s->hp + s->roff[i];
+		mod->w_push = s->w_push[i];
+		mod->src = s->acc[i + 1];
+		mod->dst = s->acc[i];
+		mod->k = s->k[i];
+		mod->kp = s->kp[i];
+		mod->rows = (int)rows_of(s, i);
+		mod->chunks = mod->rows > chunk + tail ? (mod->rows - tail - 1) / chunk : 0;
+		int rest = mod->rows - mod->chunks * chunk;
+		mod->rest = rest / lanes * 2 + (rest % lanes != 0);
+	}
+}
+
 cwrnn_state *
 cwrnn_state_new(const cwrnn_model *model)
 {
@@ -100,7 +125,9 @@ cwrnn_state_new(const cwrnn_model *model)
 	if (!s)
 		return NULL;
 	s->model = model;
-	s->run = cw_select_kernel(getenv("CWRNN_ISA"), &s->isa);
+	cw_kernel kernel = cw_select_kernel(getenv("CWRNN_ISA"));
+	s->run = kernel.run;
+	s->isa = kernel.name;
 	s->g = cfg->n_modules;
 	s->m = cfg->n_inputs;
 	s->p = cfg->n_outputs;
@@ -142,6 +169,7 @@ cwrnn_state_new(const cwrnn_model *model)
 	s->x = s->hp + z.dyn;
 	s->h_view = s->x + z.x;
 	pack(s, bias, w_in, w_push, b_out);
+	plan_modules(s, kernel.lanes);
 	cwrnn_state_reset(s);
 	return s;
 }
