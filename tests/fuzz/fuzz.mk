@@ -30,10 +30,19 @@ check-fuzz-replay-model-load: $(FUZZ_DIR)/replay_model_load $(FUZZ_DIR)/seeds/mo
 
 check: check-fuzz-replay
 
-$(FUZZ_DIR)/fuzz_model_load: tests/fuzz/fuzz_model_load.c $(ENGINE_SRC) engine/*.h
+# The engine one object per source, so each kernel gets its instruction set
+# (as in the Makefile); the dispatcher picks what the CPU has at run time.
+FUZZ_ENGINE_OBJ := $(ENGINE_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+$(FUZZ_DIR)/obj/engine/kernel_avx2.o: FUZZ_ISA_FLAGS := -mavx2 -mfma
+$(FUZZ_DIR)/obj/engine/%.o: engine/%.c engine/*.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_ISA_FLAGS) -Iengine -std=c11 -D_POSIX_C_SOURCE=200809L \
+		-fopenmp-simd -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_model_load: tests/fuzz/fuzz_model_load.c $(FUZZ_ENGINE_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Iengine -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp-simd \
-		-o $@ tests/fuzz/fuzz_model_load.c $(ENGINE_SRC) -lm
+		-o $@ tests/fuzz/fuzz_model_load.c $(FUZZ_ENGINE_OBJ) -lm
 
 # New crashes land in $(FUZZ_DIR)/crashes/; copy each into
 # tests/fuzz/regressions/<target>/ once fixed.

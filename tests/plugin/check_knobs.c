@@ -17,6 +17,7 @@
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
+#include "slot.h"
 #include "suites.h"
 #include "uris.h"
 
@@ -205,6 +206,25 @@ START_TEST(a_model_without_knobs_ignores_them)
 		host_free(h);
 	}
 	ck_assert(max_diff(y[0], y[1], N_SIG) == 0.0);
+}
+END_TEST
+
+/* The mapping on its own: 50 % is the default when it lies inside the
+ * range; a default at an end maps the travel linearly (no dead half). */
+START_TEST(knob_positions_map_onto_the_range_around_the_default)
+{
+	const cwrnn_control inside = {CWRNN_CONTROL_KNOB, "drive", 0.0f, 10.0f, 2.5f};
+	const cwrnn_control at_min = {CWRNN_CONTROL_KNOB, "gain", -6.0f, 6.0f, -6.0f};
+	const cwrnn_control at_max = {CWRNN_CONTROL_KNOB, "tone", 0.0f, 1.0f, 1.0f};
+	const float pos[] = {-1.0f, 0.0f, 0.25f, 0.5f, 0.75f, 1.0f, 2.0f};
+	const float want_inside[] = {0.0f, 0.0f, 1.25f, 2.5f, 6.25f, 10.0f, 10.0f};
+	const float want_min[] = {-6.0f, -6.0f, -3.0f, 0.0f, 3.0f, 6.0f, 6.0f};
+	const float want_max[] = {0.0f, 0.0f, 0.25f, 0.5f, 0.75f, 1.0f, 1.0f};
+	for (size_t i = 0; i < sizeof pos / sizeof *pos; i++) {
+		ck_assert_float_eq(cw_knob_value(&inside, pos[i]), want_inside[i]);
+		ck_assert_float_eq(cw_knob_value(&at_min, pos[i]), want_min[i]);
+		ck_assert_float_eq(cw_knob_value(&at_max, pos[i]), want_max[i]);
+	}
 }
 END_TEST
 
@@ -434,6 +454,7 @@ knobs_tcases(Suite *s)
 	                    2 * N_SETTINGS);
 	tcase_add_test(tc, output_moves_with_knob_1_and_not_with_knobs_the_model_lacks);
 	tcase_add_test(tc, a_model_without_knobs_ignores_them);
+	tcase_add_test(tc, knob_positions_map_onto_the_range_around_the_default);
 	tcase_add_test(tc, knob_jump_within_one_block_steps_less_than_the_bound);
 	tcase_add_test(tc, knobs_are_notified_after_a_load_and_answered_to_patch_get);
 	suite_add_tcase(s, tc);
