@@ -11,19 +11,23 @@
 typedef __m256 cw_wide;
 typedef __m128 cw_narrow;
 
-/* cw_tanhf (kernels.h) on 8 and 4 lanes; see kernel_sse2.c for the clamp. */
+/* cw_tanhf (kernels.h) on 8 and 4 lanes; see kernel_sse2.c for the clamp
+ * and Estrin's scheme. */
 static inline __m256
 avx_tanh(__m256 x)
 {
 	const __m256 hi = _mm256_set1_ps(CW_TANH_CLAMP), lo = _mm256_set1_ps(-CW_TANH_CLAMP);
 	x = _mm256_max_ps(lo, _mm256_min_ps(hi, x));
-	__m256 x2 = _mm256_mul_ps(x, x);
-	__m256 p = _mm256_set1_ps(CW_TANH_P[0]);
-	for (int d = 1; d < 7; d++)
-		p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(CW_TANH_P[d]));
-	__m256 q = _mm256_set1_ps(CW_TANH_Q[0]);
-	for (int d = 1; d < 4; d++)
-		q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(CW_TANH_Q[d]));
+	__m256 y = _mm256_mul_ps(x, x), y2 = _mm256_mul_ps(y, y), y4 = _mm256_mul_ps(y2, y2);
+#define C(a) _mm256_set1_ps(a)
+	__m256 e0 = _mm256_fmadd_ps(C(CW_TANH_P[5]), y, C(CW_TANH_P[6]));
+	__m256 e1 = _mm256_fmadd_ps(C(CW_TANH_P[3]), y, C(CW_TANH_P[4]));
+	__m256 e2 = _mm256_fmadd_ps(C(CW_TANH_P[1]), y, C(CW_TANH_P[2]));
+	__m256 f1 = _mm256_fmadd_ps(C(CW_TANH_P[0]), y2, e2);
+	__m256 p = _mm256_fmadd_ps(f1, y4, _mm256_fmadd_ps(e1, y2, e0));
+	__m256 q = _mm256_fmadd_ps(_mm256_fmadd_ps(C(CW_TANH_Q[0]), y, C(CW_TANH_Q[1])), y2,
+	                           _mm256_fmadd_ps(C(CW_TANH_Q[2]), y, C(CW_TANH_Q[3])));
+#undef C
 	return _mm256_div_ps(_mm256_mul_ps(p, x), q);
 }
 
@@ -32,13 +36,16 @@ avx_tanh4(__m128 x)
 {
 	const __m128 hi = _mm_set1_ps(CW_TANH_CLAMP), lo = _mm_set1_ps(-CW_TANH_CLAMP);
 	x = _mm_max_ps(lo, _mm_min_ps(hi, x));
-	__m128 x2 = _mm_mul_ps(x, x);
-	__m128 p = _mm_set1_ps(CW_TANH_P[0]);
-	for (int d = 1; d < 7; d++)
-		p = _mm_fmadd_ps(p, x2, _mm_set1_ps(CW_TANH_P[d]));
-	__m128 q = _mm_set1_ps(CW_TANH_Q[0]);
-	for (int d = 1; d < 4; d++)
-		q = _mm_fmadd_ps(q, x2, _mm_set1_ps(CW_TANH_Q[d]));
+	__m128 y = _mm_mul_ps(x, x), y2 = _mm_mul_ps(y, y), y4 = _mm_mul_ps(y2, y2);
+#define C(a) _mm_set1_ps(a)
+	__m128 e0 = _mm_fmadd_ps(C(CW_TANH_P[5]), y, C(CW_TANH_P[6]));
+	__m128 e1 = _mm_fmadd_ps(C(CW_TANH_P[3]), y, C(CW_TANH_P[4]));
+	__m128 e2 = _mm_fmadd_ps(C(CW_TANH_P[1]), y, C(CW_TANH_P[2]));
+	__m128 f1 = _mm_fmadd_ps(C(CW_TANH_P[0]), y2, e2);
+	__m128 p = _mm_fmadd_ps(f1, y4, _mm_fmadd_ps(e1, y2, e0));
+	__m128 q = _mm_fmadd_ps(_mm_fmadd_ps(C(CW_TANH_Q[0]), y, C(CW_TANH_Q[1])), y2,
+	                        _mm_fmadd_ps(C(CW_TANH_Q[2]), y, C(CW_TANH_Q[3])));
+#undef C
 	return _mm_div_ps(_mm_mul_ps(p, x), q);
 }
 

@@ -6,7 +6,8 @@
  * rounds to ±1 in float: max abs error 4e-7 over all floats, ~5x faster than
  * libm's tanhf and vectorisable. NaN propagates (the comparisons are false),
  * so the state's NaN guard still sees it. The vector kernels evaluate the
- * same polynomials from these coefficients (highest degree first, in x²). */
+ * same polynomials from these coefficients (highest degree first, in x²),
+ * by Estrin's scheme (kernel_sse2.c says why). */
 #define CW_TANH_CLAMP 7.90531110763549805f
 static const float CW_TANH_P[7] = {
 	-2.76076847742355e-16f, 2.00018790482477e-13f, -8.60467152213735e-11f,
