@@ -4,10 +4,11 @@
  * allocated with the slot, off the audio thread) driven at its note's rate,
  * with its velocity, gate and note as the network's control inputs.
  *
- * Pitch: an instrument model plays MIDI note CW_REFERENCE_NOTE (A4) at its
- * own sample rate (cwrnn-train instrument resamples every note so; see
- * trainer/notes.h), so note n with the pitch wheel at b semitones runs at
- * sample_rate * 2^((n + b - 69) / 12) network steps per second.
+ * Pitch: a model plays its root note at its own sample rate (cwrnn-train
+ * instrument resamples every note so that this is A4; see trainer/notes.h),
+ * so note n with the pitch wheel at b semitones runs at
+ * sample_rate * 2^((n + b - root) / 12) network steps per second. A model
+ * without a root note is taken to be pitched at A4 (CW_REFERENCE_NOTE).
  *
  * Each voice's output goes through a DC blocker (a network can settle on an
  * offset, which would click when the voice stops) and a level follower: a
@@ -118,7 +119,9 @@ inputs_of(const cw_slot *s)
 static cw_drive
 drive_for(const cw_plugin *self, const cw_slot *s, int note)
 {
-	double semis = note + self->bend_range * (double)self->bend / 8192.0 - CW_REFERENCE_NOTE;
+	float root = s->model->config.root_note;
+	double semis = note + self->bend_range * (double)self->bend / 8192.0 -
+	               (root > 0.0f ? root : CW_REFERENCE_NOTE);
 	double inc = s->model->config.sample_rate / self->rate * exp2(semis / 12.0);
 	inc = inc < CW_MIN_INC ? CW_MIN_INC : inc > CW_MAX_INC ? CW_MAX_INC : inc;
 	cw_drive d = { 0 };

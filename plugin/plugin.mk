@@ -113,7 +113,7 @@ endif
 
 # -rdynamic exports the test's malloc/free so the plugin's calls reach them.
 $(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(LV2HOST_OBJ) $(OBJ)/plugin/ports.o \
-		$(OBJ)/plugin/resample.o $(OBJ)/plugin/slot.o $(LIBCWRNN)
+		$(OBJ)/plugin/resample.o $(OBJ)/plugin/slot.o $(OBJ)/plugin/voices.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) -lm -ldl
 

@@ -10,7 +10,7 @@ DEMO_HIDDEN ?= 24
 LV2_RENDER := $(BUILD)/cwrnn-lv2-render
 DEMO_PLOT := $(BUILD)/cwrnn-demo-plot
 
-DEMO_HOST_OBJ := $(OBJ)/tools/demo/cwrnn_lv2_render.o
+DEMO_HOST_OBJ := $(OBJ)/tools/demo/cwrnn_lv2_render.o $(OBJ)/tools/demo/smf.o
 DEMO_PLOT_OBJ := $(OBJ)/tools/demo/cwrnn_demo_plot.o $(OBJ)/tools/demo/fft.o \
 	$(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/history.o \
 	$(OBJ)/tools/demo/figure.o
@@ -24,10 +24,10 @@ DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o $(OBJ)/trainer/svg
 JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
 
-$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CW_CFLAGS += -Itrainer $(SNDFILE_CFLAGS) \
+$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CW_CW_CFLAGS += -Itrainer $(SNDFILE_CFLAGS) \
 	$(JANSSON_CFLAGS)
-$(DEMO_HOST_OBJ): CW_CFLAGS += $(LV2HOST_CFLAGS)
-$(DEMO_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS)
+$(DEMO_HOST_OBJ): CW_CW_CFLAGS += $(LV2HOST_CFLAGS)
+$(DEMO_TEST_OBJ): CW_CW_CFLAGS += $(CHECK_CFLAGS)
 
 .PHONY: demo-tools check-demo
 all: demo-tools
@@ -41,7 +41,8 @@ $(DEMO_PLOT): $(DEMO_PLOT_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) $(SNDFILE_LIBS) -lm
 
-$(BUILD)/tests/check_demo: $(DEMO_TEST_OBJ) $(DEMO_LIB_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
+$(BUILD)/tests/check_demo: $(DEMO_TEST_OBJ) $(DEMO_LIB_OBJ) $(OBJ)/tools/demo/smf.o \
+		$(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(JANSSON_LIBS) $(SNDFILE_LIBS) -lm
 
