@@ -216,20 +216,11 @@ int
 smf_read(const char *path, smf_song *song, char *msg, size_t len)
 {
 	memset(song, 0, sizeof *song);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return cw_fail(msg, len, "cannot read MIDI file '%s': %s", path, strerror(errno));
-	uint8_t *data = malloc(SMF_MAX_BYTES + 1);
-	size_t n = data ? fread(data, 1, SMF_MAX_BYTES + 1, f) : 0;
-	int bad = !data || ferror(f);
-	fclose(f);
-	int rc;
-	if (bad)
-		rc = cw_fail(msg, len, "cannot read MIDI file '%s'", path);
-	else if (n > SMF_MAX_BYTES)
-		rc = cw_fail(msg, len, "MIDI file '%s' is larger than %zu bytes", path, SMF_MAX_BYTES);
-	else
-		rc = smf_parse(data, n, path, song, msg, len);
+	unsigned char *data;
+	size_t n;
+	if (cw_read_file(path, SMF_MAX_BYTES, "MIDI file", &data, &n, msg, len) != 0)
+		return -1;
+	int rc = smf_parse(data, n, path, song, msg, len);
 	free(data);
 	return rc;
 }
