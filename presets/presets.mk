@@ -77,7 +77,7 @@ check: check-presets
 
 # The instruments against their recordings (presets/check_instruments.c).
 INSTRUMENTS_TEST_OBJ := $(OBJ)/presets/check_instruments.o
-$(INSTRUMENTS_TEST_OBJ): CFLAGS += $(CHECK_CFLAGS) $(PLUGIN_LILV_CFLAGS) $(PLUGIN_LV2_CFLAGS) \
+$(INSTRUMENTS_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS) $(PLUGIN_LILV_CFLAGS) $(PLUGIN_LV2_CFLAGS) \
 	$(LV2HOST_CFLAGS) $(PRESETS_SNDFILE_CFLAGS) -Iplugin -Itests/plugin -Itools/demo
 $(BUILD)/tests/check_instruments: $(INSTRUMENTS_TEST_OBJ) $(PRESETS_HOST_OBJ) \
 		$(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/fft.o $(LIBCWRNN)

@@ -24,10 +24,10 @@ DEMO_WAV_OBJ := $(OBJ)/trainer/wav.o $(OBJ)/trainer/textbuf.o $(OBJ)/trainer/svg
 JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
 
-$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CW_CW_CFLAGS += -Itrainer $(SNDFILE_CFLAGS) \
+$(DEMO_HOST_OBJ) $(DEMO_PLOT_OBJ) $(DEMO_TEST_OBJ): CW_CFLAGS += -Itrainer $(SNDFILE_CFLAGS) \
 	$(JANSSON_CFLAGS)
-$(DEMO_HOST_OBJ): CW_CW_CFLAGS += $(LV2HOST_CFLAGS)
-$(DEMO_TEST_OBJ): CW_CW_CFLAGS += $(CHECK_CFLAGS)
+$(DEMO_HOST_OBJ): CW_CFLAGS += $(LV2HOST_CFLAGS)
+$(DEMO_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS)
 
 .PHONY: demo-tools check-demo
 all: demo-tools
