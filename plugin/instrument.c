@@ -93,23 +93,30 @@ cw_instrument_midi(cw_plugin *self, const uint8_t *msg, uint32_t size)
 	}
 }
 
-/* Where a slot's network reads each control (-1: it has none of that kind). */
+/* Where a slot's network reads each control (-1: it has none of that kind),
+ * and the range of notes it was trained on (other notes are clamped into it:
+ * they play the nearest recorded register, transposed). */
 typedef struct {
 	int velocity, gate, note;
+	float note_min, note_max;
 } cw_inputs;
 
 static cw_inputs
 inputs_of(const cw_slot *s)
 {
 	const cwrnn_config *cfg = &s->model->config;
-	cw_inputs in = { -1, -1, -1 };
+	cw_inputs in = { -1, -1, -1, 0.0f, 0.0f };
 	int first = cfg->n_inputs - cfg->n_controls;
 	for (int c = 0; c < cfg->n_controls; c++) {
 		int at = first + c;
 		switch (cfg->controls[c].kind) {
 		case CWRNN_CONTROL_VELOCITY: in.velocity = at; break;
 		case CWRNN_CONTROL_GATE: in.gate = at; break;
-		case CWRNN_CONTROL_NOTE: in.note = at; break;
+		case CWRNN_CONTROL_NOTE:
+			in.note = at;
+			in.note_min = cfg->controls[c].min;
+			in.note_max = cfg->controls[c].max;
+			break;
 		default: break; /* a knob keeps its default (set at reset) */
 		}
 	}
@@ -149,8 +156,10 @@ tick(cw_slot *s, const cw_inputs *in, int i, const cw_ivoice *v, const cw_drive 
 		x[in->velocity] = v->velocity;
 	if (in->gate >= 0)
 		x[in->gate] = (float)v->gate;
-	if (in->note >= 0)
-		x[in->note] = (float)v->note;
+	if (in->note >= 0) {
+		float n = (float)v->note;
+		x[in->note] = n < in->note_min ? in->note_min : n > in->note_max ? in->note_max : n;
+	}
 	return cw_voice_tick(s, i, 0.0f, d);
 }
 

@@ -373,3 +373,18 @@ notes_controls(cwrnn_config *cfg)
 	cwrnn_config_add_control(cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f, 1.0f, NULL, 0);
 	cwrnn_config_add_control(cfg, CWRNN_CONTROL_NOTE, "note", 0.0f, 127.0f, 60.0f, NULL, 0);
 }
+
+void
+notes_range(cwrnn_config *cfg, const note_manifest *m)
+{
+	int lo = 127, hi = 0;
+	for (int k = 0; k < m->n; k++) {
+		lo = m->notes[k].note < lo ? m->notes[k].note : lo;
+		hi = m->notes[k].note > hi ? m->notes[k].note : hi;
+	}
+	cwrnn_control *note = &cfg->controls[cfg->n_controls - NOTES_INPUTS + NOTES_NOTE];
+	/* one recorded pitch: a range of one semitone around it (min < max) */
+	note->min = lo < hi ? (float)lo : (float)lo - 0.5f;
+	note->max = lo < hi ? (float)hi : (float)lo + 0.5f;
+	note->def = 0.5f * (note->min + note->max);
+}

@@ -227,6 +227,7 @@ START_TEST(pitch_is_equal_tempered_over_five_octaves)
 	size_t n = (size_t)(0.6 * RATE), from = (size_t)(0.2 * RATE);
 	float *l = malloc(n * sizeof *l);
 	for (int m = 0; m < n_instruments(); m++) {
+		double worst = 0.0;
 		for (size_t k = 0; k < sizeof notes / sizeof *notes; k++) {
 			lh_host *h = open_instrument(m);
 			lh_set_control(h, "spread", 0.0f);
@@ -234,10 +235,11 @@ START_TEST(pitch_is_equal_tempered_over_five_octaves)
 			render(h, l, NULL, n);
 			double p = period_of(l + from, n - from, RATE / note_hz(notes[k]));
 			double cents = 1200.0 * log2(RATE / p / note_hz(notes[k]));
-			ck_assert_msg(fabs(cents) <= 3.0, "model %d note %d: %.2f cents off (%.3f Hz)", m,
-			              notes[k], cents, RATE / p);
+			printf("instrument %d note %d: %.3f Hz, %+.2f cents\n", m, notes[k], RATE / p, cents);
+			worst = fabs(cents) > fabs(worst) ? cents : worst;
 			host_free(h);
 		}
+		ck_assert_msg(fabs(worst) <= 3.0, "model %d: %.2f cents off", m, worst);
 	}
 	free(l);
 }
