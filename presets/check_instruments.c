@@ -1,6 +1,8 @@
 /*
  * The bundled instruments against their own recordings (audio/NAME/, made by
  * audio/make-audio.sh), through lilv and the instrument plugin at 48 kHz:
+ *   pitch     C2 to C7, recorded notes and the ones between, within 3 cents
+ *             of equal temperament (A4 = 440 Hz);
  *   velocity  C4 at velocity 127 is louder and brighter (spectral centroid)
  *             than at 40, as in the recordings, and the centroid ratio is
  *             within 30 % of the recordings' ratio;
@@ -128,6 +130,67 @@ release_time(const sound *s)
 	return quiet_from < frames ? (double)quiet_from * WINDOW - HOLD : INFINITY;
 }
 
+/* Period (in samples) of x[0..n) near `guess`, from the autocorrelation at
+ * about k periods (k as large as fits in n/2), refined by a parabola. */
+static double
+period_of(const float *x, size_t n, double guess)
+{
+	int k = (int)((double)n / 2.0 / guess);
+	if (k < 1)
+		k = 1;
+	long lo = (long)floor(k * guess * 0.97), hi = (long)ceil(k * guess * 1.03);
+	size_t w = n - (size_t)hi - 1;
+	double best = -1e300, c[3];
+	long at = lo;
+	for (long lag = lo; lag <= hi; lag++) {
+		double s = 0.0;
+		for (size_t t = 0; t < w; t++)
+			s += (double)x[t] * x[t + (size_t)lag];
+		if (s > best) {
+			best = s;
+			at = lag;
+		}
+	}
+	for (int d = -1; d <= 1; d++) {
+		double s = 0.0;
+		for (size_t t = 0; t < w; t++)
+			s += (double)x[t] * x[t + (size_t)(at + d)];
+		c[d + 1] = s;
+	}
+	double den = c[0] - 2.0 * c[1] + c[2];
+	double off = den != 0.0 ? 0.5 * (c[0] - c[2]) / den : 0.0;
+	return ((double)at + off) / k;
+}
+
+static double
+note_hz(int note)
+{
+	return 440.0 * pow(2.0, (note - 69) / 12.0);
+}
+
+START_TEST(pitch_is_equal_tempered_over_five_octaves)
+{
+	/* C2 .. C7, recorded and in between */
+	static const int notes[] = { 36, 43, 48, 55, 60, 66, 72, 79, 84, 91, 96 };
+	size_t n = (size_t)(0.6 * RATE), from = (size_t)(0.2 * RATE);
+	float *l = malloc(n * sizeof *l);
+	int m = _i;
+	double worst = 0.0;
+	for (size_t k = 0; k < sizeof notes / sizeof *notes; k++) {
+		sound s = played(m, notes[k], 100, 0.6);
+		memcpy(l, s.x, n * sizeof *l);
+		free(s.x);
+		double p = period_of(l + from, n - from, RATE / note_hz(notes[k]));
+		double cents = 1200.0 * log2(RATE / p / note_hz(notes[k]));
+		printf("%s: note %d: %.3f Hz, %+.2f cents\n", instruments[m].dir, notes[k], RATE / p,
+		       cents);
+		worst = fabs(cents) > fabs(worst) ? cents : worst;
+	}
+	free(l);
+	ck_assert_msg(fabs(worst) <= 3.0, "%s: %.2f cents off", instruments[m].dir, worst);
+}
+END_TEST
+
 START_TEST(velocity_makes_it_louder_and_brighter_like_the_recording)
 {
 	int k = _i;
@@ -168,6 +231,7 @@ main(void)
 	Suite *s = suite_create("instruments");
 	TCase *tc = tcase_create("against the recordings");
 	tcase_set_timeout(tc, 300);
+	tcase_add_loop_test(tc, pitch_is_equal_tempered_over_five_octaves, 0, N_INSTRUMENTS);
 	tcase_add_loop_test(tc, velocity_makes_it_louder_and_brighter_like_the_recording, 0,
 	                    N_INSTRUMENTS);
 	tcase_add_loop_test(tc, release_dies_away_within_twice_the_recording, 0, N_INSTRUMENTS);
