@@ -130,36 +130,50 @@ release_time(const sound *s)
 	return quiet_from < frames ? (double)quiet_from * WINDOW - HOLD : INFINITY;
 }
 
-/* Period (in samples) of x[0..n) near `guess`, from the autocorrelation at
- * about k periods (k as large as fits in n/2), refined by a parabola. */
+/* Autocorrelation of x[0..n) at lag over the first w samples. */
 static double
-period_of(const float *x, size_t n, double guess)
+autocorr(const float *x, size_t w, long lag)
 {
-	int k = (int)((double)n / 2.0 / guess);
-	if (k < 1)
-		k = 1;
-	long lo = (long)floor(k * guess * 0.97), hi = (long)ceil(k * guess * 1.03);
-	size_t w = n - (size_t)hi - 1;
-	double best = -1e300, c[3];
+	double s = 0.0;
+	for (size_t t = 0; t < w; t++)
+		s += (double)x[t] * x[t + (size_t)lag];
+	return s;
+}
+
+/* The lag in [lo, hi] with the largest autocorrelation, refined by a
+ * parabola through its neighbours. */
+static double
+best_lag(const float *x, size_t w, long lo, long hi)
+{
 	long at = lo;
+	double best = -1e300;
 	for (long lag = lo; lag <= hi; lag++) {
-		double s = 0.0;
-		for (size_t t = 0; t < w; t++)
-			s += (double)x[t] * x[t + (size_t)lag];
+		double s = autocorr(x, w, lag);
 		if (s > best) {
 			best = s;
 			at = lag;
 		}
 	}
-	for (int d = -1; d <= 1; d++) {
-		double s = 0.0;
-		for (size_t t = 0; t < w; t++)
-			s += (double)x[t] * x[t + (size_t)(at + d)];
-		c[d + 1] = s;
-	}
-	double den = c[0] - 2.0 * c[1] + c[2];
-	double off = den != 0.0 ? 0.5 * (c[0] - c[2]) / den : 0.0;
-	return ((double)at + off) / k;
+	double a = autocorr(x, w, at - 1), b = best, c = autocorr(x, w, at + 1);
+	double den = a - 2.0 * b + c;
+	double off = den < 0.0 ? 0.5 * (a - c) / den : 0.0;
+	return (double)at + (off > 0.5 ? 0.5 : off < -0.5 ? -0.5 : off);
+}
+
+/* Period (in samples) of x[0..n) near `guess` (within 6 %): the best lag
+ * near one period, then refined over as many periods as fit in half of x,
+ * so a fraction of a sample over k periods gives the pitch to a fraction of
+ * a cent. */
+static double
+period_of(const float *x, size_t n, double guess)
+{
+	size_t w = n / 2;
+	double p1 = best_lag(x, w, (long)floor(0.94 * guess), (long)ceil(1.06 * guess));
+	long k = (long)((double)(n - w - 2) / (p1 + 1.0));
+	if (k < 1)
+		k = 1;
+	long centre = lround((double)k * p1), span = k / 2 + 2;
+	return best_lag(x, w, centre - span, centre + span) / (double)k;
 }
 
 static double
