@@ -296,7 +296,7 @@ move_knobs(cw_plugin *self)
 	float pos[CW_N_KNOB_PORTS];
 	int arrived = 1;
 	for (int k = 0; k < CW_N_KNOB_PORTS; k++) {
-		pos[k] = smooth_next(&self->knob[k]);
+		pos[k] = cw_smooth_next(&self->knob[k]);
 		arrived &= pos[k] == self->knob[k].target;
 	}
 	cw_slot_set_knobs(self->cur, pos, CW_N_KNOB_PORTS);
