@@ -6,7 +6,8 @@
  * Replaces @URI@ (CW_URI), @BINARY@ (the shared object's file name) and
  * @PORTS_MONO@ / @PORTS_STEREO@ / @PORTS_INSTRUMENT@ (the port lists of
  * ports.c, with the given bundled models as the scale points of the model
- * port; the instrument's lists only the instrument models). With -H it also
+ * port: the instrument's lists the instrument models, mono and stereo the
+ * others). With -H it also
  * writes the C table of bundled model file names that instantiate() loads,
  * and which of them are instruments.
  * Every model is loaded and validated, so a bad bundled model fails the
@@ -73,15 +74,17 @@ kind_types(cw_port_kind k)
 }
 
 /* Port i (cw_port_index) at lv2:index `index`; the model port's scale
- * points are the models listed (those with `only` set, when `only`). */
+ * points are the models this plugin plays: the instruments for the
+ * instrument plugin (instrument = 1), the others for mono and stereo. */
 static void
-put_port(FILE *f, int i, int index, int stereo, const bundled *models, int n_models, int only)
+put_port(FILE *f, int i, int index, int stereo, const bundled *models, int n_models,
+         int instrument)
 {
 	const cw_port_info *p = &cw_ports[i];
 	const char *name = stereo && p->stereo_name ? p->stereo_name : p->name;
 	int listed = 0;
 	for (int m = 0; m < n_models; m++)
-		listed += !only || models[m].instrument;
+		listed += models[m].instrument == instrument;
 	fprintf(f, "[\n\t\ta %s ;\n\t\tlv2:index %d ;\n\t\tlv2:symbol ", kind_types(p->kind),
 	        index);
 	put_string(f, cw_port_symbol(i, stereo));
@@ -129,7 +132,7 @@ put_port(FILE *f, int i, int index, int stereo, const bundled *models, int n_mod
 		fprintf(f, "%s%s", k ? " , " : " ;\n\t\tlv2:portProperty ", props[k]);
 	if (p->props & CW_PROP_ENUM) {
 		for (int m = 0, k = 0; m < n_models; m++) {
-			if (only && !models[m].instrument)
+			if (models[m].instrument != instrument)
 				continue;
 			fprintf(f, "%s[ rdfs:label ", k ? " , " : " ;\n\t\tlv2:scalePoint ");
 			put_string(f, models[m].label);

@@ -465,11 +465,12 @@ load_bundled(cw_plugin *self, const char *bundle_path)
 	size_t len = strlen(bundle_path);
 	const char *sep = len && bundle_path[len - 1] == '/' ? "" : "/";
 	/* bundled[k] is the model of port value k (NULL if it failed to load):
-	 * every bundled model, or for the instrument every instrument model. */
+	 * the instrument models for the instrument, the others for mono and
+	 * stereo (gen_ttl lists the same as scale points). */
 	int n = CW_N_BUNDLED < CW_MAX_BUNDLED ? CW_N_BUNDLED : CW_MAX_BUNDLED, k = 0;
 	for (int i = 0; i < n; i++) {
-		if (self->kind == CW_PLUGIN_INSTRUMENT && !cw_bundled_instrument[i])
-			continue;
+		if ((self->kind == CW_PLUGIN_INSTRUMENT) != cw_bundled_instrument[i])
+			continue; /* each plugin lists the models it plays */
 		int at = k++;
 		int w = snprintf(path, sizeof path, "%s%smodels/%s", bundle_path, sep,
 		                 cw_bundled_models[i]);
