@@ -263,6 +263,35 @@ START_TEST(the_sustain_pedal_holds_and_note_off_releases)
 }
 END_TEST
 
+/* A model file loaded through patch:Set and the worker while 32 voices
+ * sound: the new model's 32 voices are built off the audio thread (no heap
+ * call in run() or the response), it is notified, every voice crossfades to
+ * it, and the old model's voices are freed through the worker. */
+START_TEST(a_model_file_loads_while_every_voice_sounds)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/cwrnn.lv2/models/inst-organ.cwrnn", getenv("LV2_PATH"));
+	lh_host *h = open_instrument(0);
+	lh_set_control(h, "voices", 32.0f);
+	for (int k = 0; k < 32; k++)
+		midi(h, (uint32_t)k, 0x90, (uint8_t)(40 + k), 100);
+	static float l[24000], r[24000];
+	render(h, l, r, 4800);
+	ck_assert_int_eq(lh_send_set_path(h, 7, CW_URI_MODEL, path), 0);
+	render(h, l, r, 24000);
+	ck_assert_int_eq(h->log_errors, 0);
+	ck_assert_str_eq(h->notified, path);
+	double worst = 0.0;
+	for (size_t t = 1; t < 24000; t++) {
+		ck_assert(isfinite(l[t]) && isfinite(r[t]));
+		worst = fmax(worst, fabs((double)l[t] - l[t - 1]));
+	}
+	ck_assert_msg(rms(l + 12000, 12000) > 1e-4, "silent after the swap");
+	ck_assert_msg(worst < 0.5, "step %.3f", worst);
+	host_free(h);
+}
+END_TEST
+
 Suite *
 instrument_suite(void)
 {
@@ -276,6 +305,7 @@ instrument_suite(void)
 	tcase_add_test(tc, every_voice_stolen_repeatedly_without_clicks_or_heap_calls);
 	tcase_add_test(tc, an_eight_note_chord_at_full_velocity_does_not_clip);
 	tcase_add_test(tc, the_sustain_pedal_holds_and_note_off_releases);
+	tcase_add_test(tc, a_model_file_loads_while_every_voice_sounds);
 	suite_add_tcase(s, tc);
 	return s;
 }
