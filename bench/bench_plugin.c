@@ -12,8 +12,14 @@
  * and the same for plugin_default_44k1: the host at 44.1 kHz, where the
  * 48 kHz default model is stepped fractionally with band-limited resampling
  * (engine time there is for the same number of network steps).
+ *
+ * Then every bundled instrument (the instrument plugin's model port) with 16
+ * voices held, C2 to E6 in minor thirds:
+ *   bench: instrument_N voices=16 ns_per_sample=X core_percent=P
+ * (P: share of one core at 48 kHz).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -72,6 +78,49 @@ measure(cwrnn_state *state, const char *name, double rate, const float *in, floa
 	return 0;
 }
 
+/* Times the instrument plugin with model port value `model` and 16 voices
+ * sounding, medians of REPEATS over FRAMES frames after the notes started.
+ * Returns 0, 1 on failure, 2 when there is no such model. */
+static int
+measure_instrument(int model)
+{
+	char msg[1024];
+	if (lh_open(&host, CW_URI_INSTRUMENT, RATE, LH_ALL, msg, sizeof msg) != 0) {
+		lh_close(&host);
+		return fatal(msg);
+	}
+	LilvNode *sym = lilv_new_string(host.world, "model");
+	LilvScalePoints *points =
+	    lilv_port_get_scale_points(host.plugin, lilv_plugin_get_port_by_symbol(host.plugin, sym));
+	int n = points ? (int)lilv_scale_points_size(points) : 0;
+	lilv_scale_points_free(points);
+	lilv_node_free(sym);
+	if (model >= n) {
+		lh_close(&host);
+		return 2;
+	}
+	lh_set_control(&host, "model", (float)model);
+	lh_set_control(&host, "voices", 16.0f);
+	for (int k = 0; k < 16; k++) {
+		const uint8_t on[3] = { 0x90, (uint8_t)(36 + 3 * k), 100 };
+		lh_send_midi(&host, 0, on, 3);
+	}
+	static float l[BLOCK], r[BLOCK];
+	float *op[2] = { l, r };
+	double t[REPEATS];
+	for (int rep = 0; rep < REPEATS; rep++) {
+		double t0 = bench_seconds();
+		for (int at = 0; at < FRAMES; at += BLOCK)
+			lh_run(&host, NULL, op, BLOCK);
+		t[rep] = (bench_seconds() - t0) * 1e9 / FRAMES;
+	}
+	double ns = bench_median(t, REPEATS);
+	printf("bench: instrument_%d voices=16 ns_per_sample=%.2f core_percent=%.2f\n", model, ns,
+	       100.0 * ns * RATE * 1e-9);
+	lh_close(&host);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -92,6 +141,12 @@ main(int argc, char **argv)
 	int st = measure(state, "plugin_default", RATE, in, out);
 	if (!st)
 		st = measure(state, "plugin_default_44k1", 44100.0, in, out);
+	for (int m = 0; !st; m++) {
+		int rc = measure_instrument(m);
+		if (rc == 2)
+			break;
+		st = rc;
+	}
 	cwrnn_state_free(state);
 	cwrnn_model_free(model);
 	return st;

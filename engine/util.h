@@ -14,6 +14,13 @@ int cw_fail(char *msg, size_t msg_len, const char *fmt, ...)
 int cw_vfail(char *msg, size_t msg_len, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
+/* Reads a whole file of at most max bytes into a malloc'ed buffer (NUL
+ * appended, not counted in *size; the caller frees *data). what names the
+ * file's kind in messages ("MIDI file"). Returns 0, or -1 with one line in
+ * msg (cannot open, cannot read, larger than max) and *data NULL. */
+int cw_read_file(const char *path, size_t max, const char *what, unsigned char **data,
+                 size_t *size, char *msg, size_t msg_len);
+
 /* splitmix64: a tiny, well-mixed 64-bit generator for deterministic
  * initialisation (the same seed gives the same weights on every machine). */
 typedef struct {

@@ -98,6 +98,10 @@ cw_notify_knobs(cw_plugin *self, int64_t frames)
 static void
 handle_midi(cw_plugin *self, const uint8_t *msg, uint32_t size)
 {
+	if (self->kind == CW_PLUGIN_INSTRUMENT) {
+		cw_instrument_midi(self, msg, size);
+		return;
+	}
 	if (size < 3 || self->cur->mode == CW_MODE_TRANSFORM)
 		return;
 	uint8_t status = msg[0] & 0xF0;

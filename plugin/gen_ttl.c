@@ -4,9 +4,12 @@
  *   gen_ttl -t TEMPLATE -o OUT [-s BINARY] [-H HEADER] [MODEL.cwrnn ...]
  *
  * Replaces @URI@ (CW_URI), @BINARY@ (the shared object's file name) and
- * @PORTS_MONO@ / @PORTS_STEREO@ (the port lists of ports.c, with the given
- * bundled models as the scale points of the model port). With -H it also
- * writes the C table of bundled model file names that instantiate() loads.
+ * @PORTS_MONO@ / @PORTS_STEREO@ / @PORTS_INSTRUMENT@ (the port lists of
+ * ports.c, with the given bundled models as the scale points of the model
+ * port: the instrument's lists the instrument models, mono and stereo the
+ * others). With -H it also
+ * writes the C table of bundled model file names that instantiate() loads,
+ * and which of them are instruments.
  * Every model is loaded and validated, so a bad bundled model fails the
  * build, and its name becomes the scale point's label.
  */
@@ -16,11 +19,13 @@
 
 #include "cwrnn.h"
 #include "ports.h"
+#include "slot.h"
 #include "uris.h"
 
 typedef struct {
 	const char *file;  /* basename */
 	char label[CWRNN_NAME_MAX + 1];
+	int instrument;    /* plays in the instrument plugin (cw_mode_of) */
 } bundled;
 
 static int
@@ -68,12 +73,20 @@ kind_types(cw_port_kind k)
 	return "";
 }
 
+/* Port i (cw_port_index) at lv2:index `index`; the model port's scale
+ * points are the models this plugin plays: the instruments for the
+ * instrument plugin (instrument = 1), the others for mono and stereo. */
 static void
-put_port(FILE *f, int i, int stereo, const bundled *models, int n_models)
+put_port(FILE *f, int i, int index, int stereo, const bundled *models, int n_models,
+         int instrument)
 {
 	const cw_port_info *p = &cw_ports[i];
 	const char *name = stereo && p->stereo_name ? p->stereo_name : p->name;
-	fprintf(f, "[\n\t\ta %s ;\n\t\tlv2:index %d ;\n\t\tlv2:symbol ", kind_types(p->kind), i);
+	int listed = 0;
+	for (int m = 0; m < n_models; m++)
+		listed += models[m].instrument == instrument;
+	fprintf(f, "[\n\t\ta %s ;\n\t\tlv2:index %d ;\n\t\tlv2:symbol ", kind_types(p->kind),
+	        index);
 	put_string(f, cw_port_symbol(i, stereo));
 	fputs(" ;\n\t\tlv2:name ", f);
 	put_string(f, name);
@@ -83,7 +96,7 @@ put_port(FILE *f, int i, int stereo, const bundled *models, int n_models)
 	if (p->kind == CW_KIND_ATOM_OUT)
 		fputs(" ;\n\t\tatom:bufferType atom:Sequence ;\n\t\tatom:supports patch:Message", f);
 	if (p->kind == CW_KIND_CONTROL_IN || p->kind == CW_KIND_CONTROL_OUT) {
-		float max = i == CW_PORT_MODEL ? (float)(n_models - 1) : p->max;
+		float max = i == CW_PORT_MODEL ? (float)(listed > 0 ? listed - 1 : 0) : p->max;
 		fputs(" ;\n\t\tlv2:default ", f);
 		put_number(f, p->def);
 		fputs(" ;\n\t\tlv2:minimum ", f);
@@ -118,24 +131,27 @@ put_port(FILE *f, int i, int stereo, const bundled *models, int n_models)
 	for (int k = 0; k < np; k++)
 		fprintf(f, "%s%s", k ? " , " : " ;\n\t\tlv2:portProperty ", props[k]);
 	if (p->props & CW_PROP_ENUM) {
-		for (int m = 0; m < n_models; m++) {
-			fprintf(f, "%s[ rdfs:label ", m ? " , " : " ;\n\t\tlv2:scalePoint ");
+		for (int m = 0, k = 0; m < n_models; m++) {
+			if (models[m].instrument != instrument)
+				continue;
+			fprintf(f, "%s[ rdfs:label ", k ? " , " : " ;\n\t\tlv2:scalePoint ");
 			put_string(f, models[m].label);
-			fprintf(f, " ; rdf:value %d ]", m);
+			fprintf(f, " ; rdf:value %d ]", k++);
 		}
 	}
 	fputs("\n\t]", f);
 }
 
 static void
-put_ports(FILE *f, int stereo, const bundled *models, int n_models)
+put_ports(FILE *f, cw_plugin_kind kind, const bundled *models, int n_models)
 {
-	int n = stereo ? CW_N_PORTS : CW_N_PORTS_MONO;
+	int n = cw_plugin_n_ports(kind);
 	fputs("lv2:port ", f);
-	for (int i = 0; i < n; i++) {
-		if (i)
+	for (int j = 0; j < n; j++) {
+		if (j)
 			fputs(" , ", f);
-		put_port(f, i, stereo, models, n_models);
+		put_port(f, cw_plugin_port(kind, j), j, kind != CW_PLUGIN_MONO, models, n_models,
+		         kind == CW_PLUGIN_INSTRUMENT);
 	}
 }
 
@@ -157,16 +173,17 @@ fill(const char *tpl_path, const char *out_path, const char *binary, const bundl
 		for (char *at; (at = strchr(s, '@'));) {
 			fwrite(s, 1, (size_t)(at - s), out);
 			static const char *const keys[] = { "@URI@", "@BINARY@", "@PORTS_MONO@",
-			                                    "@PORTS_STEREO@" };
+			                                    "@PORTS_STEREO@", "@PORTS_INSTRUMENT@" };
 			int key = -1;
-			for (int k = 0; k < 4 && key < 0; k++)
+			for (int k = 0; k < 5 && key < 0; k++)
 				if (!strncmp(at, keys[k], strlen(keys[k])))
 					key = k;
 			switch (key) {
 			case 0: fputs(CW_URI, out); break;
 			case 1: fputs(binary ? binary : "", out); break;
-			case 2: put_ports(out, 0, models, n_models); break;
-			case 3: put_ports(out, 1, models, n_models); break;
+			case 2: put_ports(out, CW_PLUGIN_MONO, models, n_models); break;
+			case 3: put_ports(out, CW_PLUGIN_STEREO, models, n_models); break;
+			case 4: put_ports(out, CW_PLUGIN_INSTRUMENT, models, n_models); break;
 			default: fputc('@', out); break; /* @prefix and friends */
 			}
 			s = at + (key < 0 ? 1 : strlen(keys[key]));
@@ -195,7 +212,11 @@ write_header(const char *path, const bundled *models, int n_models)
 		put_string(f, models[m].file);
 		fputs(",\n", f);
 	}
-	fprintf(f, "};\n#define CW_N_BUNDLED %d\n", n_models);
+	fputs("};\n/* 1: an instrument model (the instrument plugin's model port lists these) */\n"
+	      "static const int cw_bundled_instrument[] = {", f);
+	for (int m = 0; m < n_models; m++)
+		fprintf(f, "%s%d", m ? ", " : "", models[m].instrument);
+	fprintf(f, "%s};\n#define CW_N_BUNDLED %d\n", n_models ? "" : "0", n_models);
 	return fclose(f) == 0 ? 0 : fatal("cannot write", path);
 }
 
@@ -232,6 +253,7 @@ main(int argc, char **argv)
 		models[m].file = file ? file + 1 : argv[i + m];
 		snprintf(models[m].label, sizeof models[m].label, "%s",
 		         model->config.name[0] ? model->config.name : models[m].file);
+		models[m].instrument = cw_mode_of(&model->config) == CW_MODE_INSTRUMENT;
 		cwrnn_model_free(model);
 	}
 	int st = fill(tpl, out, binary, models, n_models);

@@ -34,16 +34,6 @@ smooth_init(cw_smooth *s, double rate)
 	s->coef = (float)(1.0 - exp(-1.0 / (CW_SMOOTH_SECONDS * rate)));
 }
 
-static inline float
-smooth_next(cw_smooth *s)
-{
-	float d = s->target - s->cur;
-	if (fabsf(d) <= 1e-6f * (1.0f + fabsf(s->target)))
-		s->cur = s->target;
-	else
-		s->cur += s->coef * d;
-	return s->cur;
-}
 
 static inline float
 ramp(float v, float target, float step)
@@ -118,6 +108,8 @@ read_controls(cw_plugin *self)
 			changed = 1;
 		}
 	}
+	if (self->kind == CW_PLUGIN_INSTRUMENT)
+		cw_instrument_controls(self);
 	if (changed) {
 		apply_periods(self, self->cur);
 		if (self->prev)
@@ -304,7 +296,7 @@ move_knobs(cw_plugin *self)
 	float pos[CW_N_KNOB_PORTS];
 	int arrived = 1;
 	for (int k = 0; k < CW_N_KNOB_PORTS; k++) {
-		pos[k] = smooth_next(&self->knob[k]);
+		pos[k] = cw_smooth_next(&self->knob[k]);
 		arrived &= pos[k] == self->knob[k].target;
 	}
 	cw_slot_set_knobs(self->cur, pos, CW_N_KNOB_PORTS);
@@ -329,17 +321,21 @@ play(cw_plugin *self, cw_slot *s, int c, float x, const cw_drive *d, float amp)
 void
 cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 {
+	if (self->kind == CW_PLUGIN_INSTRUMENT) {
+		cw_instrument_render(self, start, end);
+		return;
+	}
 	cw_drive dc = drive_of(self, self->cur);
 	cw_drive dp = self->prev ? drive_of(self, self->prev) : dc;
 	const float target_en = self->enabled_target;
 	int knobs = knobs_to_move(self);
 
 	for (uint32_t i = start; i < end; i++) {
-		float gin = smooth_next(&self->in_gain);
-		float gout = smooth_next(&self->out_gain);
-		float wet = smooth_next(&self->wet);
-		dc.input_mix = dp.input_mix = smooth_next(&self->input_mix);
-		dc.noise = dp.noise = smooth_next(&self->noise);
+		float gin = cw_smooth_next(&self->in_gain);
+		float gout = cw_smooth_next(&self->out_gain);
+		float wet = cw_smooth_next(&self->wet);
+		dc.input_mix = dp.input_mix = cw_smooth_next(&self->input_mix);
+		dc.noise = dp.noise = cw_smooth_next(&self->noise);
 		self->enabled = ramp(self->enabled, target_en, self->enabled_step);
 		float en = self->enabled;
 		if (knobs) {
@@ -384,11 +380,17 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 			self->out[c][i] = finite_or_zero(y);
 		}
 
-		if (self->prev && self->fade >= 1.0f) {
-			if (is_zombie(self, self->prev))
-				retire(self, self->prev);
-			self->prev = NULL;
-		}
+		cw_fade_end(self);
+	}
+}
+
+void
+cw_fade_end(cw_plugin *self)
+{
+	if (self->prev && self->fade >= 1.0f) {
+		if (is_zombie(self, self->prev))
+			retire(self, self->prev);
+		self->prev = NULL;
 	}
 }
 
@@ -398,7 +400,7 @@ static float
 latency_of(const cw_plugin *self)
 {
 	const cw_slot *s = self->cur;
-	if (s->mode == CW_MODE_GENERATE)
+	if (s->mode == CW_MODE_GENERATE || s->mode == CW_MODE_INSTRUMENT)
 		return 0.0f;
 	cw_drive d = drive_of(self, s);
 	double lat = rint(cw_drive_latency(&d));
@@ -462,23 +464,30 @@ load_bundled(cw_plugin *self, const char *bundle_path)
 	char path[CW_MAX_PATH], msg[512];
 	size_t len = strlen(bundle_path);
 	const char *sep = len && bundle_path[len - 1] == '/' ? "" : "/";
-	self->n_bundled = CW_N_BUNDLED < CW_MAX_BUNDLED ? CW_N_BUNDLED : CW_MAX_BUNDLED;
-	for (int i = 0; i < self->n_bundled; i++) {
-		int n = snprintf(path, sizeof path, "%s%smodels/%s", bundle_path, sep,
+	/* bundled[k] is the model of port value k (NULL if it failed to load):
+	 * the instrument models for the instrument, the others for mono and
+	 * stereo (gen_ttl lists the same as scale points). */
+	int n = CW_N_BUNDLED < CW_MAX_BUNDLED ? CW_N_BUNDLED : CW_MAX_BUNDLED, k = 0;
+	for (int i = 0; i < n; i++) {
+		if ((self->kind == CW_PLUGIN_INSTRUMENT) != cw_bundled_instrument[i])
+			continue; /* each plugin lists the models it plays */
+		int at = k++;
+		int w = snprintf(path, sizeof path, "%s%smodels/%s", bundle_path, sep,
 		                 cw_bundled_models[i]);
-		if (n < 0 || (size_t)n >= sizeof path) {
+		if (w < 0 || (size_t)w >= sizeof path) {
 			lv2_log_error(&self->logger, "cwrnn: bundle path too long\n");
 			continue;
 		}
-		self->bundled[i] = cw_slot_load(path, self->n_channels, msg, sizeof msg);
-		if (!self->bundled[i]) {
+		self->bundled[at] = cw_slot_load(path, self->slot_voices, msg, sizeof msg);
+		if (!self->bundled[at]) {
 			lv2_log_error(&self->logger, "cwrnn: bundled model %s: %s\n", path, msg);
 			continue;
 		}
-		self->bundled[i]->bundled = 1;
+		self->bundled[at]->bundled = 1;
 		if (!self->cur)
-			self->cur = self->bundled[i];
+			self->cur = self->bundled[at];
 	}
+	self->n_bundled = k;
 	return self->cur ? 0 : -1;
 }
 
@@ -499,7 +508,11 @@ instantiate(const LV2_Descriptor *desc, double rate, const char *bundle_path,
 		cw_uris_map(&self->uris, self->map);
 		lv2_atom_forge_init(&self->forge, self->map);
 	}
-	self->n_channels = !strcmp(desc->URI, CW_URI_STEREO) ? 2 : 1;
+	self->kind = !strcmp(desc->URI, CW_URI_INSTRUMENT) ? CW_PLUGIN_INSTRUMENT
+	             : !strcmp(desc->URI, CW_URI_STEREO)   ? CW_PLUGIN_STEREO
+	                                                   : CW_PLUGIN_MONO;
+	self->n_channels = self->kind == CW_PLUGIN_MONO ? 1 : 2;
+	self->slot_voices = self->kind == CW_PLUGIN_INSTRUMENT ? CW_MAX_VOICES : self->n_channels;
 	self->rate = rate;
 	cw_rs_kernel_init(&self->kernel);
 	if (load_bundled(self, bundle_path) != 0) {
@@ -526,6 +539,8 @@ instantiate(const LV2_Descriptor *desc, double rate, const char *bundle_path,
 	self->env = 1.0f;
 	self->velocity = 1.0f;
 	self->snap = 1;
+	if (self->kind == CW_PLUGIN_INSTRUMENT)
+		cw_instrument_init(self);
 	return self;
 }
 
@@ -533,6 +548,10 @@ static void
 connect_port(LV2_Handle handle, uint32_t port, void *data)
 {
 	cw_plugin *self = handle;
+	int id = cw_plugin_port(self->kind, (int)port);
+	if (id < 0)
+		return;
+	port = (uint32_t)id;
 	switch (port) {
 	case CW_PORT_IN: self->in[0] = data; break;
 	case CW_PORT_OUT: self->out[0] = data; break;
@@ -566,6 +585,8 @@ activate(LV2_Handle handle)
 	self->steal = 0;
 	self->snap = 1;
 	self->activated = 1;
+	if (self->kind == CW_PLUGIN_INSTRUMENT)
+		cw_instrument_reset(self);
 }
 
 static void
@@ -589,6 +610,8 @@ static const LV2_Descriptor descriptors[] = {
 	{ CW_URI_MONO, instantiate, connect_port, activate, run, deactivate, cleanup,
 	  extension_data },
 	{ CW_URI_STEREO, instantiate, connect_port, activate, run, deactivate, cleanup,
+	  extension_data },
+	{ CW_URI_INSTRUMENT, instantiate, connect_port, activate, run, deactivate, cleanup,
 	  extension_data },
 };
 

@@ -24,6 +24,7 @@
 #include "ports.h"
 #include "slot.h"
 #include "uris.h"
+#include "voices.h"
 
 #define CW_MAX_BUNDLED 64
 #define CW_MAX_RETIRED 16
@@ -32,6 +33,25 @@
 typedef struct {
 	float cur, target, coef;
 } cw_smooth;
+
+/* [RT] One step of a one-pole smoother toward its target. */
+static inline float
+cw_smooth_next(cw_smooth *s)
+{
+	float d = s->target - s->cur;
+	if (d <= 1e-6f * (1.0f + s->target) && -d <= 1e-6f * (1.0f + s->target))
+		s->cur = s->target;
+	else
+		s->cur += s->coef * d;
+	return s->cur;
+}
+
+/* What the instrument keeps per voice besides its network: a DC blocker and
+ * a level follower that tells when a released voice has died away. */
+typedef struct {
+	float dc_x, dc_y;  /* last input and output of the DC blocker */
+	float level;       /* peak follower of the blocked output */
+} cw_voice_out;
 
 /* Worker messages (requests and responses). */
 /* CW_MSG_TOO_LONG carries the start of a path too long to load, for the
@@ -64,7 +84,9 @@ typedef struct {
 	const LV2_Atom_Sequence *control;
 	LV2_Atom_Sequence *notify;
 
-	int n_channels;
+	cw_plugin_kind kind;
+	int n_channels;           /* audio outputs (and inputs, but the instrument has none) */
+	int slot_voices;          /* network voices per slot: n_channels, or CW_MAX_VOICES */
 	double rate;
 	cw_rs_kernel kernel;      /* resampling prototype, filled in instantiate */
 	int activated;
@@ -106,6 +128,15 @@ typedef struct {
 	float next_velocity;
 	int next_released;        /* ... whose note-off came during the fade */
 	float root;
+
+	/* the instrument (kind CW_PLUGIN_INSTRUMENT): polyphony, instrument.c */
+	cw_voices voices;
+	cw_voice_out vout[CW_MAX_VOICES];
+	int bend;                 /* pitch wheel, -8192..8191 */
+	float bend_range;         /* semitones at full bend */
+	float spread;             /* 0..1: stereo width of the keyboard */
+	float dc_coef;            /* DC blocker pole */
+	float level_decay;        /* level follower decay per sample */
 } cw_plugin;
 
 /* plugin.c. [audio]: run() context (run, work_response); [instantiation]:
@@ -116,6 +147,7 @@ void cw_install_now(cw_plugin *self, cw_slot *slot); /* [instantiation] frees ol
 void cw_restart(cw_plugin *self, int note, float velocity); /* [audio] note < 0: root */
 void cw_release(cw_plugin *self, int note);          /* [audio] note < 0: all notes */
 void cw_render(cw_plugin *self, uint32_t start, uint32_t end); /* [audio] */
+void cw_fade_end(cw_plugin *self);  /* [audio] a finished crossfade lets prev go */
 
 /* events.c, all [audio] */
 void cw_notify_begin(cw_plugin *self, LV2_Atom_Forge_Frame *frame);
@@ -136,5 +168,13 @@ void cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot);
 
 /* state.c */
 extern const LV2_State_Interface cw_state_interface;
+
+/* instrument.c: the instrument plugin's voices. init: [instantiation];
+ * the others [audio]. */
+void cw_instrument_init(cw_plugin *self);
+void cw_instrument_reset(cw_plugin *self);    /* activate: every voice free */
+void cw_instrument_controls(cw_plugin *self); /* Voices, bend range, spread */
+void cw_instrument_midi(cw_plugin *self, const uint8_t *msg, uint32_t size);
+void cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end);
 
 #endif

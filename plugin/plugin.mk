@@ -11,7 +11,7 @@ PLUGIN_GEN := $(BUILD)/plugin
 PLUGIN_SO := cwrnn.so
 
 PLUGIN_SRC := plugin/plugin.c plugin/events.c plugin/worker.c plugin/state.c plugin/slot.c \
-	plugin/resample.c plugin/ports.c
+	plugin/resample.c plugin/ports.c plugin/instrument.c plugin/voices.c
 PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(OBJ)/%.o)
 PLUGIN_TOOL_OBJ := $(OBJ)/plugin/gen_ttl.o $(OBJ)/plugin/default_model.o
 
@@ -49,7 +49,8 @@ plugin-deps:
 	@$(PKG_CONFIG) --exists lv2 || { echo "cwrnn: the plugin needs the LV2 headers:" \
 		"apt-get install lv2-dev (or: make deps)"; exit 1; }
 
-$(PLUGIN_GEN)/gen_ttl: $(OBJ)/plugin/gen_ttl.o $(OBJ)/plugin/ports.o $(LIBCWRNN)
+$(PLUGIN_GEN)/gen_ttl: $(OBJ)/plugin/gen_ttl.o $(OBJ)/plugin/ports.o $(OBJ)/plugin/slot.o \
+		$(OBJ)/plugin/resample.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
@@ -112,7 +113,7 @@ endif
 
 # -rdynamic exports the test's malloc/free so the plugin's calls reach them.
 $(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(LV2HOST_OBJ) $(OBJ)/plugin/ports.o \
-		$(OBJ)/plugin/resample.o $(OBJ)/plugin/slot.o $(LIBCWRNN)
+		$(OBJ)/plugin/resample.o $(OBJ)/plugin/slot.o $(OBJ)/plugin/voices.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) -lm -ldl
 

@@ -59,7 +59,41 @@ const cw_port_info cw_ports[CW_N_PORTS] = {
 #undef KNOB
 	[CW_PORT_IN_R] = AUDIO(CW_KIND_AUDIO_IN, "in_r", NULL, "In R", NULL),
 	[CW_PORT_OUT_R] = AUDIO(CW_KIND_AUDIO_OUT, "out_r", NULL, "Out R", NULL),
+	[CW_PORT_VOICES] = { .symbol = "voices", .name = "Voices", .kind = CW_KIND_CONTROL_IN,
+	                     .min = 1, .max = 32, .def = 16, .props = CW_PROP_INTEGER },
+	[CW_PORT_BEND_RANGE] = { .symbol = "bend_range", .name = "Pitch bend range",
+	                         .kind = CW_KIND_CONTROL_IN, .min = 0, .max = 24, .def = 2,
+	                         .unit = "units:semitone12TET" },
+	[CW_PORT_SPREAD] = { .symbol = "spread", .name = "Spread", .kind = CW_KIND_CONTROL_IN,
+	                     .min = 0, .max = 100, .def = 50, .unit = "units:pc" },
 };
+
+/* The instrument's ports in lv2:index order. */
+static const int instrument_ports[] = {
+	CW_PORT_OUT, CW_PORT_OUT_R, CW_PORT_CONTROL, CW_PORT_NOTIFY, CW_PORT_MODEL,
+	CW_PORT_OUT_GAIN, CW_PORT_STRETCH, CW_PORT_PERIOD_1, CW_PORT_PERIOD_2, CW_PORT_PERIOD_3,
+	CW_PORT_PERIOD_4, CW_PORT_PERIOD_5, CW_PORT_PERIOD_6, CW_PORT_PERIOD_7, CW_PORT_PERIOD_8,
+	CW_PORT_VOICES, CW_PORT_BEND_RANGE, CW_PORT_SPREAD,
+};
+
+int
+cw_plugin_n_ports(cw_plugin_kind k)
+{
+	switch (k) {
+	case CW_PLUGIN_MONO: return CW_N_PORTS_MONO;
+	case CW_PLUGIN_STEREO: return CW_N_PORTS_STEREO;
+	case CW_PLUGIN_INSTRUMENT: return (int)(sizeof instrument_ports / sizeof *instrument_ports);
+	}
+	return 0;
+}
+
+int
+cw_plugin_port(cw_plugin_kind k, int index)
+{
+	if (index < 0 || index >= cw_plugin_n_ports(k))
+		return -1;
+	return k == CW_PLUGIN_INSTRUMENT ? instrument_ports[index] : index;
+}
 
 const char *
 cw_port_symbol(int i, int stereo)

@@ -42,11 +42,15 @@ typedef enum {
 	CW_PORT_KNOB_3,
 	CW_PORT_KNOB_4,
 	CW_PORT_IN_R,       /* stereo only */
-	CW_PORT_OUT_R,      /* stereo only */
+	CW_PORT_OUT_R,      /* stereo and instrument */
+	CW_PORT_VOICES,     /* instrument only: polyphony */
+	CW_PORT_BEND_RANGE, /* instrument only: pitch bend range, semitones */
+	CW_PORT_SPREAD,     /* instrument only: stereo spread of voices by pitch */
 	CW_N_PORTS
 } cw_port_index;
 
 #define CW_N_PORTS_MONO CW_PORT_IN_R
+#define CW_N_PORTS_STEREO (CW_PORT_OUT_R + 1)
 #define CW_N_PERIOD_PORTS 8
 #define CW_MAX_PERIOD_PORT 4096
 #define CW_N_KNOB_PORTS 4
@@ -91,8 +95,20 @@ typedef struct {
  * of bundled models (cw_port_max). */
 extern const cw_port_info cw_ports[CW_N_PORTS];
 
-/* Symbol of port i in the mono (stereo = 0) or stereo plugin. */
+/* Symbol of port i in the mono (stereo = 0) or stereo plugin (the
+ * instrument uses the stereo symbols). */
 const char *cw_port_symbol(int i, int stereo);
+
+/* The three plugins of the bundle. The mono and stereo plugins' lv2:index
+ * of a port is its cw_port_index; the instrument (no audio input) lists a
+ * subset in its own order (cw_plugin_port). */
+typedef enum { CW_PLUGIN_MONO, CW_PLUGIN_STEREO, CW_PLUGIN_INSTRUMENT } cw_plugin_kind;
+
+/* How many ports plugin k has. */
+int cw_plugin_n_ports(cw_plugin_kind k);
+
+/* The port (cw_port_index) at lv2:index `index` of plugin k, or -1. */
+int cw_plugin_port(cw_plugin_kind k, int index);
 
 /* Clamps a control value to port i's range (n_models sets the model port's
  * maximum) and rounds integer and toggled ports. NaN becomes the default. */

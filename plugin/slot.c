@@ -6,9 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static cw_mode
-mode_of(const cwrnn_config *cfg)
+cw_mode
+cw_mode_of(const cwrnn_config *cfg)
 {
+	if (cfg->task == CWRNN_TASK_GENERATE && cfg->n_controls > 0 &&
+	    cfg->n_controls == cfg->n_inputs) {
+		for (int c = 0; c < cfg->n_controls; c++)
+			if (cfg->controls[c].kind == CWRNN_CONTROL_VELOCITY ||
+			    cfg->controls[c].kind == CWRNN_CONTROL_GATE)
+				return CW_MODE_INSTRUMENT;
+	}
 	int audio = cfg->n_inputs - cfg->n_controls;
 	if (audio >= 1 && cfg->task == CWRNN_TASK_TRANSFORM)
 		return CW_MODE_TRANSFORM;
@@ -63,8 +70,14 @@ cw_slot_new(cwrnn_model *model, const char *path, int n_voices, char *msg, size_
 	}
 	memcpy(s->path, path, len + 1);
 	s->model = model;
-	s->mode = mode_of(&model->config);
+	s->mode = cw_mode_of(&model->config);
 	init_controls(s);
+	s->voice = calloc((size_t)n_voices, sizeof *s->voice);
+	if (!s->voice) {
+		cw_slot_free(s);
+		snprintf(msg, msg_len, "out of memory for %d voices", n_voices);
+		return NULL;
+	}
 	s->n_voices = n_voices;
 	for (int c = 0; c < n_voices; c++) {
 		cw_voice *v = &s->voice[c];
@@ -101,23 +114,29 @@ cw_slot_free(cw_slot *s)
 		free(s->voice[c].in);
 		free(s->voice[c].out);
 	}
+	free(s->voice);
 	cwrnn_model_free(s->model);
 	free(s);
 }
 
 void
+cw_voice_reset(cw_slot *s, int c)
+{
+	cw_voice *v = &s->voice[c];
+	cwrnn_state_reset(v->state);
+	memset(v->in, 0, ((size_t)s->model->config.n_inputs + 1) * sizeof *v->in);
+	memset(v->out, 0, (size_t)s->model->config.n_outputs * sizeof *v->out);
+	cw_rs_clear(&v->xs);
+	cw_rs_clear(&v->ys);
+	v->phase = 0.0;
+	v->noise = 0x9e3779b9u ^ (uint32_t)(c * 0x85ebca6bu);
+}
+
+void
 cw_slot_reset(cw_slot *s)
 {
-	for (int c = 0; c < s->n_voices; c++) {
-		cw_voice *v = &s->voice[c];
-		cwrnn_state_reset(v->state);
-		memset(v->in, 0, ((size_t)s->model->config.n_inputs + 1) * sizeof *v->in);
-		memset(v->out, 0, (size_t)s->model->config.n_outputs * sizeof *v->out);
-		cw_rs_clear(&v->xs);
-		cw_rs_clear(&v->ys);
-		v->phase = 0.0;
-		v->noise = 0x9e3779b9u ^ (uint32_t)(c * 0x85ebca6bu);
-	}
+	for (int c = 0; c < s->n_voices; c++)
+		cw_voice_reset(s, c);
 }
 
 void
@@ -158,6 +177,8 @@ feed(cw_slot *s, cw_voice *v, float x, const cw_drive *d)
 	}
 	case CW_MODE_GENERATE:
 		break; /* audio inputs stay zero */
+	case CW_MODE_INSTRUMENT:
+		return; /* every input is a control the caller sets per voice */
 	}
 	for (int c = 0; c < cfg->n_controls; c++)
 		v->in[s->n_audio + c] = s->control[c];
@@ -196,7 +217,7 @@ cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 	while (p >= 1.0) {
 		/* this step falls at host time n - 1 + a, a in (0, 1] */
 		double a = (1.0 - (p - inc)) / inc;
-		float xn = s->mode == CW_MODE_GENERATE
+		float xn = s->mode == CW_MODE_GENERATE || s->mode == CW_MODE_INSTRUMENT
 		               ? 0.0f
 		               : cw_rs_read(&v->xs, d->kernel, 1.0 - a + d->d_in, d->c_in);
 		feed(s, v, xn, d);

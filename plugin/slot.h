@@ -23,11 +23,14 @@
 #include "resample.h"
 
 #define CW_MAX_CHANNELS 2
+#define CW_MAX_VOICES 32   /* the instrument's polyphony */
 
 typedef enum {
-	CW_MODE_TRANSFORM, /* in -> model -> out */
-	CW_MODE_GENERATE,  /* no input, plays from its zero state */
-	CW_MODE_CONTINUE   /* runs on its own output (+ some input and noise) */
+	CW_MODE_TRANSFORM,  /* in -> model -> out */
+	CW_MODE_GENERATE,   /* no input, plays from its zero state */
+	CW_MODE_CONTINUE,   /* runs on its own output (+ some input and noise) */
+	CW_MODE_INSTRUMENT  /* a generator whose inputs are all controls (velocity, gate,
+	                       note): the caller writes them into voice->in */
 } cw_mode;
 
 typedef struct {
@@ -65,12 +68,13 @@ typedef struct {
 	float control[CWRNN_MAX_CONTROLS];    /* control values fed at every step, in the
 	                                         control's units (defaults until moved) */
 	int n_voices;
-	cw_voice voice[CW_MAX_CHANNELS];
+	cw_voice *voice;      /* (n_voices): one per channel, or per instrument voice */
 	char path[];          /* the file it was loaded from, NUL-terminated */
 } cw_slot;
 
-/* Loads a model file and builds a slot for n_voices channels. Returns NULL
- * with a message in msg on any failure. Not real-time safe. */
+/* Loads a model file and builds a slot for n_voices channels (or instrument
+ * voices, up to CW_MAX_VOICES). Returns NULL with a message in msg on any
+ * failure. Not real-time safe. */
 cw_slot *cw_slot_load(const char *path, int n_voices, char *msg, size_t msg_len);
 
 /* Builds a slot around a model, taking ownership of it (freed on failure).
@@ -95,6 +99,12 @@ float cw_knob_value(const cwrnn_control *ctl, float pos);
 /* [RT] Sets the first n knobs (n may exceed the model's: the rest are
  * ignored) from positions 0..1. */
 void cw_slot_set_knobs(cw_slot *slot, const float *pos, int n);
+
+/* The mode a model plays in. */
+cw_mode cw_mode_of(const cwrnn_config *cfg);
+
+/* [RT] Back to the initial state of one voice. */
+void cw_voice_reset(cw_slot *slot, int c);
 
 /* [RT] One host sample through voice c: x is the (gain-scaled) input. */
 float cw_voice_tick(cw_slot *slot, int c, float x, const cw_drive *drive);

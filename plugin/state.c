@@ -104,7 +104,7 @@ restore(LV2_Handle handle, LV2_State_Retrieve_Function retrieve, LV2_State_Handl
 		}
 	} else {
 		char err[512];
-		cw_slot *slot = cw_slot_load(path, self->n_channels, err, sizeof err);
+		cw_slot *slot = cw_slot_load(path, self->slot_voices, err, sizeof err);
 		if (slot) {
 			cw_install_now(self, slot);
 			cw_log_model(self, "restored", slot);

@@ -11,6 +11,7 @@
 #define CW_URI "https://cwrnn.org/lv2"
 #define CW_URI_MONO CW_URI "/mono"
 #define CW_URI_STEREO CW_URI "/stereo"
+#define CW_URI_INSTRUMENT CW_URI "/instrument"
 #define CW_URI_MODEL CW_URI "#model" /* patch:Parameter, range atom:Path */
 #define CW_URI_KNOBS CW_URI "#knobs" /* patch:Parameter (readable), range atom:Tuple */
 #define CW_URI_KNOB CW_URI "#Knob"   /* one knob of the model, an element of #knobs */

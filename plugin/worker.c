@@ -95,7 +95,7 @@ work(LV2_Handle handle, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_
 		              "bytes (keeping the current model)\n", path, CW_MAX_PATH - 1);
 		return LV2_WORKER_SUCCESS;
 	}
-	cw_slot *slot = cw_slot_load(path, self->n_channels, err, sizeof err);
+	cw_slot *slot = cw_slot_load(path, self->slot_voices, err, sizeof err);
 	if (!slot) {
 		lv2_log_error(&self->logger, "cwrnn: cannot load model %s: %s (keeping the current model)\n",
 		              path, err);

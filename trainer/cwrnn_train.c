@@ -295,6 +295,8 @@ prepare(app *a, cwrnn_config *cfg)
 			return EXIT_DATA;
 		dataset_notes(&a->ds, a->notes.x, a->notes.y, a->notes.steps, a->notes.n,
 		              NOTES_INPUTS, a->notes.rate, o->notes);
+		if (!o->resume)
+			notes_range(cfg, &a->manifest);
 	} else if (dataset_build(&a->ds, o, o->input ? &a->input : NULL, o->target ? &a->target : NULL,
 	                  o->val_input ? &a->val_input : NULL, o->val_target ? &a->val_target : NULL,
 	                  steps, a->msg, sizeof a->msg) != 0)

@@ -212,22 +212,11 @@ int
 notes_read(const char *path, note_manifest *m, char *msg, size_t msg_len)
 {
 	memset(m, 0, sizeof *m);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return cw_fail(msg, msg_len, "cannot read notes manifest '%s': %s", path,
-		               strerror(errno));
-	char *text = malloc(MANIFEST_MAX_BYTES + 1);
-	size_t n = text ? fread(text, 1, MANIFEST_MAX_BYTES + 1, f) : 0;
-	int bad = !text || ferror(f);
-	fclose(f);
-	int rc;
-	if (bad)
-		rc = cw_fail(msg, msg_len, "cannot read notes manifest '%s'", path);
-	else if (n > MANIFEST_MAX_BYTES)
-		rc = cw_fail(msg, msg_len, "notes manifest '%s' is larger than %zu bytes; is it a "
-		             "manifest?", path, MANIFEST_MAX_BYTES);
-	else
-		rc = notes_parse(text, n, path, m, msg, msg_len);
+	unsigned char *text;
+	size_t n;
+	if (cw_read_file(path, MANIFEST_MAX_BYTES, "notes manifest", &text, &n, msg, msg_len) != 0)
+		return -1;
+	int rc = notes_parse((const char *)text, n, path, m, msg, msg_len);
 	free(text);
 	return rc;
 }
@@ -383,4 +372,19 @@ notes_controls(cwrnn_config *cfg)
 	                         NULL, 0);
 	cwrnn_config_add_control(cfg, CWRNN_CONTROL_GATE, "gate", 0.0f, 1.0f, 1.0f, NULL, 0);
 	cwrnn_config_add_control(cfg, CWRNN_CONTROL_NOTE, "note", 0.0f, 127.0f, 60.0f, NULL, 0);
+}
+
+void
+notes_range(cwrnn_config *cfg, const note_manifest *m)
+{
+	int lo = 127, hi = 0;
+	for (int k = 0; k < m->n; k++) {
+		lo = m->notes[k].note < lo ? m->notes[k].note : lo;
+		hi = m->notes[k].note > hi ? m->notes[k].note : hi;
+	}
+	cwrnn_control *note = &cfg->controls[cfg->n_controls - NOTES_INPUTS + NOTES_NOTE];
+	/* one recorded pitch: a range of one semitone around it (min < max) */
+	note->min = lo < hi ? (float)lo : (float)lo - 0.5f;
+	note->max = lo < hi ? (float)hi : (float)lo + 0.5f;
+	note->def = 0.5f * (note->min + note->max);
 }

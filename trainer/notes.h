@@ -16,7 +16,8 @@
  *   gate      1 until the release, 0 after
  *   note      the MIDI note: after resampling every pitch has the same
  *             cycle, so without it the network could not tell a low note
- *             from a high one, whose timbre and decay (in steps) differ
+ *             from a high one, whose timbre and decay (in steps) differ;
+ *             its range is the recorded notes' (notes_range)
  * Every sequence is padded with silence (gate 0) to the longest one, so all
  * of them run in lockstep from the zero state. */
 #ifndef TRAINER_NOTES_H
@@ -87,5 +88,11 @@ void notes_resample(const double *in, size_t n, double r, double *out);
 /* Makes the instrument's controls (velocity 0..127, gate 0..1, note
  * 0..127) cfg's only inputs, and its root note A4 (the rate it runs at). */
 void notes_controls(cwrnn_config *cfg);
+
+/* Sets the note control's range to the recorded notes' (lowest..highest):
+ * the network sees 0 at the lowest and 1 at the highest, and a player clamps
+ * other notes into the range (they play the nearest recorded register's
+ * timbre, transposed). */
+void notes_range(cwrnn_config *cfg, const note_manifest *m);
 
 #endif

@@ -45,7 +45,7 @@ START_TEST(test_bundle_lists_both_plugins_with_the_port_table)
 		lilv_node_free(u);
 		ck_assert_msg(pl != NULL, "%s not found in LV2_PATH", uris[p]);
 		uint32_t n = lilv_plugin_get_num_ports(pl);
-		ck_assert_uint_eq(n, p ? CW_N_PORTS : CW_N_PORTS_MONO);
+		ck_assert_uint_eq(n, p ? CW_N_PORTS_STEREO : CW_N_PORTS_MONO);
 		ck_assert_int_eq(lilv_plugin_has_latency(pl), 1);
 		ck_assert_uint_eq(lilv_plugin_get_latency_port_index(pl), CW_PORT_LATENCY);
 		float mins[CW_N_PORTS], maxs[CW_N_PORTS], defs[CW_N_PORTS];

@@ -15,6 +15,7 @@
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
+#include "slot.h"
 #include "suites.h"
 #include "uris.h"
 
@@ -116,6 +117,20 @@ cmp_str(const void *a, const void *b)
 }
 
 /* The bundled models in the model port's order: default first, then by name. */
+/* Whether a bundled model is an instrument's (the mono and stereo plugins
+ * do not list those). */
+static int
+is_instrument(const char *dir, const char *file)
+{
+	char path[1400], msg[256];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	cwrnn_model *m = NULL;
+	ck_assert_msg(cwrnn_model_load(path, &m, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	int yes = cw_mode_of(&m->config) == CW_MODE_INSTRUMENT;
+	cwrnn_model_free(m);
+	return yes;
+}
+
 static int
 bundled_models(char names[][1200], int max)
 {
@@ -127,7 +142,8 @@ bundled_models(char names[][1200], int max)
 	int n = 0;
 	for (struct dirent *e; (e = readdir(d)) && n < 64;) {
 		size_t len = strlen(e->d_name);
-		if (len > 6 && !strcmp(e->d_name + len - 6, ".cwrnn") && strcmp(e->d_name, "default.cwrnn"))
+		if (len > 6 && !strcmp(e->d_name + len - 6, ".cwrnn") &&
+		    strcmp(e->d_name, "default.cwrnn") && !is_instrument(dir, e->d_name))
 			list[n++] = strdup(e->d_name);
 	}
 	closedir(d);

@@ -24,6 +24,7 @@ main(void)
 	srunner_add_suite(sr, resample_suite());
 	srunner_add_suite(sr, abuse_suite());
 	srunner_add_suite(sr, hosts_suite());
+	srunner_add_suite(sr, instrument_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

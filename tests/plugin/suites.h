@@ -16,5 +16,6 @@ void knobs_tcases(Suite *s);      /* check_knobs.c */
 Suite *resample_suite(void);
 Suite *abuse_suite(void);
 Suite *hosts_suite(void);
+Suite *instrument_suite(void); /* check_instrument.c */
 
 #endif

@@ -202,6 +202,22 @@ START_TEST(controls_describe_the_inputs)
 	double gain, offset;
 	cwrnn_input_affine(&cfg, NOTES_VELOCITY, &gain, &offset);
 	ck_assert_double_eq_tol(127.0 * gain + offset, 1.0, 1e-12);
+	ck_assert_float_eq(cfg.root_note, 69.0f);
+	/* the note's range is the recorded notes' */
+	note_manifest m;
+	const char *text = "a.wav note=72 velocity=1 release=0\nb.wav note=48 velocity=1 release=0\n";
+	ck_assert_int_eq(notes_parse(text, strlen(text), "N", &m, msg, sizeof msg), 0);
+	notes_range(&cfg, &m);
+	ck_assert_float_eq(cfg.controls[NOTES_NOTE].min, 48.0f);
+	ck_assert_float_eq(cfg.controls[NOTES_NOTE].max, 72.0f);
+	ck_assert_int_eq(cwrnn_config_check(&cfg, msg, sizeof msg), 0);
+	notes_free(&m);
+	text = "a.wav note=60 velocity=1 release=0\n";
+	ck_assert_int_eq(notes_parse(text, strlen(text), "N", &m, msg, sizeof msg), 0);
+	notes_range(&cfg, &m);
+	ck_assert_float_eq(cfg.controls[NOTES_NOTE].min, 59.5f);
+	ck_assert_float_eq(cfg.controls[NOTES_NOTE].max, 60.5f);
+	notes_free(&m);
 }
 END_TEST
 

@@ -13,6 +13,7 @@
 #include "figure.h"
 #include "history.h"
 #include "signal.h"
+#include "smf.h"
 
 #define PI 3.14159265358979323846
 
@@ -282,6 +283,65 @@ START_TEST(figure_is_one_whole_svg_with_every_panel)
 }
 END_TEST
 
+/* A type 1 file: a conductor track (tempo 120 then 60 bpm at tick 960) and
+ * a track with running status, a SysEx and a program change; 480 ticks per
+ * quarter. */
+static const uint8_t song[] = {
+	'M', 'T', 'h', 'd', 0, 0, 0, 6, 0, 1, 0, 2, 0x01, 0xE0,
+	'M', 'T', 'r', 'k', 0, 0, 0, 19,
+	0x00, 0xFF, 0x51, 3, 0x07, 0xA1, 0x20,       /* 500000 us per quarter */
+	0x87, 0x40, 0xFF, 0x51, 3, 0x0F, 0x42, 0x40, /* at 960: 1000000 us */
+	0x00, 0xFF, 0x2F, 0,
+	'M', 'T', 'r', 'k', 0, 0, 0, 29,
+	0x00, 0xC0, 5,                               /* program change: 2 bytes */
+	0x00, 0x90, 60, 100,
+	0x00, 64, 90,                                /* running status */
+	0x00, 0xF0, 2, 0x7E, 0xF7,                   /* SysEx, skipped */
+	0x87, 0x40, 0x80, 60, 0,                     /* tick 960: 1.0 s */
+	0x83, 0x60, 0x80, 64, 0,                     /* tick 1440: 2.0 s (60 bpm) */
+	0x00, 0xFF, 0x2F, 0,
+};
+
+START_TEST(midi_file_events_in_time_order_through_the_tempo_map)
+{
+	smf_song sg;
+	char msg[256];
+	ck_assert_int_eq(smf_parse(song, sizeof song, "song.mid", &sg, msg, sizeof msg), 0);
+	ck_assert_uint_eq(sg.n, 5);
+	ck_assert_int_eq(sg.events[0].size, 2);
+	ck_assert_int_eq(sg.events[0].msg[0], 0xC0);
+	ck_assert_int_eq(sg.events[2].msg[0], 0x90);
+	ck_assert_int_eq(sg.events[2].msg[1], 64);
+	ck_assert_double_eq_tol(sg.events[2].seconds, 0.0, 1e-12);
+	ck_assert_double_eq_tol(sg.events[3].seconds, 1.0, 1e-12);
+	ck_assert_double_eq_tol(sg.events[4].seconds, 2.0, 1e-12);
+	smf_free(&sg);
+}
+END_TEST
+
+START_TEST(bad_midi_files_are_refused_with_where)
+{
+	smf_song sg;
+	char msg[256];
+	uint8_t b[sizeof song];
+	ck_assert_int_eq(smf_parse((const uint8_t *)"RIFF", 4, "x.mid", &sg, msg, sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "not a standard MIDI file"));
+	memcpy(b, song, sizeof b);
+	b[9] = 2; /* type 2 */
+	ck_assert_int_eq(smf_parse(b, sizeof b, "x.mid", &sg, msg, sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "type 2"));
+	memcpy(b, song, sizeof b);
+	b[12] = 0xE7; /* SMPTE */
+	ck_assert_int_eq(smf_parse(b, sizeof b, "x.mid", &sg, msg, sizeof msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "SMPTE"));
+	for (size_t cut = 14; cut < sizeof song; cut++) /* every truncation */
+		ck_assert_int_eq(smf_parse(song, cut, "x.mid", &sg, msg, sizeof msg), -1);
+	memcpy(b, song, sizeof b);
+	b[sizeof b - 6] = 0xF0; /* a data byte above 127 */
+	ck_assert_int_eq(smf_parse(b, sizeof b, "x.mid", &sg, msg, sizeof msg), -1);
+}
+END_TEST
+
 static Suite *
 demo_suite(void)
 {
@@ -300,6 +360,10 @@ demo_suite(void)
 	tcase_add_test(tc, report_gives_totals_model_and_curve);
 	tcase_add_test(tc, report_is_read_by_key_not_by_order);
 	tcase_add_test(tc, report_refuses_other_json);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("midi");
+	tcase_add_test(tc, midi_file_events_in_time_order_through_the_tempo_map);
+	tcase_add_test(tc, bad_midi_files_are_refused_with_where);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("figure");
 	tcase_add_test(tc, figure_is_one_whole_svg_with_every_panel);

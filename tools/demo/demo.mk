@@ -10,7 +10,7 @@ DEMO_HIDDEN ?= 24
 LV2_RENDER := $(BUILD)/cwrnn-lv2-render
 DEMO_PLOT := $(BUILD)/cwrnn-demo-plot
 
-DEMO_HOST_OBJ := $(OBJ)/tools/demo/cwrnn_lv2_render.o
+DEMO_HOST_OBJ := $(OBJ)/tools/demo/cwrnn_lv2_render.o $(OBJ)/tools/demo/smf.o
 DEMO_PLOT_OBJ := $(OBJ)/tools/demo/cwrnn_demo_plot.o $(OBJ)/tools/demo/fft.o \
 	$(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/history.o \
 	$(OBJ)/tools/demo/figure.o
@@ -41,7 +41,8 @@ $(DEMO_PLOT): $(DEMO_PLOT_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) $(SNDFILE_LIBS) -lm
 
-$(BUILD)/tests/check_demo: $(DEMO_TEST_OBJ) $(DEMO_LIB_OBJ) $(DEMO_WAV_OBJ) $(LIBCWRNN)
+$(BUILD)/tests/check_demo: $(DEMO_TEST_OBJ) $(DEMO_LIB_OBJ) $(OBJ)/tools/demo/smf.o \
+		$(DEMO_WAV_OBJ) $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(JANSSON_LIBS) $(SNDFILE_LIBS) -lm
 

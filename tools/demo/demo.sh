@@ -56,6 +56,15 @@ say "comparing and drawing $OUT/cwrnn-demo.svg"
 	> "$OUT/numbers.txt"
 sed 's/^/  /' "$OUT/numbers.txt"
 
+# The instrument: a phrase (tools/demo/phrase.mid, made by audio/make_midi.py
+# melody 6 3) played by the bundled Organ through the instrument plugin, and
+# its spectrogram.
+say "playing a phrase on the bundled instrument (Organ preset) through the instrument plugin"
+"$BUILD/cwrnn-lv2-render" --uri https://cwrnn.org/lv2/instrument --preset Organ \
+	--midi tools/demo/phrase.mid -o "$OUT/instrument.wav"
+sox "$OUT/instrument.wav" -n spectrogram -x 1000 -y 385 -z 90 -o "$OUT/instrument-spectrogram.png" \
+	-t "cwrnn instrument: Organ (learned from 9 recorded notes) playing a phrase"
+
 train_seconds=$(sed -n 's/^  "seconds": \([0-9.]*\),$/\1/p' "$OUT/train.json")
 audio_seconds=$(echo "$lv2_line" | sed -n 's/.*: \([0-9.]*\) s of audio in .*/\1/p')
 say "done in $(elapsed "$start" "$(now)") s"
@@ -64,6 +73,8 @@ cat <<EOF
   LV2 render      $audio_seconds s of audio in $render_seconds s of run() calls ($(echo "$lv2_line" | sed -n 's/.*(\(real-time factor [^)]*\)).*/\1/p'))
   picture         $OUT/cwrnn-demo.svg   (open it in a browser)
   listen          $OUT/test_dry.wav  $OUT/test_target.wav  $OUT/test_plugin.wav
+  instrument      $OUT/instrument.wav and $OUT/instrument-spectrogram.png (the Organ preset
+                  playing tools/demo/phrase.mid through the instrument plugin)
   also            $OUT/test_engine.wav (cwrnn-render), $MODEL (the model: load it in the
                   plugin), $OUT/train.json and $OUT/train.svg (training report and curves)
 EOF

@@ -1,0 +1,244 @@
+/*
+ * The instrument plugin (https://cwrnn.org/lv2/instrument): up to
+ * CW_MAX_VOICES voices, each one network state of the playing slot (all
+ * allocated with the slot, off the audio thread) driven at its note's rate,
+ * with its velocity, gate and note as the network's control inputs.
+ *
+ * Pitch: a model plays its root note at its own sample rate (cwrnn-train
+ * instrument resamples every note so that this is A4; see trainer/notes.h),
+ * so note n with the pitch wheel at b semitones runs at
+ * sample_rate * 2^((n + b - root) / 12) network steps per second. A model
+ * without a root note is taken to be pitched at A4 (CW_REFERENCE_NOTE).
+ *
+ * Each voice's output goes through a DC blocker (a network can settle on an
+ * offset, which would click when the voice stops) and a level follower: a
+ * released voice whose level stays below CW_QUIET has died away and fades
+ * out (voices.c). Voices are summed with CW_VOICE_GAIN of headroom and
+ * panned by pitch (Spread), then the output gain.
+ */
+#include "plugin.h"
+
+#include <math.h>
+
+#define CW_REFERENCE_NOTE 69
+#define CW_PI 3.14159265358979323846
+#define CW_VOICE_GAIN 0.25f       /* headroom: 8 loud voices stay below full scale */
+#define CW_QUIET 2e-4f            /* a released voice below this (-74 dBFS) is over */
+#define CW_DC_HZ 10.0             /* DC blocker corner */
+#define CW_LEVEL_SECONDS 0.02     /* level follower decay time */
+#define CW_MIN_INC (1.0 / 64.0)
+#define CW_MAX_INC 8.0
+
+void
+cw_instrument_init(cw_plugin *self)
+{
+	cw_voices_init(&self->voices, self->rate);
+	self->dc_coef = (float)(1.0 - 2.0 * CW_PI * CW_DC_HZ / self->rate);
+	self->level_decay = (float)exp(-1.0 / (CW_LEVEL_SECONDS * self->rate));
+	self->bend_range = cw_ports[CW_PORT_BEND_RANGE].def;
+	self->spread = cw_ports[CW_PORT_SPREAD].def / 100.0f;
+	self->bend = 0;
+}
+
+void
+cw_instrument_reset(cw_plugin *self)
+{
+	cw_voices_clear(&self->voices);
+	self->bend = 0;
+	for (int i = 0; i < CW_MAX_VOICES; i++)
+		self->vout[i] = (cw_voice_out){ 0 };
+}
+
+static float
+port_value(const cw_plugin *self, int port)
+{
+	float v = self->ctl[port] ? *self->ctl[port] : cw_ports[port].def;
+	return cw_port_clamp(port, v, self->n_bundled);
+}
+
+void
+cw_instrument_controls(cw_plugin *self)
+{
+	int limit = (int)port_value(self, CW_PORT_VOICES);
+	if (limit != self->voices.limit)
+		cw_voices_set_limit(&self->voices, limit);
+	self->bend_range = port_value(self, CW_PORT_BEND_RANGE);
+	self->spread = port_value(self, CW_PORT_SPREAD) / 100.0f;
+}
+
+void
+cw_instrument_midi(cw_plugin *self, const uint8_t *msg, uint32_t size)
+{
+	if (size < 2)
+		return;
+	uint8_t status = msg[0] & 0xF0;
+	if (status == 0xE0 && size >= 3) {
+		self->bend = (int)((msg[2] & 0x7F) << 7 | (msg[1] & 0x7F)) - 8192;
+		return;
+	}
+	if (size < 3)
+		return;
+	int d1 = msg[1] & 0x7F, d2 = msg[2] & 0x7F;
+	if (status == 0x90 && d2 > 0) {
+		cw_voices_note_on(&self->voices, d1, d2);
+	} else if (status == 0x80 || status == 0x90) {
+		cw_voices_note_off(&self->voices, d1);
+	} else if (status == 0xB0) {
+		if (d1 == 64)
+			cw_voices_sustain(&self->voices, d2 >= 64);
+		else if (d1 == 123)
+			cw_voices_all_notes_off(&self->voices);
+		else if (d1 == 120)
+			cw_voices_all_sound_off(&self->voices);
+	}
+}
+
+/* Where a slot's network reads each control (-1: it has none of that kind),
+ * and the range of notes it was trained on (other notes are clamped into it:
+ * they play the nearest recorded register, transposed). */
+typedef struct {
+	int velocity, gate, note;
+	float note_min, note_max;
+} cw_inputs;
+
+static cw_inputs
+inputs_of(const cw_slot *s)
+{
+	const cwrnn_config *cfg = &s->model->config;
+	cw_inputs in = { -1, -1, -1, 0.0f, 0.0f };
+	int first = cfg->n_inputs - cfg->n_controls;
+	for (int c = 0; c < cfg->n_controls; c++) {
+		int at = first + c;
+		switch (cfg->controls[c].kind) {
+		case CWRNN_CONTROL_VELOCITY: in.velocity = at; break;
+		case CWRNN_CONTROL_GATE: in.gate = at; break;
+		case CWRNN_CONTROL_NOTE:
+			in.note = at;
+			in.note_min = cfg->controls[c].min;
+			in.note_max = cfg->controls[c].max;
+			break;
+		default: break; /* a knob keeps its default (set at reset) */
+		}
+	}
+	return in;
+}
+
+static cw_drive
+drive_for(const cw_plugin *self, const cw_slot *s, int note)
+{
+	float root = s->model->config.root_note;
+	double semis = note + self->bend_range * (double)self->bend / 8192.0 -
+	               (root > 0.0f ? root : CW_REFERENCE_NOTE);
+	double inc = s->model->config.sample_rate / self->rate * exp2(semis / 12.0);
+	inc = inc < CW_MIN_INC ? CW_MIN_INC : inc > CW_MAX_INC ? CW_MAX_INC : inc;
+	cw_drive d = { 0 };
+	cw_drive_set_rate(&d, &self->kernel, inc);
+	return d;
+}
+
+/* A voice (re)starts: its network from the zero state, knobs at their
+ * defaults, its note's rate. */
+static void
+restart(cw_slot *s, int i)
+{
+	cw_voice_reset(s, i);
+	const cwrnn_config *cfg = &s->model->config;
+	int first = cfg->n_inputs - cfg->n_controls;
+	for (int c = 0; c < cfg->n_controls; c++)
+		s->voice[i].in[first + c] = cfg->controls[c].def;
+}
+
+static inline float
+tick(cw_slot *s, const cw_inputs *in, int i, const cw_ivoice *v, const cw_drive *d)
+{
+	float *x = s->voice[i].in;
+	if (in->velocity >= 0)
+		x[in->velocity] = v->velocity;
+	if (in->gate >= 0)
+		x[in->gate] = (float)v->gate;
+	if (in->note >= 0) {
+		float n = (float)v->note;
+		x[in->note] = n < in->note_min ? in->note_min : n > in->note_max ? in->note_max : n;
+	}
+	return cw_voice_tick(s, i, 0.0f, d);
+}
+
+/* Equal-power gains (with the headroom) placing a note across the stereo
+ * field: C4 in the middle, two octaves either side at the edges at full
+ * Spread. */
+static void
+pan(const cw_plugin *self, int note, float *l, float *r)
+{
+	float p = self->spread * (float)(note - 60) / 24.0f;
+	p = p < -1.0f ? -1.0f : p > 1.0f ? 1.0f : p;
+	*l = CW_VOICE_GAIN * cosf((float)CW_PI * 0.25f * (1.0f + p));
+	*r = CW_VOICE_GAIN * sinf((float)CW_PI * 0.25f * (1.0f + p));
+}
+
+void
+cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
+{
+	cw_slot *cur = self->cur, *prev = self->prev;
+	cw_inputs in_cur = inputs_of(cur), in_prev = prev ? inputs_of(prev) : in_cur;
+	cw_drive dc[CW_MAX_VOICES], dp[CW_MAX_VOICES];
+	float pan_l[CW_MAX_VOICES], pan_r[CW_MAX_VOICES];
+	cw_voices *pool = &self->voices;
+	for (int i = 0; i < CW_MAX_VOICES; i++) {
+		const cw_ivoice *v = &pool->v[i];
+		if (v->phase == CW_VOICE_FREE)
+			continue;
+		dc[i] = drive_for(self, cur, v->note);
+		if (prev)
+			dp[i] = drive_for(self, prev, v->note);
+		pan(self, v->note, &pan_l[i], &pan_r[i]);
+	}
+	float *out_l = self->out[0], *out_r = self->out[1];
+	for (uint32_t t = start; t < end; t++) {
+		float gout = cw_smooth_next(&self->out_gain);
+		float f = 1.0f;
+		if (prev) {
+			self->fade = self->fade + self->fade_step < 1.0f ? self->fade + self->fade_step : 1.0f;
+			f = self->fade;
+		}
+		float l = 0.0f, r = 0.0f;
+		for (int i = 0; i < CW_MAX_VOICES; i++) {
+			cw_ivoice *v = &pool->v[i];
+			if (v->phase == CW_VOICE_FREE)
+				continue;
+			float amp = cw_voices_advance(pool, i);
+			if (v->restart) {
+				v->restart = 0;
+				restart(cur, i);
+				dc[i] = drive_for(self, cur, v->note);
+				if (prev) {
+					restart(prev, i);
+					dp[i] = drive_for(self, prev, v->note);
+				}
+				self->vout[i] = (cw_voice_out){ 0 };
+				pan(self, v->note, &pan_l[i], &pan_r[i]);
+			}
+			if (v->phase == CW_VOICE_FREE)
+				continue;
+			float y = tick(cur, &in_cur, i, v, &dc[i]);
+			if (prev && f < 1.0f)
+				y = f * y + (1.0f - f) * tick(prev, &in_prev, i, v, &dp[i]);
+			cw_voice_out *o = &self->vout[i];
+			float b = y - o->dc_x + self->dc_coef * o->dc_y;
+			o->dc_x = y;
+			o->dc_y = b;
+			float a = fabsf(b);
+			o->level = a > o->level ? a : o->level * self->level_decay;
+			if (v->phase == CW_VOICE_RELEASED &&
+			    ((o->level < CW_QUIET && v->release_samples > 0.01 * self->rate) ||
+			     v->release_samples > CW_MAX_RELEASE_SECONDS * self->rate))
+				cw_voices_quiet(pool, i);
+			b *= amp;
+			l += b * pan_l[i];
+			r += b * pan_r[i];
+		}
+		out_l[t] = isfinite(l) ? l * gout : 0.0f;
+		out_r[t] = isfinite(r) ? r * gout : 0.0f;
+		cw_fade_end(self);
+		prev = self->prev;
+	}
+}

@@ -1,0 +1,311 @@
+/*
+ * The instrument plugin: voice allocation (voices.c, directly), and the
+ * bundled instruments through lilv: the sustain pedal, no clicks when voices
+ * start, stop and are stolen, no heap calls in run() with every voice
+ * sounding, headroom. What the instruments play against their recordings
+ * (pitch, velocity, release) is presets/check_instruments.c.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heap.h"
+#include "host.h"
+#include "suites.h"
+#include "uris.h"
+#include "voices.h"
+
+#define RATE 48000.0
+#define PI 3.14159265358979323846
+
+/* ------------------------------------------------------- voice allocation */
+
+static int
+voice_of(const cw_voices *p, int note)
+{
+	for (int i = 0; i < CW_MAX_VOICES; i++)
+		if (p->v[i].phase != CW_VOICE_FREE && p->v[i].note == note &&
+		    p->v[i].phase != CW_VOICE_FADING)
+			return i;
+	return -1;
+}
+
+/* Runs every voice's fades for n samples. */
+static void
+advance(cw_voices *p, int n)
+{
+	for (int t = 0; t < n; t++)
+		for (int i = 0; i < CW_MAX_VOICES; i++) {
+			cw_voices_advance(p, i);
+			p->v[i].restart = 0;
+		}
+}
+
+START_TEST(voices_take_free_then_released_then_oldest)
+{
+	cw_voices p;
+	cw_voices_init(&p, RATE);
+	cw_voices_set_limit(&p, 3);
+	cw_voices_note_on(&p, 60, 100);
+	cw_voices_note_on(&p, 62, 100);
+	cw_voices_note_on(&p, 64, 100);
+	ck_assert_int_eq(cw_voices_active(&p), 3);
+	ck_assert_int_eq(p.v[0].note, 60);
+	ck_assert(p.v[0].restart && p.v[0].amp == 0.0f); /* starts at once, fading in */
+	advance(&p, 100);
+	ck_assert_float_eq(p.v[2].amp, 1.0f);
+	/* released voices first: 62 then 60 released; the first released goes */
+	cw_voices_note_off(&p, 62);
+	cw_voices_note_off(&p, 60);
+	cw_voices_note_on(&p, 65, 90);
+	ck_assert_int_eq(p.v[1].phase, CW_VOICE_FADING);
+	ck_assert_int_eq(p.v[1].next_note, 65);
+	/* the steal fade is at most 5 ms */
+	int n = 0;
+	while (p.v[1].phase == CW_VOICE_FADING && n < 10000) {
+		advance(&p, 1);
+		n++;
+	}
+	ck_assert_int_le(n, (int)(0.005 * RATE));
+	ck_assert_int_eq(p.v[1].note, 65);
+	ck_assert_int_eq(p.v[1].gate, 1);
+	ck_assert_float_eq(p.v[1].velocity, 90.0f);
+	/* with none released, the oldest playing one (64, since 60 is released) */
+	cw_voices_note_on(&p, 67, 100);
+	ck_assert_int_eq(p.v[0].next_note, 67); /* 60 was released */
+	advance(&p, 1000);
+	cw_voices_note_on(&p, 69, 100);
+	ck_assert_int_eq(p.v[2].next_note, 69); /* 64 is now the oldest playing */
+	advance(&p, 1000);
+	ck_assert_int_eq(voice_of(&p, 69), 2);
+	/* a repeated key restarts its own voice */
+	cw_voices_note_on(&p, 67, 50);
+	ck_assert_int_eq(p.v[0].next_note, 67);
+}
+END_TEST
+
+START_TEST(voices_follow_sustain_and_all_notes_off)
+{
+	cw_voices p;
+	cw_voices_init(&p, RATE);
+	cw_voices_note_on(&p, 60, 100);
+	cw_voices_sustain(&p, 1);
+	cw_voices_note_off(&p, 60);
+	ck_assert_int_eq(p.v[0].gate, 1);  /* the pedal holds it */
+	cw_voices_note_on(&p, 64, 100);
+	cw_voices_sustain(&p, 0);
+	ck_assert_int_eq(p.v[0].gate, 0);
+	ck_assert_int_eq(p.v[0].phase, CW_VOICE_RELEASED);
+	ck_assert_int_eq(p.v[1].gate, 1);  /* its key is still down */
+	cw_voices_all_notes_off(&p);
+	ck_assert_int_eq(p.v[1].gate, 0);
+	cw_voices_all_sound_off(&p);
+	advance(&p, (int)(0.005 * RATE));
+	ck_assert_int_eq(cw_voices_active(&p), 0);
+	/* a note-off during a steal fade releases the note once it starts */
+	cw_voices_set_limit(&p, 1);
+	cw_voices_note_on(&p, 60, 100);
+	advance(&p, 10);
+	cw_voices_note_on(&p, 62, 100);
+	cw_voices_note_off(&p, 62);
+	advance(&p, (int)(0.005 * RATE));
+	ck_assert_int_eq(p.v[0].note, 62);
+	ck_assert_int_eq(p.v[0].phase, CW_VOICE_RELEASED);
+	/* lowering the limit fades the voices above it */
+	cw_voices_set_limit(&p, 4);
+	for (int k = 0; k < 4; k++)
+		cw_voices_note_on(&p, 70 + k, 100);
+	cw_voices_set_limit(&p, 2);
+	advance(&p, (int)(0.005 * RATE));
+	ck_assert_int_eq(p.v[2].phase, CW_VOICE_FREE);
+	ck_assert_int_eq(p.v[3].phase, CW_VOICE_FREE);
+}
+END_TEST
+
+/* ------------------------------------------------------------- the plugin */
+
+static lh_host *
+open_instrument(int model)
+{
+	lh_host *h = host_open(CW_URI_INSTRUMENT, RATE, LH_ALL);
+	ck_assert_int_eq(h->n_audio_in, 0);
+	ck_assert_int_eq(h->n_audio_out, 2);
+	ck_assert_int_eq(lh_set_control(h, "model", (float)model), 0);
+	return h;
+}
+
+static void
+midi(lh_host *h, uint32_t frame, uint8_t s, uint8_t d1, uint8_t d2)
+{
+	const uint8_t m[3] = { s, d1, d2 };
+	ck_assert_int_eq(lh_send_midi(h, frame, m, 3), 0);
+}
+
+/* Renders n frames into l, r (either may be NULL) in blocks of 256. */
+static void
+render(lh_host *h, float *l, float *r, size_t n)
+{
+	static float scratch[2][256];
+	for (size_t at = 0; at < n; at += 256) {
+		uint32_t b = n - at < 256 ? (uint32_t)(n - at) : 256;
+		float *out[2] = { l ? l + at : scratch[0], r ? r + at : scratch[1] };
+		lh_run(h, NULL, out, b);
+	}
+}
+
+/* How many instruments the model port lists (its scale points). */
+static int
+n_instruments(void)
+{
+	lh_host *h = host_open(CW_URI_INSTRUMENT, RATE, LH_ALL);
+	LilvNode *sym = lilv_new_string(h->world, "model");
+	const LilvPort *port = lilv_plugin_get_port_by_symbol(h->plugin, sym);
+	LilvScalePoints *points = lilv_port_get_scale_points(h->plugin, port);
+	int n = points ? (int)lilv_scale_points_size(points) : 0;
+	lilv_scale_points_free(points);
+	lilv_node_free(sym);
+	host_free(h);
+	return n;
+}
+
+static double
+rms(const float *x, size_t n)
+{
+	double s = 0.0;
+	for (size_t t = 0; t < n; t++)
+		s += (double)x[t] * x[t];
+	return sqrt(s / (double)(n ? n : 1));
+}
+
+START_TEST(every_voice_stolen_repeatedly_without_clicks_or_heap_calls)
+{
+	size_t n = 48 * 2048; /* 2 s */
+	float *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
+	for (int m = 0; m < n_instruments(); m++) {
+		lh_host *h = open_instrument(m);
+		lh_set_control(h, "voices", 32.0f);
+		/* a run of notes, 40 per 2048-frame block at every offset, so every
+		 * voice is stolen over and over, some mid-fade */
+		uint32_t seed = 12345;
+		for (size_t at = 0; at < n; at += 2048) {
+			for (int e = 0; e < 40; e++) {
+				seed = seed * 1103515245u + 12345u;
+				uint8_t note = (uint8_t)(36 + (seed >> 16) % 60);
+				uint8_t vel = (uint8_t)(1 + (seed >> 8) % 127);
+				midi(h, (uint32_t)(e * 51), (seed & 1) ? 0x90 : 0x80, note, vel);
+			}
+			float *out[2] = { l + at, r + at };
+			lh_run(h, NULL, out, 2048);
+		}
+		/* no step between samples larger than the loudest voice's own steps
+		 * allow: CW_VOICE_GAIN x 0.25 per sample per voice at most */
+		double worst = 0.0;
+		for (size_t t = 1; t < n; t++) {
+			double d = fabs((double)l[t] - l[t - 1]);
+			worst = d > worst ? d : worst;
+			ck_assert(isfinite(l[t]) && isfinite(r[t]));
+		}
+		ck_assert_msg(worst < 0.5, "model %d: step %.3f", m, worst);
+		host_free(h);
+	}
+	free(l);
+	free(r);
+}
+END_TEST
+
+START_TEST(an_eight_note_chord_at_full_velocity_does_not_clip)
+{
+	static const uint8_t chord[] = { 48, 52, 55, 60, 64, 67, 72, 76 };
+	size_t n = (size_t)(1.5 * RATE);
+	float *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
+	for (int m = 0; m < n_instruments(); m++) {
+		lh_host *h = open_instrument(m);
+		for (size_t k = 0; k < sizeof chord; k++)
+			midi(h, 0, 0x90, chord[k], 127);
+		render(h, l, r, n);
+		double peak = 0.0;
+		for (size_t t = 0; t < n; t++) {
+			peak = fabs(l[t]) > peak ? fabs(l[t]) : peak;
+			peak = fabs(r[t]) > peak ? fabs(r[t]) : peak;
+		}
+		ck_assert_msg(peak < 1.0 && peak > 0.01, "model %d: chord peaks at %.3f", m, peak);
+		host_free(h);
+	}
+	free(l);
+	free(r);
+}
+END_TEST
+
+START_TEST(the_sustain_pedal_holds_and_note_off_releases)
+{
+	size_t n = (size_t)(0.4 * RATE), tail = (size_t)(0.1 * RATE);
+	float *held = malloc(n * sizeof *held), *released = malloc(n * sizeof *released);
+	for (int m = 0; m < n_instruments(); m++) {
+		lh_host *h = open_instrument(m);
+		midi(h, 0, 0xB0, 64, 127);
+		midi(h, 0, 0x90, 60, 100);
+		midi(h, 100, 0x80, 60, 0);
+		render(h, held, NULL, n);
+		host_free(h);
+		h = open_instrument(m);
+		midi(h, 0, 0x90, 60, 100);
+		midi(h, 100, 0x80, 60, 0);
+		render(h, released, NULL, n);
+		host_free(h);
+		double a = rms(held + n - tail, tail), b = rms(released + n - tail, tail);
+		ck_assert_msg(a > 1e-4, "model %d: the pedal did not hold the note (%.2g)", m, a);
+		ck_assert_msg(b < 0.3 * a, "model %d: released %.2g vs held %.2g", m, b, a); /* 10 dB down */
+	}
+	free(held);
+	free(released);
+}
+END_TEST
+
+/* A model file loaded through patch:Set and the worker while 32 voices
+ * sound: the new model's 32 voices are built off the audio thread (no heap
+ * call in run() or the response), it is notified, every voice crossfades to
+ * it, and the old model's voices are freed through the worker. */
+START_TEST(a_model_file_loads_while_every_voice_sounds)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/cwrnn.lv2/models/inst-organ.cwrnn", getenv("LV2_PATH"));
+	lh_host *h = open_instrument(0);
+	lh_set_control(h, "voices", 32.0f);
+	for (int k = 0; k < 32; k++)
+		midi(h, (uint32_t)k, 0x90, (uint8_t)(40 + k), 100);
+	static float l[24000], r[24000];
+	render(h, l, r, 4800);
+	ck_assert_int_eq(lh_send_set_path(h, 7, CW_URI_MODEL, path), 0);
+	render(h, l, r, 24000);
+	ck_assert_int_eq(h->log_errors, 0);
+	ck_assert_str_eq(h->notified, path);
+	double worst = 0.0;
+	for (size_t t = 1; t < 24000; t++) {
+		ck_assert(isfinite(l[t]) && isfinite(r[t]));
+		worst = fmax(worst, fabs((double)l[t] - l[t - 1]));
+	}
+	ck_assert_msg(rms(l + 12000, 12000) > 1e-4, "silent after the swap");
+	ck_assert_msg(worst < 0.5, "step %.3f", worst);
+	host_free(h);
+}
+END_TEST
+
+Suite *
+instrument_suite(void)
+{
+	Suite *s = suite_create("instrument");
+	TCase *tc = tcase_create("voices");
+	tcase_add_test(tc, voices_take_free_then_released_then_oldest);
+	tcase_add_test(tc, voices_follow_sustain_and_all_notes_off);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("plugin");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, every_voice_stolen_repeatedly_without_clicks_or_heap_calls);
+	tcase_add_test(tc, an_eight_note_chord_at_full_velocity_does_not_clip);
+	tcase_add_test(tc, the_sustain_pedal_holds_and_note_off_releases);
+	tcase_add_test(tc, a_model_file_loads_while_every_voice_sounds);
+	suite_add_tcase(s, tc);
+	return s;
+}
