@@ -263,6 +263,56 @@ START_TEST(the_sustain_pedal_holds_and_note_off_releases)
 }
 END_TEST
 
+/* Upward zero crossings of x[0..n). */
+static int
+crossings(const float *x, size_t n)
+{
+	int k = 0;
+	for (size_t t = 1; t < n; t++)
+		k += x[t - 1] < 0.0f && x[t] >= 0.0f;
+	return k;
+}
+
+/* A note-on sounds from its own frame within the block, not before; the
+ * pitch wheel moves every voice by the bend range (the same waveform, played
+ * faster: its zero crossings come 2^(2/12) times as often); Clock stretch
+ * changes what every sounding voice plays. */
+START_TEST(events_land_on_their_frame_and_the_wheel_bends_every_voice)
+{
+	static float a[19200], b[19200];
+	lh_host *h = open_instrument(0);
+	lh_set_control(h, "spread", 0.0f);
+	midi(h, 100, 0x90, 60, 100);
+	render(h, a, NULL, 19200);
+	for (int t = 0; t < 100; t++)
+		ck_assert_float_eq(a[t], 0.0f);
+	ck_assert_msg(rms(a + 100, 240) > 1e-5, "silent after the note-on");
+	host_free(h);
+
+	h = open_instrument(0);
+	lh_set_control(h, "spread", 0.0f);
+	midi(h, 0, 0x90, 60, 100);
+	midi(h, 0, 0xE0, 0x7F, 0x7F); /* +8191 of 8192: 2 semitones up */
+	render(h, b, NULL, 19200);
+	double want = pow(2.0, 2.0 * 8191.0 / 8192.0 / 12.0);
+	double got = (double)crossings(b + 2400, 14400) / crossings(a + 2500, 14400);
+	ck_assert_msg(fabs(got / want - 1.0) < 0.02, "bent by x%.4f, not x%.4f", got, want);
+	host_free(h);
+
+	h = open_instrument(0);
+	lh_set_control(h, "spread", 0.0f);
+	midi(h, 0, 0x90, 60, 100);
+	render(h, b, NULL, 4800);
+	lh_set_control(h, "stretch", 2.0f);
+	render(h, b + 4800, NULL, 14400);
+	double diff = 0.0;
+	for (size_t t = 9600; t + 100 < 19200; t++)
+		diff = fmax(diff, fabs((double)b[t] - a[t + 100]));
+	ck_assert_msg(diff > 1e-3, "clock stretch changed nothing (%.2g)", diff);
+	host_free(h);
+}
+END_TEST
+
 /* A model file loaded through patch:Set and the worker while 32 voices
  * sound: the new model's 32 voices are built off the audio thread (no heap
  * call in run() or the response), it is notified, every voice crossfades to
@@ -306,6 +356,7 @@ instrument_suite(void)
 	tcase_add_test(tc, an_eight_note_chord_at_full_velocity_does_not_clip);
 	tcase_add_test(tc, the_sustain_pedal_holds_and_note_off_releases);
 	tcase_add_test(tc, a_model_file_loads_while_every_voice_sounds);
+	tcase_add_test(tc, events_land_on_their_frame_and_the_wheel_bends_every_voice);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,8 +4,8 @@
 # https://cwrnn.org/lv2/instrument with a preset chosen on its stdin
 # ("presets", then "preset URI"), jack_midiseq looping A3 and E4 (0.4 s each,
 # velocity 100) into its MIDI input, both outputs recorded for 2 s. Passes
-# when the recording is not silent and its pitch (sox's rough frequency of
-# the A3 part) is near 220 Hz. Prints the numbers and the jalv log.
+# when the recording is not silent (left RMS above 0.001). Prints the RMS
+# and the jalv log (the preset list shows the three instruments).
 # Usage: tests/plugin/jalv_instrument_test.sh [BUILD_DIR] [PRESET_NAME]
 set -u
 build=$(realpath "${1:-build}")
@@ -14,20 +14,7 @@ uri=https://cwrnn.org/lv2/instrument
 out=${OUT:-/tmp/cwrnn_jalv_instrument}
 rm -rf "$out"
 mkdir -p "$out"
-export LV2_PATH="$build/lv2:/usr/lib/lv2" JACK_DEFAULT_SERVER=cwrnninst JACK_NO_AUDIO_RESERVATION=1
-mkdir -p "$build/lv2" && ln -sfn ../cwrnn.lv2 "$build/lv2/cwrnn.lv2"
-
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	sleep 0.5
-	[ -n "${jackd:-}" ] && kill "$jackd" 2>/dev/null && wait "$jackd" 2>/dev/null
-}
-trap cleanup EXIT
-
-jackd -n cwrnninst --no-realtime -d dummy -r 48000 -p 256 >"$out/jackd.log" 2>&1 &
-jackd=$!
-jack_wait -w -t 10 >/dev/null 2>&1 || { echo "jackd did not start"; exit 1; }
+. "$(dirname "$0")/jack_dummy.sh" cwrnninst
 
 mkfifo "$out/jalv.in"
 sleep 100000 >"$out/jalv.in" &

@@ -12,20 +12,7 @@ uri=https://cwrnn.org/lv2/mono
 out=${OUT:-/tmp/cwrnn_jalv}
 rm -rf "$out"
 mkdir -p "$out/state"
-export LV2_PATH="$build/lv2:/usr/lib/lv2" JACK_DEFAULT_SERVER=cwrnntest JACK_NO_AUDIO_RESERVATION=1
-mkdir -p "$build/lv2" && ln -sfn ../cwrnn.lv2 "$build/lv2/cwrnn.lv2"
-
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	sleep 0.5
-	[ -n "${jackd:-}" ] && kill "$jackd" 2>/dev/null && wait "$jackd" 2>/dev/null
-}
-trap cleanup EXIT
-
-jackd -n cwrnntest --no-realtime -d dummy -r "${RATE:-48000}" -p 256 >"$out/jackd.log" 2>&1 &
-jackd=$!
-jack_wait -w -t 10 >/dev/null 2>&1 || { echo "jackd did not start"; exit 1; }
+. "$(dirname "$0")/jack_dummy.sh" cwrnntest
 jack_metro -n tone -b 120 -f 330 -A 0.5 -D 400 >/dev/null 2>&1 &
 pids+=($!)
 
