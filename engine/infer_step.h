@@ -6,11 +6,13 @@
  *
  * The includer defines:
  *   CW_W              floats in a wide vector (4 or 8)
- *   cw_wide           wide vector: wload, wstore, wadd, wfma(a, b, c) = a*b+c,
- *                     wbcast, wzero, wtanh
- *   cw_narrow         4-float vector with the same operations (n...), used
- *                     for the 4-float tail when CW_W is 8; wlow gives the
- *                     low 4 floats of a wide vector as a narrow one
+ *   cw_wide           wide vector: wload, wstore, wadd, wmul, wdiv,
+ *                     wfma(a, b, c) = a*b+c, wbcast, wzero, and wmin(a, x) /
+ *                     wmax(a, x) returning x when it is NaN
+ *   cw_narrow         4-float vector: nload, nstore, nadd, nfma, nbcast, nzero,
+ *                     used for the 4-float tail when CW_W is 8 (else the
+ *                     same as cw_wide); wlow gives the low 4 floats of a
+ *                     wide vector, wwiden a narrow one with zeros above
  * Loads and stores are at 16-byte aligned addresses (every block is a
  * multiple of 4 floats in a 64-byte aligned allocation).
  */
@@ -18,6 +20,33 @@
 #include <string.h>
 
 #include "infer.h"
+#include "kernels.h"
+
+/* tanh on a vector: the clamp and 13/6 rational of kernels.h. The clamp
+ * keeps x as min/max's second operand so a NaN passes through to the
+ * state's NaN guard. The polynomials go by Estrin's scheme (x^2, x^4, x^8
+ * and independent pairs) rather than Horner's: a step waits on each ticking
+ * module's tanh, so its dependency chain is what costs. */
+static CW_ALWAYS_INLINE cw_wide
+cw_tanh(cw_wide x)
+{
+	x = wmax(wbcast(-CW_TANH_CLAMP), wmin(wbcast(CW_TANH_CLAMP), x));
+	cw_wide y = wmul(x, x), y2 = wmul(y, y), y4 = wmul(y2, y2);
+	const float *P = CW_TANH_P, *Q = CW_TANH_Q;
+	cw_wide e0 = wfma(wbcast(P[5]), y, wbcast(P[6]));
+	cw_wide e1 = wfma(wbcast(P[3]), y, wbcast(P[4]));
+	cw_wide e2 = wfma(wbcast(P[1]), y, wbcast(P[2]));
+	cw_wide p = wfma(wfma(wbcast(P[0]), y2, e2), y4, wfma(e1, y2, e0));
+	cw_wide q = wfma(wfma(wbcast(Q[0]), y, wbcast(Q[1])), y2, wfma(wbcast(Q[2]), y, wbcast(Q[3])));
+	return wdiv(wmul(p, x), q);
+}
+
+/* The 4-float tail's tanh: the wide one on zeros above (tanh 0 = 0). */
+static CW_ALWAYS_INLINE cw_narrow
+cw_tanh_narrow(cw_narrow x)
+{
+	return wlow(cw_tanh(wwiden(x)));
+}
 
 /* Module i's new hidden values from its bias, its input and acc[i] (what
  * it and every slower module pushed from h(t-1)). */
@@ -32,13 +61,13 @@ module_update(const cw_module *mod, const float *x, int m)
 		cw_wide a = wadd(wload(b + r), wload(acc + r));
 		for (int c = 0; c < m; c++)
 			a = wfma(wload(w + (size_t)c * (size_t)kp + (size_t)r), wbcast(x[c]), a);
-		wstore(h + r, wtanh(a));
+		wstore(h + r, cw_tanh(a));
 	}
 	if (CW_W > 4 && r < kp) {
 		cw_narrow a = nadd(nload(b + r), nload(acc + r));
 		for (int c = 0; c < m; c++)
 			a = nfma(nload(w + (size_t)c * (size_t)kp + (size_t)r), nbcast(x[c]), a);
-		nstore(h + r, ntanh(a));
+		nstore(h + r, cw_tanh_narrow(a));
 	}
 }
 

@@ -1,8 +1,6 @@
 /* The portable kernel: plain C over 4-float blocks, for any architecture
  * (the compiler may vectorise it; nothing here depends on it). See
  * infer_step.h for the step and infer.h for the layout. */
-#include "kernels.h"
-
 typedef struct {
 	float v[4];
 } cw_v4;
@@ -58,11 +56,37 @@ v4_zero(void)
 }
 
 static inline cw_v4
-v4_tanh(cw_v4 a)
+v4_mul(cw_v4 a, cw_v4 b)
 {
 	for (int l = 0; l < 4; l++)
-		a.v[l] = cw_tanhf(a.v[l]);
+		a.v[l] *= b.v[l];
 	return a;
+}
+
+static inline cw_v4
+v4_div(cw_v4 a, cw_v4 b)
+{
+	for (int l = 0; l < 4; l++)
+		a.v[l] /= b.v[l];
+	return a;
+}
+
+/* min(a, x) and max(a, x) that return x when it is NaN (the comparison is
+ * false), as minps/maxps do. */
+static inline cw_v4
+v4_min(cw_v4 a, cw_v4 x)
+{
+	for (int l = 0; l < 4; l++)
+		x.v[l] = a.v[l] < x.v[l] ? a.v[l] : x.v[l];
+	return x;
+}
+
+static inline cw_v4
+v4_max(cw_v4 a, cw_v4 x)
+{
+	for (int l = 0; l < 4; l++)
+		x.v[l] = a.v[l] > x.v[l] ? a.v[l] : x.v[l];
+	return x;
 }
 
 #define wload v4_load
@@ -71,16 +95,19 @@ v4_tanh(cw_v4 a)
 #define wfma v4_fma
 #define wbcast v4_bcast
 #define wzero v4_zero
-#define wtanh v4_tanh
+#define wmul v4_mul
+#define wdiv v4_div
+#define wmin v4_min
+#define wmax v4_max
 #define nload v4_load
 #define nstore v4_store
 #define nadd v4_add
 #define nfma v4_fma
 #define nbcast v4_bcast
 #define nzero v4_zero
-#define ntanh v4_tanh
 
 #define wlow(v) (v)
+#define wwiden(v) (v)
 
 #include "infer_step.h"
 
