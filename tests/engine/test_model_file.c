@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "suites.h"
 
@@ -946,52 +947,41 @@ model_file_suite(void)
 {
 	Suite *s = suite_create("model_file");
 
-	TCase *tc = tcase_create("crc32");
-	tcase_add_test(tc, crc32_matches_the_check_value);
-	tcase_add_test(tc, crc32_incremental_equals_one_shot);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, tcase_create("crc32"),
+	                TESTS(crc32_matches_the_check_value, crc32_incremental_equals_one_shot));
 
-	tc = tcase_create("round_trip");
+	TCase *tc = suite_add_tests(s, tcase_create("round_trip"),
+	                            TESTS(encoding_matches_the_documented_layout,
+	                                  version_1_file_loads_without_controls,
+	                                  committed_preset_models_load,
+	                                  add_control_refuses_a_long_name_and_a_ninth_control));
 	tcase_add_checked_fixture(tc, make_tmp_dir, remove_tmp_dir);
-	tcase_add_test(tc, encoding_matches_the_documented_layout);
-	tcase_add_test(tc, version_1_file_loads_without_controls);
-	tcase_add_test(tc, committed_preset_models_load);
-	tcase_add_test(tc, add_control_refuses_a_long_name_and_a_ninth_control);
 	tcase_add_loop_test(tc, version_1_spelling_loads_the_same_model, 0,
 	                    LAST_CASE_WITHOUT_CONTROLS + 1);
 	tcase_add_loop_test(tc, save_then_load_is_bit_exact, 0, ROUND_TRIP_CASES);
 	tcase_add_loop_test(tc, encode_then_load_buffer_is_bit_exact, 0, ROUND_TRIP_CASES);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("refusals");
+	tc = suite_add_tests(s, tcase_create("refusals"),
+	                     TESTS(wrong_magic_is_refused, newer_version_is_refused,
+	                           nul_in_name_or_summary_is_refused,
+	                           flipped_weight_byte_fails_the_checksum,
+	                           nonfinite_weight_is_refused_with_its_index, trailing_byte_is_refused,
+	                           bad_arguments_are_refused, status_strings_are_distinct_and_nonempty));
 	tcase_add_loop_test(tc, every_truncation_is_refused_as_truncated, 0, 2);
-	tcase_add_test(tc, wrong_magic_is_refused);
-	tcase_add_test(tc, newer_version_is_refused);
 	tcase_add_loop_test(tc, tampered_header_field_is_refused_with_its_name, 0, TAMPERINGS);
 	tcase_add_loop_test(tc, tampered_control_is_refused_with_its_name, 0, CONTROL_TAMPERINGS);
-	tcase_add_test(tc, nul_in_name_or_summary_is_refused);
-	tcase_add_test(tc, flipped_weight_byte_fails_the_checksum);
-	tcase_add_test(tc, nonfinite_weight_is_refused_with_its_index);
-	tcase_add_test(tc, trailing_byte_is_refused);
-	tcase_add_test(tc, bad_arguments_are_refused);
-	tcase_add_test(tc, status_strings_are_distinct_and_nonempty);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("files");
+	tc = suite_add_tests(s, tcase_create("files"),
+	                     TESTS(save_leaves_no_temporary_file,
+	                           save_into_missing_directory_fails_and_leaves_nothing,
+	                           save_replaces_an_existing_file, save_and_encode_refuse_a_bad_model,
+	                           loading_a_directory_or_missing_file_is_an_io_error,
+	                           oversized_file_is_refused_unread,
+	                           file_load_reports_content_errors_after_the_path));
 	tcase_add_checked_fixture(tc, make_tmp_dir, remove_tmp_dir);
-	tcase_add_test(tc, save_leaves_no_temporary_file);
-	tcase_add_test(tc, save_into_missing_directory_fails_and_leaves_nothing);
-	tcase_add_test(tc, save_replaces_an_existing_file);
-	tcase_add_test(tc, save_and_encode_refuse_a_bad_model);
-	tcase_add_test(tc, loading_a_directory_or_missing_file_is_an_io_error);
-	tcase_add_test(tc, oversized_file_is_refused_unread);
-	tcase_add_test(tc, file_load_reports_content_errors_after_the_path);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("robustness");
+	tc = suite_add_tests(s, tcase_create("robustness"), TESTS(random_garbage_never_loads));
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, random_garbage_never_loads);
 	tcase_add_loop_test(tc, mutated_files_load_only_if_they_round_trip, 0, 2);
-	suite_add_tcase(s, tc);
 	return s;
 }

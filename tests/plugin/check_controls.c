@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
@@ -127,10 +128,9 @@ END_TEST
 void
 controls_tcases(Suite *s)
 {
-	TCase *tc = fixture_tcase("controls");
-	tcase_add_test(tc, test_bypass_crossfades_to_the_dry_signal);
-	tcase_add_test(tc, test_gain_and_dry_wet_scale_the_wet_signal);
-	tcase_add_test(tc, test_period_ports_and_stretch_override_the_model_periods);
-	tcase_add_test(tc, test_nonfinite_input_never_reaches_the_output);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, fixture_tcase("controls"),
+	                TESTS(test_bypass_crossfades_to_the_dry_signal,
+	                      test_gain_and_dry_wet_scale_the_wet_signal,
+	                      test_period_ports_and_stretch_override_the_model_periods,
+	                      test_nonfinite_input_never_reaches_the_output));
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
@@ -116,9 +117,8 @@ END_TEST
 void
 state_tcases(Suite *s)
 {
-	TCase *tc = fixture_tcase("state");
-	tcase_add_test(tc, test_state_save_and_restore_keep_the_model_path);
-	tcase_add_test(tc, test_restore_of_a_missing_file_logs_and_keeps_playing);
-	tcase_add_test(tc, test_every_bundled_preset_restores_and_plays);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, fixture_tcase("state"),
+	                TESTS(test_state_save_and_restore_keep_the_model_path,
+	                      test_restore_of_a_missing_file_logs_and_keeps_playing,
+	                      test_every_bundled_preset_restores_and_plays));
 }
