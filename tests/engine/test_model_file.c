@@ -442,10 +442,22 @@ entries_in_tmp_dir(void)
 	return n;
 }
 
-static void
-tmp_path(char *path, size_t len, const char *name)
+/* tmp_dir/name, in a buffer that the next call overwrites. */
+static const char *
+tmp_file(const char *name)
 {
-	snprintf(path, len, "%s/%s", tmp_dir, name);
+	static char path[256];
+	snprintf(path, sizeof path, "%s/%s", tmp_dir, name);
+	return path;
+}
+
+/* A model of cwrnn_config_default(g, k) with random weights. */
+static cwrnn_model *
+random_default_model(int g, int k, const char *summary, uint64_t seed)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, g, k);
+	return random_model(&cfg, summary, seed);
 }
 
 START_TEST(save_then_load_is_bit_exact)
@@ -453,8 +465,8 @@ START_TEST(save_then_load_is_bit_exact)
 	cwrnn_config cfg;
 	const char *summary = round_trip_case(_i, &cfg);
 	cwrnn_model *model = random_model(&cfg, summary, 100 + (uint64_t)_i);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "model.cwrnn");
+	char msg[512] = "";
+	const char *path = tmp_file("model.cwrnn");
 	ck_assert_msg(cwrnn_model_save(model, path, msg, sizeof msg) == CWRNN_OK, "%s", msg);
 	cwrnn_model *back = NULL;
 	ck_assert_msg(cwrnn_model_load(path, &back, msg, sizeof msg) == CWRNN_OK, "%s", msg);
@@ -763,11 +775,9 @@ END_TEST
 
 START_TEST(save_leaves_no_temporary_file)
 {
-	cwrnn_config cfg;
-	cwrnn_config_default(&cfg, 3, 2);
-	cwrnn_model *model = random_model(&cfg, "x", 1);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "m.cwrnn");
+	cwrnn_model *model = random_default_model(3, 2, "x", 1);
+	char msg[512] = "";
+	const char *path = tmp_file("m.cwrnn");
 	ck_assert_msg(cwrnn_model_save(model, path, msg, sizeof msg) == CWRNN_OK, "%s", msg);
 	ck_assert_int_eq(entries_in_tmp_dir(), 1);
 	struct stat st;
@@ -780,11 +790,9 @@ END_TEST
 
 START_TEST(save_into_missing_directory_fails_and_leaves_nothing)
 {
-	cwrnn_config cfg;
-	cwrnn_config_default(&cfg, 2, 2);
-	cwrnn_model *model = random_model(&cfg, "", 2);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "missing/m.cwrnn");
+	cwrnn_model *model = random_default_model(2, 2, "", 2);
+	char msg[512] = "";
+	const char *path = tmp_file("missing/m.cwrnn");
 	ck_assert_int_eq(cwrnn_model_save(model, path, msg, sizeof msg), CWRNN_ERR_IO);
 	ck_assert_msg(strstr(msg, path) != NULL, "message \"%s\" does not name the path", msg);
 	ck_assert_int_eq(entries_in_tmp_dir(), 0);
@@ -794,13 +802,10 @@ END_TEST
 
 START_TEST(save_replaces_an_existing_file)
 {
-	cwrnn_config cfg;
-	cwrnn_config_default(&cfg, 2, 2);
-	cwrnn_model *first = random_model(&cfg, "first", 3);
-	cwrnn_config_default(&cfg, 3, 3);
-	cwrnn_model *second = random_model(&cfg, "second", 4);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "m.cwrnn");
+	cwrnn_model *first = random_default_model(2, 2, "first", 3);
+	cwrnn_model *second = random_default_model(3, 3, "second", 4);
+	char msg[512] = "";
+	const char *path = tmp_file("m.cwrnn");
 	ck_assert_int_eq(cwrnn_model_save(first, path, msg, sizeof msg), CWRNN_OK);
 	ck_assert_int_eq(cwrnn_model_save(second, path, msg, sizeof msg), CWRNN_OK);
 	cwrnn_model *back = NULL;
@@ -815,11 +820,9 @@ END_TEST
 
 START_TEST(save_and_encode_refuse_a_bad_model)
 {
-	cwrnn_config cfg;
-	cwrnn_config_default(&cfg, 2, 2);
-	cwrnn_model *model = random_model(&cfg, "", 5);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "m.cwrnn");
+	cwrnn_model *model = random_default_model(2, 2, "", 5);
+	char msg[512] = "";
+	const char *path = tmp_file("m.cwrnn");
 	model->params[1] = NAN;
 	size_t size = 0;
 	ck_assert_ptr_null(cwrnn_model_encode(model, &size));
@@ -847,11 +850,10 @@ expect_load_failure(const char *path, cwrnn_status status)
 
 START_TEST(loading_a_directory_or_missing_file_is_an_io_error)
 {
-	char path[256];
 	expect_load_failure(tmp_dir, CWRNN_ERR_IO);
-	tmp_path(path, sizeof path, "absent.cwrnn");
+	const char *path = tmp_file("absent.cwrnn");
 	expect_load_failure(path, CWRNN_ERR_IO);
-	tmp_path(path, sizeof path, "fifo");
+	path = tmp_file("fifo");
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	expect_load_failure(path, CWRNN_ERR_IO);  /* refused, not blocked on */
 }
@@ -859,8 +861,7 @@ END_TEST
 
 START_TEST(oversized_file_is_refused_unread)
 {
-	char path[256];
-	tmp_path(path, sizeof path, "huge.cwrnn");
+	const char *path = tmp_file("huge.cwrnn");
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ck_assert_int_ge(fd, 0);
 	/* Sparse: costs no disk; zeros would fail the magic if they were read. */
@@ -874,8 +875,7 @@ START_TEST(file_load_reports_content_errors_after_the_path)
 {
 	size_t size = 0;
 	unsigned char *data = small_model_bytes(&size);
-	char path[256];
-	tmp_path(path, sizeof path, "short.cwrnn");
+	const char *path = tmp_file("short.cwrnn");
 	FILE *f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(data, 1, size - 1, f), size - 1);

@@ -22,11 +22,21 @@ assert_refused(const char *p, const char *says)
 	ck_assert_ptr_null(w.samples);
 }
 
+/* A float WAV of frames x channels samples written as scratch_dir/name;
+ * returns its path (scratch_file's buffer). */
+static const char *
+written(const char *name, const float *data, size_t frames, int channels, int rate)
+{
+	const char *path = scratch_file(name);
+	ck_assert_msg(wav_write_float(path, data, frames, channels, rate, msg, sizeof msg) == 0, "%s",
+	              msg);
+	return path;
+}
+
 START_TEST(float_round_trip_is_exact)
 {
 	float data[6] = {0.0f, 0.5f, -0.25f, 1.5f, -3.0f, 1e-7f};
-	const char *path = scratch_file("f.wav");
-	ck_assert_int_eq(wav_write_float(path, data, 3, 2, 48000, msg, sizeof msg), 0);
+	const char *path = written("f.wav", data, 3, 2, 48000);
 	wav_audio w;
 	ck_assert_int_eq(wav_read(path, &w, msg, sizeof msg), 0);
 	ck_assert_uint_eq(w.frames, 3);
@@ -45,8 +55,7 @@ END_TEST
 START_TEST(stereo_needs_mixdown)
 {
 	float data[4] = {0.1f, 0.2f, 0.3f, 0.4f};
-	const char *path = scratch_file("s.wav");
-	ck_assert_int_eq(wav_write_float(path, data, 2, 2, 44100, msg, sizeof msg), 0);
+	const char *path = written("s.wav", data, 2, 2, 44100);
 	wav_audio w;
 	ck_assert_int_eq(wav_read(path, &w, msg, sizeof msg), 0);
 	ck_assert_int_eq(wav_to_mono(&w, path, 0, msg, sizeof msg), -1);
@@ -74,31 +83,23 @@ END_TEST
 
 START_TEST(empty_audio)
 {
-	const char *path = scratch_file("empty.wav");
-	ck_assert_int_eq(wav_write_float(path, NULL, 0, 1, 44100, msg, sizeof msg), 0);
-	assert_refused(path, "contains no audio");
+	assert_refused(written("empty.wav", NULL, 0, 1, 44100), "contains no audio");
 }
 END_TEST
 
 START_TEST(nan_samples)
 {
 	float data[4] = {0.1f, NAN, 0.3f, 0.0f};
-	const char *path = scratch_file("nan.wav");
-	ck_assert_int_eq(wav_write_float(path, data, 4, 1, 44100, msg, sizeof msg), 0);
-	assert_refused(path, "NaN or infinite sample at frame 1");
+	assert_refused(written("nan.wav", data, 4, 1, 44100), "NaN or infinite sample at frame 1");
 	float inf[2] = {0.0f, INFINITY};
-	path = scratch_file("inf.wav");
-	ck_assert_int_eq(wav_write_float(path, inf, 2, 1, 44100, msg, sizeof msg), 0);
-	assert_refused(path, "at frame 1");
+	assert_refused(written("inf.wav", inf, 2, 1, 44100), "at frame 1");
 }
 END_TEST
 
 START_TEST(rate_the_engine_cannot_run)
 {
 	float data[2] = {0.1f, 0.2f};
-	const char *path = scratch_file("slow.wav");
-	ck_assert_int_eq(wav_write_float(path, data, 2, 1, 500, msg, sizeof msg), 0);
-	assert_refused(path, "500 Hz");
+	assert_refused(written("slow.wav", data, 2, 1, 500), "500 Hz");
 }
 END_TEST
 
