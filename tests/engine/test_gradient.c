@@ -167,9 +167,7 @@ END_TEST
 
 START_TEST(batch_forward_matches_float_engine)
 {
-	int sizes[] = {4, 4, 4};
-	uint32_t periods[] = {1, 3, 9};
-	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
+	cwrnn_config cfg = fixture_config(3, (int[]){4, 4, 4}, (uint32_t[]){1, 3, 9}, 1, 1);
 	cfg.skip = 1;
 	cfg.phase = 1;
 	cwrnn_model *model = fixture_model(&cfg, 0.4, 25);

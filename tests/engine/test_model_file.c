@@ -124,6 +124,14 @@ expect_refusal(const unsigned char *data, size_t size, cwrnn_status status, cons
 	              needle);
 }
 
+/* Re-seals tampered data and expects the refusal: only the tampering is wrong. */
+static void
+expect_resealed_refusal(unsigned char *data, size_t size, cwrnn_status status, const char *needle)
+{
+	fix_crc(data, size);
+	expect_refusal(data, size, status, needle);
+}
+
 /* The small model the refusal tests tamper with: g = 4, m = 2, p = 1. */
 enum { SMALL_G = 4, SIZES_AT = 72, PERIODS_AT = 72 + 4 * SMALL_G, NAME_AT = 72 + 8 * SMALL_G };
 
@@ -579,11 +587,9 @@ START_TEST(newer_version_is_refused)
 	size_t size = 0;
 	unsigned char *data = small_model_bytes(&size);
 	put_u32(data + 8, 3);
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 3");
+	expect_resealed_refusal(data, size, CWRNN_ERR_VERSION, "version 3");
 	put_u32(data + 8, 0);
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 0");
+	expect_resealed_refusal(data, size, CWRNN_ERR_VERSION, "version 0");
 	free(data);
 }
 END_TEST
@@ -638,8 +644,7 @@ START_TEST(tampered_header_field_is_refused_with_its_name)
 	size_t size = 0;
 	unsigned char *data = small_model_bytes(&size);
 	put_u32(data + t->offset, t->value + (t->add ? get_u32(data + t->offset) : 0));
-	fix_crc(data, size);
-	expect_refusal(data, size, t->status, t->needle);
+	expect_resealed_refusal(data, size, t->status, t->needle);
 	free(data);
 }
 END_TEST
@@ -687,8 +692,7 @@ START_TEST(tampered_control_is_refused_with_its_name)
 		memset(data + at, 0, CWRNN_CONTROL_NAME_MAX + 1);
 	else
 		put_u32(data + at, t->value);
-	fix_crc(data, size);
-	expect_refusal(data, size, t->status, t->needle);
+	expect_resealed_refusal(data, size, t->status, t->needle);
 	free(data);
 }
 END_TEST
@@ -698,12 +702,10 @@ START_TEST(nul_in_name_or_summary_is_refused)
 	size_t size = 0;
 	unsigned char *data = small_model_bytes(&size);
 	data[NAME_AT + 2] = '\0';
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_DIMENSIONS, "name");
+	expect_resealed_refusal(data, size, CWRNN_ERR_DIMENSIONS, "name");
 	data[NAME_AT + 2] = 'a';
 	data[NAME_AT + 5 + 1] = '\0';  /* "small" is 5 bytes, then the summary */
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_DIMENSIONS, "summary");
+	expect_resealed_refusal(data, size, CWRNN_ERR_DIMENSIONS, "summary");
 	free(data);
 }
 END_TEST
@@ -724,12 +726,10 @@ START_TEST(nonfinite_weight_is_refused_with_its_index)
 	unsigned char *data = small_model_bytes(&size);
 	size_t weights = get_u32(data + 12);
 	put_u32(data + weights + 4 * 3, 0x7fc00000u);
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_NONFINITE, "weight 3 ");
+	expect_resealed_refusal(data, size, CWRNN_ERR_NONFINITE, "weight 3 ");
 	put_u32(data + weights + 4 * 3, 0);
 	put_u32(data + size - 8, 0xff800000u);  /* -Inf, the last weight */
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_NONFINITE, "infinite");
+	expect_resealed_refusal(data, size, CWRNN_ERR_NONFINITE, "infinite");
 	free(data);
 }
 END_TEST
