@@ -207,6 +207,24 @@ small_model_bytes(size_t *size)
 	return data;
 }
 
+/* The bytes of the small model, fresh for each refusal test (the tcase's
+ * fixture), which may tamper with them. */
+static unsigned char *small;
+static size_t small_size;
+
+static void
+encode_small_model(void)
+{
+	small = small_model_bytes(&small_size);
+}
+
+static void
+free_small_model(void)
+{
+	free(small);
+	small = NULL;
+}
+
 /* ------------------------------------------------------------------ CRC-32 */
 
 START_TEST(crc32_matches_the_check_value)
@@ -571,26 +589,20 @@ END_TEST
 
 START_TEST(wrong_magic_is_refused)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	data[3] = 'X';
-	expect_refusal(data, size, CWRNN_ERR_MAGIC, "magic");
-	expect_refusal(data, 3, CWRNN_ERR_TRUNCATED, "truncated");  /* "CWR" is a prefix */
-	expect_refusal(data, 5, CWRNN_ERR_MAGIC, "magic");          /* "CWRXN" is not */
+	small[3] = 'X';
+	expect_refusal(small, small_size, CWRNN_ERR_MAGIC, "magic");
+	expect_refusal(small, 3, CWRNN_ERR_TRUNCATED, "truncated");  /* "CWR" is a prefix */
+	expect_refusal(small, 5, CWRNN_ERR_MAGIC, "magic");          /* "CWRXN" is not */
 	expect_refusal((const unsigned char *)"RIFF....WAVEfmt ", 16, CWRNN_ERR_MAGIC, "magic");
-	free(data);
 }
 END_TEST
 
 START_TEST(newer_version_is_refused)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	put_u32(data + 8, 3);
-	expect_resealed_refusal(data, size, CWRNN_ERR_VERSION, "version 3");
-	put_u32(data + 8, 0);
-	expect_resealed_refusal(data, size, CWRNN_ERR_VERSION, "version 0");
-	free(data);
+	put_u32(small + 8, 3);
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_VERSION, "version 3");
+	put_u32(small + 8, 0);
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_VERSION, "version 0");
 }
 END_TEST
 
@@ -641,11 +653,8 @@ enum { TAMPERINGS = sizeof tamperings / sizeof tamperings[0] };
 START_TEST(tampered_header_field_is_refused_with_its_name)
 {
 	const tampering *t = &tamperings[_i];
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	put_u32(data + t->offset, t->value + (t->add ? get_u32(data + t->offset) : 0));
-	expect_resealed_refusal(data, size, t->status, t->needle);
-	free(data);
+	put_u32(small + t->offset, t->value + (t->add ? get_u32(small + t->offset) : 0));
+	expect_resealed_refusal(small, small_size, t->status, t->needle);
 }
 END_TEST
 
@@ -699,50 +708,39 @@ END_TEST
 
 START_TEST(nul_in_name_or_summary_is_refused)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	data[NAME_AT + 2] = '\0';
-	expect_resealed_refusal(data, size, CWRNN_ERR_DIMENSIONS, "name");
-	data[NAME_AT + 2] = 'a';
-	data[NAME_AT + 5 + 1] = '\0';  /* "small" is 5 bytes, then the summary */
-	expect_resealed_refusal(data, size, CWRNN_ERR_DIMENSIONS, "summary");
-	free(data);
+	small[NAME_AT + 2] = '\0';
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_DIMENSIONS, "name");
+	small[NAME_AT + 2] = 'a';
+	small[NAME_AT + 5 + 1] = '\0';  /* "small" is 5 bytes, then the summary */
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_DIMENSIONS, "summary");
 }
 END_TEST
 
 START_TEST(flipped_weight_byte_fails_the_checksum)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	data[get_u32(data + 12) + 5] ^= 0x10;
-	expect_refusal(data, size, CWRNN_ERR_CHECKSUM, "checksum");
-	free(data);
+	small[get_u32(small + 12) + 5] ^= 0x10;
+	expect_refusal(small, small_size, CWRNN_ERR_CHECKSUM, "checksum");
 }
 END_TEST
 
 START_TEST(nonfinite_weight_is_refused_with_its_index)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	size_t weights = get_u32(data + 12);
-	put_u32(data + weights + 4 * 3, 0x7fc00000u);
-	expect_resealed_refusal(data, size, CWRNN_ERR_NONFINITE, "weight 3 ");
-	put_u32(data + weights + 4 * 3, 0);
-	put_u32(data + size - 8, 0xff800000u);  /* -Inf, the last weight */
-	expect_resealed_refusal(data, size, CWRNN_ERR_NONFINITE, "infinite");
-	free(data);
+	size_t weights = get_u32(small + 12);
+	put_u32(small + weights + 4 * 3, 0x7fc00000u);
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_NONFINITE, "weight 3 ");
+	put_u32(small + weights + 4 * 3, 0);
+	put_u32(small + small_size - 8, 0xff800000u);  /* -Inf, the last weight */
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_NONFINITE, "infinite");
 }
 END_TEST
 
 START_TEST(trailing_byte_is_refused)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	unsigned char *longer = realloc(data, size + 1);
+	unsigned char *longer = realloc(small, small_size + 1);
 	ck_assert_ptr_nonnull(longer);
-	longer[size] = 0;
-	expect_refusal(longer, size + 1, CWRNN_ERR_TRAILING, "trailing");
-	free(longer);
+	small = longer;
+	small[small_size] = 0;
+	expect_refusal(small, small_size + 1, CWRNN_ERR_TRAILING, "trailing");
 }
 END_TEST
 
@@ -967,6 +965,7 @@ model_file_suite(void)
 	                           flipped_weight_byte_fails_the_checksum,
 	                           nonfinite_weight_is_refused_with_its_index, trailing_byte_is_refused,
 	                           bad_arguments_are_refused, status_strings_are_distinct_and_nonempty));
+	tcase_add_checked_fixture(tc, encode_small_model, free_small_model);
 	tcase_add_loop_test(tc, every_truncation_is_refused_as_truncated, 0, 2);
 	tcase_add_loop_test(tc, tampered_header_field_is_refused_with_its_name, 0, TAMPERINGS);
 	tcase_add_loop_test(tc, tampered_control_is_refused_with_its_name, 0, CONTROL_TAMPERINGS);
