@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "fixtures.h"
 #include "suites.h"
-#include "check_cases.h"
 
 typedef struct {
 	cwrnn_config cfg;
