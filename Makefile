@@ -45,7 +45,8 @@ $(file > $(FLAGS_STAMP),$(FLAGS_NOW))
 endif
 $(FLAGS_STAMP): ;
 
-CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+# -Itests: tests/check_cases.h, shared by every Check runner.
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null) -Itests
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 .PHONY: all check bench clean install uninstall deps need-deps demo

@@ -7,8 +7,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "fixtures.h"
 #include "suites.h"
+
+/* The batch forward that the gradients are taken of plays like the float
+ * engine, chunk after chunk, and refuses more steps than it was made for. */
+START_TEST(batch_forward_matches_float_engine)
+{
+	cwrnn_config cfg = fixture_config(3, (int[]){4, 4, 4}, (uint32_t[]){1, 3, 9}, 1, 1);
+	cfg.skip = 1;
+	cfg.phase = 1;
+	cwrnn_model *model = fixture_model(&cfg, 0.4, 25);
+	double *params = malloc(model->layout.n_params * sizeof(double));
+	cwrnn_model_to_double(model, params);
+	enum { T = 120 };
+	double x[T], y[T];
+	float xf[T], yf[T];
+	fixture_fill_double(x, T, 1.0, 26);
+	for (int t = 0; t < T; t++)
+		xf[t] = (float)x[t];
+	cwrnn_batch *batch = cwrnn_batch_new(&cfg, 1, 50);
+	for (int at = 0; at < T; at += 40)
+		ck_assert_int_eq(cwrnn_batch_forward(batch, params, x + at, y + at, 40), 0);
+	ck_assert_int_eq(cwrnn_batch_forward(batch, params, x, y, 51), -1);
+	cwrnn_state *state = cwrnn_state_new(model);
+	cwrnn_process(state, xf, yf, T);
+	for (int t = 0; t < T; t++)
+		ck_assert_double_eq_tol(y[t], yf[t], 1e-5);
+	cwrnn_state_free(state);
+	cwrnn_batch_free(batch);
+	free(params);
+	cwrnn_model_free(model);
+}
+END_TEST
 
 typedef struct {
 	cwrnn_config cfg;
@@ -98,123 +130,69 @@ check_config(cwrnn_config cfg, int B, int steps, int warmup, double preemph,
 	return worst;
 }
 
-START_TEST(gradients_match_finite_differences_exponential_periods)
-{
-	int sizes[] = {3, 2, 3, 2};
-	uint32_t periods[] = {1, 2, 4, 8};
-	cwrnn_config cfg = fixture_config(4, sizes, periods, 0, 1);
-	double e = check_config(cfg, 2, 45, 0, 0.0, CWRNN_LOSS_MSE, 0, 21);
-	ck_assert_msg(e < 1e-4, "relative error %g", e);
-}
-END_TEST
+/* The configurations checked: module shapes, what the config adds (zero
+ * fields keep the defaults: no phase, no skip, unit scales, no knobs), the
+ * problem's size and loss, and a carried first chunk when carried > 0. */
+typedef struct {
+	const char *what;
+	int g, sizes[4];
+	uint32_t periods[4];
+	int m, p;
+	uint32_t phase;
+	int skip, knobs;
+	float in_scale, out_scale;
+	int B, steps, warmup;
+	double preemph;
+	cwrnn_loss_kind loss;
+	int carried;
+	uint64_t seed;
+} gradient_case;
 
-START_TEST(gradients_match_with_odd_periods_phase_inputs_and_skip)
-{
-	int sizes[] = {2, 3, 2, 3};
-	uint32_t periods[] = {1, 3, 5, 7};
-	cwrnn_config cfg = fixture_config(4, sizes, periods, 2, 2);
-	cfg.phase = 2;
-	cfg.skip = 1;
-	cfg.in_scale = 0.8f;
-	cfg.out_scale = 1.5f;
-	double e = check_config(cfg, 3, 40, 0, 0.0, CWRNN_LOSS_MSE, 0, 22);
-	ck_assert_msg(e < 1e-4, "relative error %g", e);
-}
-END_TEST
+static const gradient_case gradient_cases[] = {
+	{"exponential periods", 4, {3, 2, 3, 2}, {1, 2, 4, 8}, 0, 1,
+	 .B = 2, .steps = 45, .loss = CWRNN_LOSS_MSE, .seed = 21},
+	{"odd periods, phase, two inputs and outputs, skip", 4, {2, 3, 2, 3}, {1, 3, 5, 7}, 2, 2,
+	 .phase = 2, .skip = 1, .in_scale = 0.8f, .out_scale = 1.5f,
+	 .B = 3, .steps = 40, .loss = CWRNN_LOSS_MSE, .seed = 22},
+	{"ESR with pre-emphasis and warm-up", 3, {3, 3, 2}, {1, 4, 16}, 1, 1, .skip = 1,
+	 .B = 2, .steps = 70, .warmup = 9, .preemph = 0.85, .loss = CWRNN_LOSS_ESR, .seed = 23},
+	/* The second chunk starts from a nonzero state at clock 29: the gradient
+	 * is cut at the boundary but the carried values still feed the output
+	 * and the first ticks. */
+	{"after a carried chunk", 3, {2, 2, 3}, {1, 2, 8}, 1, 1,
+	 .B = 2, .steps = 37, .loss = CWRNN_LOSS_MSE, .carried = 29, .seed = 24},
+	{"a single sequence", 3, {3, 2, 2}, {1, 2, 3}, 1, 1,
+	 .B = 1, .steps = 31, .loss = CWRNN_LOSS_MSE, .seed = 27},
+	{"a single module", 1, {4}, {1}, 1, 2,
+	 .B = 2, .steps = 25, .loss = CWRNN_LOSS_MSE, .seed = 28},
+	/* 1 audio input + 2 knobs (seen on 0..1), skip adds the audio input; an
+	 * odd batch, and a carried chunk so the clock starts off a tick. */
+	{"knobs and skip", 3, {2, 3, 2}, {1, 2, 6}, 3, 1, .phase = 1, .skip = 1, .knobs = 1,
+	 .in_scale = 1.3f, .out_scale = 0.7f,
+	 .B = 5, .steps = 33, .loss = CWRNN_LOSS_MSE, .carried = 7, .seed = 29},
+};
+enum { GRADIENT_CASES = sizeof gradient_cases / sizeof gradient_cases[0] };
 
-START_TEST(gradients_match_for_esr_with_preemphasis_and_warmup)
+START_TEST(gradients_match_finite_differences)
 {
-	int sizes[] = {3, 3, 2};
-	uint32_t periods[] = {1, 4, 16};
-	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
-	cfg.skip = 1;
-	double e = check_config(cfg, 2, 70, 9, 0.85, CWRNN_LOSS_ESR, 0, 23);
-	ck_assert_msg(e < 1e-4, "relative error %g", e);
-}
-END_TEST
-
-START_TEST(gradients_match_after_a_carried_chunk)
-{
-	/* The second chunk starts from a nonzero state at clock 29: the
-	 * gradient is cut at the boundary but the carried values still feed
-	 * the output and the first ticks. */
-	int sizes[] = {2, 2, 3};
-	uint32_t periods[] = {1, 2, 8};
-	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
-	double e = check_config(cfg, 2, 37, 0, 0.0, CWRNN_LOSS_MSE, 29, 24);
-	ck_assert_msg(e < 1e-4, "relative error %g", e);
-}
-END_TEST
-
-START_TEST(gradients_match_for_a_single_sequence)
-{
-	int sizes[] = {3, 2, 2};
-	uint32_t periods[] = {1, 2, 3};
-	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
-	double e = check_config(cfg, 1, 31, 0, 0.0, CWRNN_LOSS_MSE, 0, 27);
-	ck_assert_msg(e < 1e-4, "relative error %g", e);
-}
-END_TEST
-
-START_TEST(gradients_match_for_a_single_module)
-{
-	int sizes[] = {4};
-	uint32_t periods[] = {1};
-	cwrnn_config cfg = fixture_config(1, sizes, periods, 1, 2);
-	double e = check_config(cfg, 2, 25, 0, 0.0, CWRNN_LOSS_MSE, 0, 28);
-	ck_assert_msg(e < 1e-4, "relative error %g", e);
-}
-END_TEST
-
-START_TEST(gradients_match_with_controls_and_skip)
-{
-	/* 1 audio input + 2 controls (seen on 0..1), skip adds the audio input;
-	 * an odd batch, and a carried chunk so the clock starts off a tick. */
-	int sizes[] = {2, 3, 2};
-	uint32_t periods[] = {1, 2, 6};
-	cwrnn_config cfg = fixture_config(3, sizes, periods, 3, 1);
-	cfg.n_controls = 2;
-	cfg.controls[0] = (cwrnn_control){.kind = CWRNN_CONTROL_KNOB, .name = "drive", .min = 0.0f,
-	                                  .max = 10.0f, .def = 5.0f};
-	cfg.controls[1] = (cwrnn_control){.kind = CWRNN_CONTROL_KNOB, .name = "tone", .min = -2.0f,
-	                                  .max = 3.0f, .def = 0.0f};
-	cfg.skip = 1;
-	cfg.phase = 1;
-	cfg.in_scale = 1.3f;
-	cfg.out_scale = 0.7f;
-	double e = check_config(cfg, 5, 33, 0, 0.0, CWRNN_LOSS_MSE, 7, 29);
-	ck_assert_msg(e < 1e-4, "relative error %g", e);
-}
-END_TEST
-
-START_TEST(batch_forward_matches_float_engine)
-{
-	int sizes[] = {4, 4, 4};
-	uint32_t periods[] = {1, 3, 9};
-	cwrnn_config cfg = fixture_config(3, sizes, periods, 1, 1);
-	cfg.skip = 1;
-	cfg.phase = 1;
-	cwrnn_model *model = fixture_model(&cfg, 0.4, 25);
-	double *params = malloc(model->layout.n_params * sizeof(double));
-	cwrnn_model_to_double(model, params);
-	enum { T = 120 };
-	double x[T], y[T];
-	float xf[T], yf[T];
-	fixture_fill_double(x, T, 1.0, 26);
-	for (int t = 0; t < T; t++)
-		xf[t] = (float)x[t];
-	cwrnn_batch *batch = cwrnn_batch_new(&cfg, 1, 50);
-	for (int at = 0; at < T; at += 40)
-		ck_assert_int_eq(cwrnn_batch_forward(batch, params, x + at, y + at, 40), 0);
-	ck_assert_int_eq(cwrnn_batch_forward(batch, params, x, y, 51), -1);
-	cwrnn_state *state = cwrnn_state_new(model);
-	cwrnn_process(state, xf, yf, T);
-	for (int t = 0; t < T; t++)
-		ck_assert_double_eq_tol(y[t], yf[t], 1e-5);
-	cwrnn_state_free(state);
-	cwrnn_batch_free(batch);
-	free(params);
-	cwrnn_model_free(model);
+	const gradient_case *c = &gradient_cases[_i];
+	cwrnn_config cfg = fixture_config(c->g, c->sizes, c->periods, c->m, c->p);
+	cfg.phase = c->phase;
+	cfg.skip = c->skip;
+	if (c->knobs) {
+		cfg.n_controls = 2;
+		cfg.controls[0] = (cwrnn_control){.kind = CWRNN_CONTROL_KNOB, .name = "drive",
+		                                  .min = 0.0f, .max = 10.0f, .def = 5.0f};
+		cfg.controls[1] = (cwrnn_control){.kind = CWRNN_CONTROL_KNOB, .name = "tone",
+		                                  .min = -2.0f, .max = 3.0f, .def = 0.0f};
+	}
+	if (c->in_scale != 0.0f) {
+		cfg.in_scale = c->in_scale;
+		cfg.out_scale = c->out_scale;
+	}
+	double e = check_config(cfg, c->B, c->steps, c->warmup, c->preemph, c->loss, c->carried,
+	                        c->seed);
+	ck_assert_msg(e < 1e-4, "%s: relative error %g", c->what, e);
 }
 END_TEST
 
@@ -222,18 +200,10 @@ Suite *
 gradient_suite(void)
 {
 	Suite *s = suite_create("gradient");
+	suite_add_tests(s, tcase_create("forward"), TESTS(batch_forward_matches_float_engine));
 	TCase *fd = tcase_create("finite differences");
 	tcase_set_timeout(fd, 60);
-	tcase_add_test(fd, gradients_match_finite_differences_exponential_periods);
-	tcase_add_test(fd, gradients_match_with_odd_periods_phase_inputs_and_skip);
-	tcase_add_test(fd, gradients_match_for_esr_with_preemphasis_and_warmup);
-	tcase_add_test(fd, gradients_match_after_a_carried_chunk);
-	tcase_add_test(fd, gradients_match_for_a_single_sequence);
-	tcase_add_test(fd, gradients_match_for_a_single_module);
-	tcase_add_test(fd, gradients_match_with_controls_and_skip);
+	tcase_add_loop_test(fd, gradients_match_finite_differences, 0, GRADIENT_CASES);
 	suite_add_tcase(s, fd);
-	TCase *fwd = tcase_create("forward");
-	tcase_add_test(fwd, batch_forward_matches_float_engine);
-	suite_add_tcase(s, fwd);
 	return s;
 }

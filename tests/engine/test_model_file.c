@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "suites.h"
 
@@ -123,6 +124,14 @@ expect_refusal(const unsigned char *data, size_t size, cwrnn_status status, cons
 	              needle);
 }
 
+/* Re-seals tampered data and expects the refusal: only the tampering is wrong. */
+static void
+expect_resealed_refusal(unsigned char *data, size_t size, cwrnn_status status, const char *needle)
+{
+	fix_crc(data, size);
+	expect_refusal(data, size, status, needle);
+}
+
 /* The small model the refusal tests tamper with: g = 4, m = 2, p = 1. */
 enum { SMALL_G = 4, SIZES_AT = 72, PERIODS_AT = 72 + 4 * SMALL_G, NAME_AT = 72 + 8 * SMALL_G };
 
@@ -196,6 +205,24 @@ small_model_bytes(size_t *size)
 	ck_assert_ptr_nonnull(data);
 	cwrnn_model_free(model);
 	return data;
+}
+
+/* The bytes of the small model, fresh for each refusal test (the tcase's
+ * fixture), which may tamper with them. */
+static unsigned char *small;
+static size_t small_size;
+
+static void
+encode_small_model(void)
+{
+	small = small_model_bytes(&small_size);
+}
+
+static void
+free_small_model(void)
+{
+	free(small);
+	small = NULL;
 }
 
 /* ------------------------------------------------------------------ CRC-32 */
@@ -441,10 +468,22 @@ entries_in_tmp_dir(void)
 	return n;
 }
 
-static void
-tmp_path(char *path, size_t len, const char *name)
+/* tmp_dir/name, in a buffer that the next call overwrites. */
+static const char *
+tmp_file(const char *name)
 {
-	snprintf(path, len, "%s/%s", tmp_dir, name);
+	static char path[256];
+	snprintf(path, sizeof path, "%s/%s", tmp_dir, name);
+	return path;
+}
+
+/* A model of cwrnn_config_default(g, k) with random weights. */
+static cwrnn_model *
+random_default_model(int g, int k, const char *summary, uint64_t seed)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, g, k);
+	return random_model(&cfg, summary, seed);
 }
 
 START_TEST(save_then_load_is_bit_exact)
@@ -452,8 +491,8 @@ START_TEST(save_then_load_is_bit_exact)
 	cwrnn_config cfg;
 	const char *summary = round_trip_case(_i, &cfg);
 	cwrnn_model *model = random_model(&cfg, summary, 100 + (uint64_t)_i);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "model.cwrnn");
+	char msg[512] = "";
+	const char *path = tmp_file("model.cwrnn");
 	ck_assert_msg(cwrnn_model_save(model, path, msg, sizeof msg) == CWRNN_OK, "%s", msg);
 	cwrnn_model *back = NULL;
 	ck_assert_msg(cwrnn_model_load(path, &back, msg, sizeof msg) == CWRNN_OK, "%s", msg);
@@ -550,28 +589,20 @@ END_TEST
 
 START_TEST(wrong_magic_is_refused)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	data[3] = 'X';
-	expect_refusal(data, size, CWRNN_ERR_MAGIC, "magic");
-	expect_refusal(data, 3, CWRNN_ERR_TRUNCATED, "truncated");  /* "CWR" is a prefix */
-	expect_refusal(data, 5, CWRNN_ERR_MAGIC, "magic");          /* "CWRXN" is not */
+	small[3] = 'X';
+	expect_refusal(small, small_size, CWRNN_ERR_MAGIC, "magic");
+	expect_refusal(small, 3, CWRNN_ERR_TRUNCATED, "truncated");  /* "CWR" is a prefix */
+	expect_refusal(small, 5, CWRNN_ERR_MAGIC, "magic");          /* "CWRXN" is not */
 	expect_refusal((const unsigned char *)"RIFF....WAVEfmt ", 16, CWRNN_ERR_MAGIC, "magic");
-	free(data);
 }
 END_TEST
 
 START_TEST(newer_version_is_refused)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	put_u32(data + 8, 3);
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 3");
-	put_u32(data + 8, 0);
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_VERSION, "version 0");
-	free(data);
+	put_u32(small + 8, 3);
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_VERSION, "version 3");
+	put_u32(small + 8, 0);
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_VERSION, "version 0");
 }
 END_TEST
 
@@ -622,12 +653,8 @@ enum { TAMPERINGS = sizeof tamperings / sizeof tamperings[0] };
 START_TEST(tampered_header_field_is_refused_with_its_name)
 {
 	const tampering *t = &tamperings[_i];
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	put_u32(data + t->offset, t->value + (t->add ? get_u32(data + t->offset) : 0));
-	fix_crc(data, size);
-	expect_refusal(data, size, t->status, t->needle);
-	free(data);
+	put_u32(small + t->offset, t->value + (t->add ? get_u32(small + t->offset) : 0));
+	expect_resealed_refusal(small, small_size, t->status, t->needle);
 }
 END_TEST
 
@@ -674,62 +701,46 @@ START_TEST(tampered_control_is_refused_with_its_name)
 		memset(data + at, 0, CWRNN_CONTROL_NAME_MAX + 1);
 	else
 		put_u32(data + at, t->value);
-	fix_crc(data, size);
-	expect_refusal(data, size, t->status, t->needle);
+	expect_resealed_refusal(data, size, t->status, t->needle);
 	free(data);
 }
 END_TEST
 
 START_TEST(nul_in_name_or_summary_is_refused)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	data[NAME_AT + 2] = '\0';
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_DIMENSIONS, "name");
-	data[NAME_AT + 2] = 'a';
-	data[NAME_AT + 5 + 1] = '\0';  /* "small" is 5 bytes, then the summary */
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_DIMENSIONS, "summary");
-	free(data);
+	small[NAME_AT + 2] = '\0';
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_DIMENSIONS, "name");
+	small[NAME_AT + 2] = 'a';
+	small[NAME_AT + 5 + 1] = '\0';  /* "small" is 5 bytes, then the summary */
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_DIMENSIONS, "summary");
 }
 END_TEST
 
 START_TEST(flipped_weight_byte_fails_the_checksum)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	data[get_u32(data + 12) + 5] ^= 0x10;
-	expect_refusal(data, size, CWRNN_ERR_CHECKSUM, "checksum");
-	free(data);
+	small[get_u32(small + 12) + 5] ^= 0x10;
+	expect_refusal(small, small_size, CWRNN_ERR_CHECKSUM, "checksum");
 }
 END_TEST
 
 START_TEST(nonfinite_weight_is_refused_with_its_index)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	size_t weights = get_u32(data + 12);
-	put_u32(data + weights + 4 * 3, 0x7fc00000u);
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_NONFINITE, "weight 3 ");
-	put_u32(data + weights + 4 * 3, 0);
-	put_u32(data + size - 8, 0xff800000u);  /* -Inf, the last weight */
-	fix_crc(data, size);
-	expect_refusal(data, size, CWRNN_ERR_NONFINITE, "infinite");
-	free(data);
+	size_t weights = get_u32(small + 12);
+	put_u32(small + weights + 4 * 3, 0x7fc00000u);
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_NONFINITE, "weight 3 ");
+	put_u32(small + weights + 4 * 3, 0);
+	put_u32(small + small_size - 8, 0xff800000u);  /* -Inf, the last weight */
+	expect_resealed_refusal(small, small_size, CWRNN_ERR_NONFINITE, "infinite");
 }
 END_TEST
 
 START_TEST(trailing_byte_is_refused)
 {
-	size_t size = 0;
-	unsigned char *data = small_model_bytes(&size);
-	unsigned char *longer = realloc(data, size + 1);
+	unsigned char *longer = realloc(small, small_size + 1);
 	ck_assert_ptr_nonnull(longer);
-	longer[size] = 0;
-	expect_refusal(longer, size + 1, CWRNN_ERR_TRAILING, "trailing");
-	free(longer);
+	small = longer;
+	small[small_size] = 0;
+	expect_refusal(small, small_size + 1, CWRNN_ERR_TRAILING, "trailing");
 }
 END_TEST
 
@@ -762,11 +773,9 @@ END_TEST
 
 START_TEST(save_leaves_no_temporary_file)
 {
-	cwrnn_config cfg;
-	cwrnn_config_default(&cfg, 3, 2);
-	cwrnn_model *model = random_model(&cfg, "x", 1);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "m.cwrnn");
+	cwrnn_model *model = random_default_model(3, 2, "x", 1);
+	char msg[512] = "";
+	const char *path = tmp_file("m.cwrnn");
 	ck_assert_msg(cwrnn_model_save(model, path, msg, sizeof msg) == CWRNN_OK, "%s", msg);
 	ck_assert_int_eq(entries_in_tmp_dir(), 1);
 	struct stat st;
@@ -779,11 +788,9 @@ END_TEST
 
 START_TEST(save_into_missing_directory_fails_and_leaves_nothing)
 {
-	cwrnn_config cfg;
-	cwrnn_config_default(&cfg, 2, 2);
-	cwrnn_model *model = random_model(&cfg, "", 2);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "missing/m.cwrnn");
+	cwrnn_model *model = random_default_model(2, 2, "", 2);
+	char msg[512] = "";
+	const char *path = tmp_file("missing/m.cwrnn");
 	ck_assert_int_eq(cwrnn_model_save(model, path, msg, sizeof msg), CWRNN_ERR_IO);
 	ck_assert_msg(strstr(msg, path) != NULL, "message \"%s\" does not name the path", msg);
 	ck_assert_int_eq(entries_in_tmp_dir(), 0);
@@ -793,13 +800,10 @@ END_TEST
 
 START_TEST(save_replaces_an_existing_file)
 {
-	cwrnn_config cfg;
-	cwrnn_config_default(&cfg, 2, 2);
-	cwrnn_model *first = random_model(&cfg, "first", 3);
-	cwrnn_config_default(&cfg, 3, 3);
-	cwrnn_model *second = random_model(&cfg, "second", 4);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "m.cwrnn");
+	cwrnn_model *first = random_default_model(2, 2, "first", 3);
+	cwrnn_model *second = random_default_model(3, 3, "second", 4);
+	char msg[512] = "";
+	const char *path = tmp_file("m.cwrnn");
 	ck_assert_int_eq(cwrnn_model_save(first, path, msg, sizeof msg), CWRNN_OK);
 	ck_assert_int_eq(cwrnn_model_save(second, path, msg, sizeof msg), CWRNN_OK);
 	cwrnn_model *back = NULL;
@@ -814,11 +818,9 @@ END_TEST
 
 START_TEST(save_and_encode_refuse_a_bad_model)
 {
-	cwrnn_config cfg;
-	cwrnn_config_default(&cfg, 2, 2);
-	cwrnn_model *model = random_model(&cfg, "", 5);
-	char path[256], msg[512] = "";
-	tmp_path(path, sizeof path, "m.cwrnn");
+	cwrnn_model *model = random_default_model(2, 2, "", 5);
+	char msg[512] = "";
+	const char *path = tmp_file("m.cwrnn");
 	model->params[1] = NAN;
 	size_t size = 0;
 	ck_assert_ptr_null(cwrnn_model_encode(model, &size));
@@ -846,11 +848,10 @@ expect_load_failure(const char *path, cwrnn_status status)
 
 START_TEST(loading_a_directory_or_missing_file_is_an_io_error)
 {
-	char path[256];
 	expect_load_failure(tmp_dir, CWRNN_ERR_IO);
-	tmp_path(path, sizeof path, "absent.cwrnn");
+	const char *path = tmp_file("absent.cwrnn");
 	expect_load_failure(path, CWRNN_ERR_IO);
-	tmp_path(path, sizeof path, "fifo");
+	path = tmp_file("fifo");
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	expect_load_failure(path, CWRNN_ERR_IO);  /* refused, not blocked on */
 }
@@ -858,8 +859,7 @@ END_TEST
 
 START_TEST(oversized_file_is_refused_unread)
 {
-	char path[256];
-	tmp_path(path, sizeof path, "huge.cwrnn");
+	const char *path = tmp_file("huge.cwrnn");
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ck_assert_int_ge(fd, 0);
 	/* Sparse: costs no disk; zeros would fail the magic if they were read. */
@@ -873,8 +873,7 @@ START_TEST(file_load_reports_content_errors_after_the_path)
 {
 	size_t size = 0;
 	unsigned char *data = small_model_bytes(&size);
-	char path[256];
-	tmp_path(path, sizeof path, "short.cwrnn");
+	const char *path = tmp_file("short.cwrnn");
 	FILE *f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(data, 1, size - 1, f), size - 1);
@@ -946,52 +945,42 @@ model_file_suite(void)
 {
 	Suite *s = suite_create("model_file");
 
-	TCase *tc = tcase_create("crc32");
-	tcase_add_test(tc, crc32_matches_the_check_value);
-	tcase_add_test(tc, crc32_incremental_equals_one_shot);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, tcase_create("crc32"),
+	                TESTS(crc32_matches_the_check_value, crc32_incremental_equals_one_shot));
 
-	tc = tcase_create("round_trip");
+	TCase *tc = suite_add_tests(s, tcase_create("round_trip"),
+	                            TESTS(encoding_matches_the_documented_layout,
+	                                  version_1_file_loads_without_controls,
+	                                  committed_preset_models_load,
+	                                  add_control_refuses_a_long_name_and_a_ninth_control));
 	tcase_add_checked_fixture(tc, make_tmp_dir, remove_tmp_dir);
-	tcase_add_test(tc, encoding_matches_the_documented_layout);
-	tcase_add_test(tc, version_1_file_loads_without_controls);
-	tcase_add_test(tc, committed_preset_models_load);
-	tcase_add_test(tc, add_control_refuses_a_long_name_and_a_ninth_control);
 	tcase_add_loop_test(tc, version_1_spelling_loads_the_same_model, 0,
 	                    LAST_CASE_WITHOUT_CONTROLS + 1);
 	tcase_add_loop_test(tc, save_then_load_is_bit_exact, 0, ROUND_TRIP_CASES);
 	tcase_add_loop_test(tc, encode_then_load_buffer_is_bit_exact, 0, ROUND_TRIP_CASES);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("refusals");
+	tc = suite_add_tests(s, tcase_create("refusals"),
+	                     TESTS(wrong_magic_is_refused, newer_version_is_refused,
+	                           nul_in_name_or_summary_is_refused,
+	                           flipped_weight_byte_fails_the_checksum,
+	                           nonfinite_weight_is_refused_with_its_index, trailing_byte_is_refused,
+	                           bad_arguments_are_refused, status_strings_are_distinct_and_nonempty));
+	tcase_add_checked_fixture(tc, encode_small_model, free_small_model);
 	tcase_add_loop_test(tc, every_truncation_is_refused_as_truncated, 0, 2);
-	tcase_add_test(tc, wrong_magic_is_refused);
-	tcase_add_test(tc, newer_version_is_refused);
 	tcase_add_loop_test(tc, tampered_header_field_is_refused_with_its_name, 0, TAMPERINGS);
 	tcase_add_loop_test(tc, tampered_control_is_refused_with_its_name, 0, CONTROL_TAMPERINGS);
-	tcase_add_test(tc, nul_in_name_or_summary_is_refused);
-	tcase_add_test(tc, flipped_weight_byte_fails_the_checksum);
-	tcase_add_test(tc, nonfinite_weight_is_refused_with_its_index);
-	tcase_add_test(tc, trailing_byte_is_refused);
-	tcase_add_test(tc, bad_arguments_are_refused);
-	tcase_add_test(tc, status_strings_are_distinct_and_nonempty);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("files");
+	tc = suite_add_tests(s, tcase_create("files"),
+	                     TESTS(save_leaves_no_temporary_file,
+	                           save_into_missing_directory_fails_and_leaves_nothing,
+	                           save_replaces_an_existing_file, save_and_encode_refuse_a_bad_model,
+	                           loading_a_directory_or_missing_file_is_an_io_error,
+	                           oversized_file_is_refused_unread,
+	                           file_load_reports_content_errors_after_the_path));
 	tcase_add_checked_fixture(tc, make_tmp_dir, remove_tmp_dir);
-	tcase_add_test(tc, save_leaves_no_temporary_file);
-	tcase_add_test(tc, save_into_missing_directory_fails_and_leaves_nothing);
-	tcase_add_test(tc, save_replaces_an_existing_file);
-	tcase_add_test(tc, save_and_encode_refuse_a_bad_model);
-	tcase_add_test(tc, loading_a_directory_or_missing_file_is_an_io_error);
-	tcase_add_test(tc, oversized_file_is_refused_unread);
-	tcase_add_test(tc, file_load_reports_content_errors_after_the_path);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("robustness");
+	tc = suite_add_tests(s, tcase_create("robustness"), TESTS(random_garbage_never_loads));
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, random_garbage_never_loads);
 	tcase_add_loop_test(tc, mutated_files_load_only_if_they_round_trip, 0, 2);
-	suite_add_tcase(s, tc);
 	return s;
 }

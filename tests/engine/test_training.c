@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "fixtures.h"
 #include "suites.h"
 #include "tanh_double.h"
@@ -175,22 +176,14 @@ Suite *
 training_suite(void)
 {
 	Suite *s = suite_create("training");
-	TCase *loss = tcase_create("loss");
-	tcase_add_test(loss, mse_scale_counts_terms_after_warmup);
-	tcase_add_test(loss, esr_of_a_zero_output_is_one);
-	suite_add_tcase(s, loss);
-	TCase *act = tcase_create("activation");
-	tcase_add_test(act, tanh_double_is_within_3_ulp_of_libm);
-	suite_add_tcase(s, act);
-	TCase *opt = tcase_create("optimizer");
-	tcase_add_test(opt, adam_first_step_moves_each_weight_by_lr);
-	tcase_add_test(opt, nesterov_matches_its_recurrence);
-	tcase_add_test(opt, clipping_bounds_the_norm);
-	tcase_add_test(opt, init_is_deterministic_and_uses_sigma);
-	suite_add_tcase(s, opt);
-	TCase *learn = tcase_create("learning");
+	suite_add_tests(s, tcase_create("loss"),
+	                TESTS(mse_scale_counts_terms_after_warmup, esr_of_a_zero_output_is_one));
+	suite_add_tests(s, tcase_create("activation"), TESTS(tanh_double_is_within_3_ulp_of_libm));
+	suite_add_tests(s, tcase_create("optimizer"),
+	                TESTS(adam_first_step_moves_each_weight_by_lr, nesterov_matches_its_recurrence,
+	                      clipping_bounds_the_norm, init_is_deterministic_and_uses_sigma));
+	TCase *learn = suite_add_tests(s, tcase_create("learning"),
+	                               TESTS(small_model_learns_a_fixed_sequence));
 	tcase_set_timeout(learn, 60);
-	tcase_add_test(learn, small_model_learns_a_fixed_sequence);
-	suite_add_tcase(s, learn);
 	return s;
 }

@@ -10,12 +10,7 @@
 set -u
 root=$(realpath "${1:?usage: check_install.sh ROOT}")
 here=$(dirname "$0")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "check_install.sh: FAILED: $*"; }
+. "$here/../tally.sh"
 check() { if eval "$2"; then ok; else bad "$1"; fi; }
 
 for f in "$BINDIR/cwrnn-train" "$BINDIR/cwrnn-render"; do
@@ -78,5 +73,4 @@ check "the shared build loads the installed copy ($where)" \
 check "static and shared builds play the same ($out_static | $out_shared)" \
 	"[ -n '$out_static' ] && [ '$out_static' = '$out_shared' ]"
 
-echo "check_install.sh: $pass passed, $fail failed (installed under $root; $out_static)"
-[ "$fail" = 0 ]
+tally_end "installed under $root; $out_static"

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
@@ -505,13 +506,12 @@ abuse_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_hostile_signals_and_controls_at_every_rate, 0,
 	                    (int)(sizeof session_rates / sizeof *session_rates));
-	tcase_add_test(tc, test_patch_set_with_bad_files_logs_why_and_keeps_playing);
-	tcase_add_test(tc, test_odd_characters_in_paths_load_and_restore);
-	tcase_add_test(tc, test_a_tab_and_newline_in_a_path_load_by_patch_set);
-	tcase_add_test(tc, test_an_overlong_path_is_logged);
-	tcase_add_test(tc, test_state_restore_with_missing_model_while_running);
-	tcase_add_test(tc, test_sixteen_instances_with_different_models);
-	tcase_add_test(tc, test_rapid_model_switching_while_running);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, tc, TESTS(test_patch_set_with_bad_files_logs_why_and_keeps_playing,
+	                             test_odd_characters_in_paths_load_and_restore,
+	                             test_a_tab_and_newline_in_a_path_load_by_patch_set,
+	                             test_an_overlong_path_is_logged,
+	                             test_state_restore_with_missing_model_while_running,
+	                             test_sixteen_instances_with_different_models,
+	                             test_rapid_model_switching_while_running));
 	return s;
 }

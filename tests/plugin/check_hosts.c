@@ -13,6 +13,7 @@
 
 #include <lv2/state/state.h>
 
+#include "check_cases.h"
 #include "host.h"
 #include "plugin.h" /* CW_MAX_PATH */
 #include "suites.h"
@@ -342,25 +343,26 @@ START_TEST(test_hosts_file_the_plugins_as_distortion_with_maker_and_licence)
 }
 END_TEST
 
+/* A test case whose tests each start from setup(). */
+static TCase *
+hosts_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+	tcase_add_checked_fixture(tc, setup, NULL);
+	return tc;
+}
+
 Suite *
 hosts_suite(void)
 {
 	Suite *s = suite_create("hosts");
-	TCase *tc = tcase_create("state values");
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, test_a_path_restores_with_or_without_its_nul);
-	tcase_add_loop_test(tc, test_values_that_are_not_a_path_are_refused, 0, 6);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("presets");
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, test_a_preset_replaces_a_playing_model_file);
-	tcase_add_test(tc, test_a_preset_before_activation_replaces_a_restored_model_file);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("catalogues");
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, test_hosts_file_the_plugins_as_distortion_with_maker_and_licence);
-	suite_add_tcase(s, tc);
+	TCase *values = suite_add_tests(s, hosts_tcase("state values"),
+	                                TESTS(test_a_path_restores_with_or_without_its_nul));
+	tcase_add_loop_test(values, test_values_that_are_not_a_path_are_refused, 0, 6);
+	suite_add_tests(s, hosts_tcase("presets"),
+	                TESTS(test_a_preset_replaces_a_playing_model_file,
+	                      test_a_preset_before_activation_replaces_a_restored_model_file));
+	suite_add_tests(s, hosts_tcase("catalogues"),
+	                TESTS(test_hosts_file_the_plugins_as_distortion_with_maker_and_licence));
 	return s;
 }

@@ -14,6 +14,7 @@
 
 #include <lv2/atom/util.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
@@ -452,10 +453,9 @@ knobs_tcases(Suite *s)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, knob_model_plays_like_the_engine_fed_the_same_values, 0,
 	                    2 * N_SETTINGS);
-	tcase_add_test(tc, output_moves_with_knob_1_and_not_with_knobs_the_model_lacks);
-	tcase_add_test(tc, a_model_without_knobs_ignores_them);
-	tcase_add_test(tc, knob_positions_map_onto_the_range_around_the_default);
-	tcase_add_test(tc, knob_jump_within_one_block_steps_less_than_the_bound);
-	tcase_add_test(tc, knobs_are_notified_after_a_load_and_answered_to_patch_get);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, tc, TESTS(output_moves_with_knob_1_and_not_with_knobs_the_model_lacks,
+	                             a_model_without_knobs_ignores_them,
+	                             knob_positions_map_onto_the_range_around_the_default,
+	                             knob_jump_within_one_block_steps_less_than_the_bound,
+	                             knobs_are_notified_after_a_load_and_answered_to_patch_get));
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
@@ -261,9 +262,8 @@ models_tcases(Suite *s)
 {
 	TCase *tc = fixture_tcase("model loading");
 	tcase_add_loop_test(tc, test_patch_set_swaps_the_model_and_notify_reports_it, 0, 2);
-	tcase_add_test(tc, test_bad_model_paths_keep_the_old_model_and_log_an_error);
-	tcase_add_test(tc, test_model_port_selects_each_bundled_model);
-	tcase_add_test(tc, test_models_replaced_during_crossfades_are_freed_once);
-	tcase_add_test(tc, test_without_a_worker_patch_set_is_ignored);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, tc, TESTS(test_bad_model_paths_keep_the_old_model_and_log_an_error,
+	                             test_model_port_selects_each_bundled_model,
+	                             test_models_replaced_during_crossfades_are_freed_once,
+	                             test_without_a_worker_patch_set_is_ignored));
 }

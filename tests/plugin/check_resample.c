@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "check_cases.h"
 #include "resample.h"
 #include "suites.h"
 
@@ -95,12 +96,11 @@ Suite *
 resample_suite(void)
 {
 	Suite *s = suite_create("resample");
-	TCase *tc = tcase_create("windowed sinc");
+	TCase *tc = suite_add_tests(s, tcase_create("windowed sinc"),
+	                            TESTS(test_integer_positions_return_the_samples,
+	                                  test_constant_passes_exactly_at_any_position_and_cutoff,
+	                                  test_fractional_positions_of_a_passband_sine,
+	                                  test_a_lower_cutoff_removes_what_would_alias));
 	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, test_integer_positions_return_the_samples);
-	tcase_add_test(tc, test_constant_passes_exactly_at_any_position_and_cutoff);
-	tcase_add_test(tc, test_fractional_positions_of_a_passband_sine);
-	tcase_add_test(tc, test_a_lower_cutoff_removes_what_would_alias);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
@@ -68,15 +69,14 @@ START_TEST(test_restore_of_a_missing_file_logs_and_keeps_playing)
 	host_free(a);
 	ck_assert_msg(unlink(path) == 0, "cannot remove %s", path);
 
-	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	static float x[N_SIG], ref[N_SIG];
 	default_signal(x, ref, 8);
 	lh_host *b = host_open(CW_URI_MONO, 48000, LH_ALL | LH_DEFER_ACTIVATE);
 	lh_restore_state(b, dir);
 	ck_assert_int_eq(b->log_errors, 1);
 	ck_assert_msg(strstr(b->last_error, "vanishing") != NULL, "log: %s", b->last_error);
 	lh_activate(b);
-	play_mono(b, x, y, N_SIG, plan_64, 1);
-	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	assert_plays(b, x, ref, plan_64, 1);
 	host_free(b);
 }
 END_TEST
@@ -116,9 +116,8 @@ END_TEST
 void
 state_tcases(Suite *s)
 {
-	TCase *tc = fixture_tcase("state");
-	tcase_add_test(tc, test_state_save_and_restore_keep_the_model_path);
-	tcase_add_test(tc, test_restore_of_a_missing_file_logs_and_keeps_playing);
-	tcase_add_test(tc, test_every_bundled_preset_restores_and_plays);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, fixture_tcase("state"),
+	                TESTS(test_state_save_and_restore_keep_the_model_path,
+	                      test_restore_of_a_missing_file_logs_and_keeps_playing,
+	                      test_every_bundled_preset_restores_and_plays));
 }

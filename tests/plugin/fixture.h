@@ -54,6 +54,11 @@ void assert_same_file(const char *a, const char *b);
 /* lh_run_blocks for a plugin with one input and one output. */
 void play_mono(lh_host *h, const float *x, float *y, size_t n, const uint32_t *sizes, int n_sizes);
 
+/* Plays N_SIG frames of x through a mono plugin in the block plan and
+ * asserts that it gives ref (within 1e-6). */
+void assert_plays(lh_host *h, const float *x, const float *ref, const uint32_t *sizes,
+                  int n_sizes);
+
 /* Asks the plugin what it plays (patch:Get, then a run of 16 frames of
  * silence) and asserts the path it answers contains name. */
 void assert_playing(lh_host *h, const char *name);

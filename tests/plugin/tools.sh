@@ -9,12 +9,7 @@ build=$(realpath "${1:?usage: tools.sh BUILD_DIR}")
 export LV2_PATH="$build:/usr/lib/lv2"
 mono=https://cwrnn.org/lv2/mono
 stereo=https://cwrnn.org/lv2/stereo
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "tools.sh: ok: $*"; }
-bad() { fail=$((fail + 1)); echo "tools.sh: FAILED: $*"; }
+. "$(dirname "$0")/../tally.sh"
 # RMS of a file (channel $2, default 1)
 rms() { sox "$1" -n remix "${2:-1}" stat 2>&1 | awk '/RMS +amplitude/{print $3}'; }
 # RMS of the difference of two mono files
@@ -69,5 +64,4 @@ bench=$(lv2bench -f -b 256 -n 48000 $mono 2>/dev/null)
 echo "$bench" | grep -q "$mono" && ok "lv2bench runs the mono plugin" ||
 	bad "lv2bench did not run $mono"
 
-echo "tools.sh: $pass passed, $fail failed"
-[ $fail = 0 ]
+tally_end

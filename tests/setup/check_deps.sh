@@ -8,12 +8,7 @@
 # shellcheck disable=SC2015 # ok never fails
 set -u
 deps=$(realpath "$(dirname "$0")/../../scripts/deps.sh")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "check_deps.sh: FAILED: $*"; }
+. "$(dirname "$0")/../tally.sh"
 
 bin="$tmp/bin"
 mkdir "$bin"
@@ -85,5 +80,4 @@ run "$bin" 0 "" --list
 list=$(PATH="$bin" "$bin/sh" "$deps" --list)
 [ $rc = 0 ] && has "$list" "lv2-dev" && has "$list" "help2man" && ok || bad "--list: '$list'"
 
-echo "check_deps.sh: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+tally_end

@@ -33,6 +33,36 @@ cleanup_dir(const char *dir)
 	rmdir(dir);
 }
 
+char scratch_dir[64];
+
+static void
+scratch_setup(void)
+{
+	ck_assert_ptr_nonnull(make_temp_dir(scratch_dir, sizeof scratch_dir));
+}
+
+static void
+scratch_teardown(void)
+{
+	cleanup_dir(scratch_dir);
+}
+
+TCase *
+scratch_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+	tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
+	return tc;
+}
+
+const char *
+scratch_file(const char *name)
+{
+	static char path[256];
+	snprintf(path, sizeof path, "%s/%s", scratch_dir, name);
+	return path;
+}
+
 void
 make_audio(wav_audio *w, size_t n, uint64_t seed)
 {

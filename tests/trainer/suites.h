@@ -22,6 +22,13 @@ Suite *notes_suite(void);
 const char *make_temp_dir(char *buf, size_t len);
 void cleanup_dir(const char *dir);
 
+/* A test case whose tests each run with a fresh scratch_dir, removed after. */
+TCase *scratch_tcase(const char *name);
+extern char scratch_dir[64];
+
+/* scratch_dir/name, in a buffer that the next call overwrites. */
+const char *scratch_file(const char *name);
+
 /* A mono in-memory recording of n samples at 44.1 kHz (caller frees with
  * wav_free). noise fills it with uniform noise in [-0.5, 0.5). */
 void make_audio(wav_audio *w, size_t n, uint64_t seed);

@@ -5,28 +5,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_cases.h"
 #include "checkpoint.h"
 #include "suites.h"
 
-static char dir[64], path[256], msg[512];
-
-static void
-setup(void)
-{
-	ck_assert_ptr_nonnull(make_temp_dir(dir, sizeof dir));
-	snprintf(path, sizeof path, "%s/run.ckpt", dir);
-}
-
-static void
-teardown(void)
-{
-	cleanup_dir(dir);
-}
+static const char *path; /* the checkpoint, in the scratch directory */
+static char msg[512];
 
 START_TEST(round_trip_keeps_every_number)
 {
 	fixture f;
 	fixture_init(&f, 2, 4);
+	path = scratch_file("run.ckpt");
 	f.t->s.epochs = 2;
 	trainer_run(f.t, NULL, NULL);
 	ck_assert_int_eq(checkpoint_save(f.t, path, msg, sizeof msg), 0);
@@ -59,6 +49,7 @@ START_TEST(resume_continues_bit_for_bit)
 	fixture_init(&b, 2, 99);  /* different initial weights: all must come from the file */
 	a.t->s.epochs = 2;
 	trainer_run(a.t, NULL, NULL);
+	path = scratch_file("run.ckpt");
 	ck_assert_int_eq(checkpoint_save(a.t, path, msg, sizeof msg), 0);
 	a.t->s.epochs = 4;
 	trainer_run(a.t, NULL, NULL);
@@ -100,6 +91,7 @@ START_TEST(damaged_files_are_refused)
 {
 	fixture f;
 	fixture_init(&f, 1, 4);
+	path = scratch_file("run.ckpt");
 	ck_assert_int_eq(checkpoint_save(f.t, path, msg, sizeof msg), 0);
 	long n = file_size();
 	FILE *fp = fopen(path, "r+b");
@@ -116,7 +108,7 @@ START_TEST(damaged_files_are_refused)
 	fputs("CWRNN model? no.", fp);
 	fclose(fp);
 	assert_refused("not a cwrnn checkpoint");
-	snprintf(path, sizeof path, "%s/none.ckpt", dir);
+	path = scratch_file("none.ckpt");
 	assert_refused("cannot open");
 	fixture_free(&f);
 }
@@ -126,12 +118,9 @@ Suite *
 checkpoint_suite(void)
 {
 	Suite *s = suite_create("checkpoint");
-	TCase *tc = tcase_create("files");
+	TCase *tc = suite_add_tests(s, scratch_tcase("files"),
+	                            TESTS(round_trip_keeps_every_number, resume_continues_bit_for_bit,
+	                                  damaged_files_are_refused));
 	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, round_trip_keeps_every_number);
-	tcase_add_test(tc, resume_continues_bit_for_bit);
-	tcase_add_test(tc, damaged_files_are_refused);
-	suite_add_tcase(s, tc);
 	return s;
 }

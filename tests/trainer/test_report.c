@@ -5,22 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "report.h"
 #include "suites.h"
 
-static char dir[64], path[256], msg[512];
-
-static void
-setup(void)
-{
-	ck_assert_ptr_nonnull(make_temp_dir(dir, sizeof dir));
-}
-
-static void
-teardown(void)
-{
-	cleanup_dir(dir);
-}
+static char msg[512];
 
 static char *
 slurp(const char *p)
@@ -32,6 +21,14 @@ slurp(const char *p)
 	buf[n] = '\0';
 	fclose(f);
 	return buf;
+}
+
+/* Each of the NULL-terminated needles stands somewhere in text. */
+static void
+assert_contains(const char *text, const char *const *needles)
+{
+	for (; *needles; needles++)
+		ck_assert_msg(strstr(text, *needles) != NULL, "no \"%s\" in:\n%s", *needles, text);
 }
 
 /* Every element closed by its own name, in order (a mismatched pair such as
@@ -71,15 +68,13 @@ START_TEST(json_holds_the_run)
 	train_options o;
 	options_defaults(&o, CWRNN_TASK_TRANSFORM);
 	o.input = "dry \"take 2\".wav";
-	snprintf(path, sizeof path, "%s/r.json", dir);
+	const char *path = scratch_file("r.json");
 	ck_assert_int_eq(report_write_json(path, f.t, &o, &f.ds, msg, sizeof msg), 0);
 	const char *j = slurp(path);
-	ck_assert_ptr_nonnull(strstr(j, "\"task\": \"transform\""));
-	ck_assert_ptr_nonnull(strstr(j, "\"stopped\": \"epochs\""));
-	ck_assert_ptr_nonnull(strstr(j, "\"epochs\": 3.5"));
-	ck_assert_ptr_nonnull(strstr(j, "\"train_loss\": null, \"val_esr\": null"));
-	ck_assert_ptr_nonnull(strstr(j, "\"input\": \"dry \\\"take 2\\\".wav\""));
-	ck_assert_ptr_nonnull(strstr(j, "\"latency_samples\": 0"));
+	assert_contains(j, (const char *const[]){
+		"\"task\": \"transform\"", "\"stopped\": \"epochs\"", "\"epochs\": 3.5",
+		"\"train_loss\": null, \"val_esr\": null", "\"input\": \"dry \\\"take 2\\\".wav\"",
+		"\"latency_samples\": 0", NULL});
 	ck_assert_ptr_null(strstr(j, "nan"));
 	ck_assert_ptr_null(strstr(j, "inf"));
 	fixture_free(&f);
@@ -94,18 +89,15 @@ START_TEST(svg_has_axes_curves_and_escaped_names)
 	strcpy(f.t->cfg.name, "fuzz <&> 'bright'");
 	train_options o;
 	options_defaults(&o, CWRNN_TASK_TRANSFORM);
-	snprintf(path, sizeof path, "%s/p.svg", dir);
+	const char *path = scratch_file("p.svg");
 	ck_assert_int_eq(report_write_svg(path, f.t, &o, msg, sizeof msg), 0);
 	const char *s = slurp(path);
-	ck_assert_ptr_nonnull(strstr(s, "<svg xmlns="));
-	ck_assert_ptr_nonnull(strstr(s, "fuzz &lt;&amp;&gt; &apos;bright&apos;"));
-	ck_assert_ptr_nonnull(strstr(s, ">epoch</text>"));
-	ck_assert_ptr_nonnull(strstr(s, "validation ESR"));
-	ck_assert_ptr_nonnull(strstr(s, "best validation ESR"));
+	assert_contains(s, (const char *const[]){
+		"<svg xmlns=", "fuzz &lt;&amp;&gt; &apos;bright&apos;", ">epoch</text>",
+		"validation ESR", "best validation ESR", "</svg>", NULL});
 	const char *first = strstr(s, "<polyline");
 	ck_assert_ptr_nonnull(first);
 	ck_assert_ptr_nonnull(strstr(first + 1, "<polyline"));
-	ck_assert_ptr_nonnull(strstr(s, "</svg>"));
 	assert_well_formed(s);
 	fixture_free(&f);
 }
@@ -115,10 +107,7 @@ Suite *
 report_suite(void)
 {
 	Suite *s = suite_create("report");
-	TCase *tc = tcase_create("files");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, json_holds_the_run);
-	tcase_add_test(tc, svg_has_axes_curves_and_escaped_names);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, scratch_tcase("files"),
+	                TESTS(json_holds_the_run, svg_has_axes_curves_and_escaped_names));
 	return s;
 }

@@ -6,29 +6,11 @@
 
 #include <sndfile.h>
 
+#include "check_cases.h"
 #include "suites.h"
 #include "wav.h"
 
-static char dir[64], path[256], msg[512];
-
-static void
-setup(void)
-{
-	ck_assert_ptr_nonnull(make_temp_dir(dir, sizeof dir));
-}
-
-static void
-teardown(void)
-{
-	cleanup_dir(dir);
-}
-
-static const char *
-file(const char *name)
-{
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return path;
-}
+static char msg[512];
 
 static void
 assert_refused(const char *p, const char *says)
@@ -40,10 +22,21 @@ assert_refused(const char *p, const char *says)
 	ck_assert_ptr_null(w.samples);
 }
 
+/* A float WAV of frames x channels samples written as scratch_dir/name;
+ * returns its path (scratch_file's buffer). */
+static const char *
+written(const char *name, const float *data, size_t frames, int channels, int rate)
+{
+	const char *path = scratch_file(name);
+	ck_assert_msg(wav_write_float(path, data, frames, channels, rate, msg, sizeof msg) == 0, "%s",
+	              msg);
+	return path;
+}
+
 START_TEST(float_round_trip_is_exact)
 {
 	float data[6] = {0.0f, 0.5f, -0.25f, 1.5f, -3.0f, 1e-7f};
-	ck_assert_int_eq(wav_write_float(file("f.wav"), data, 3, 2, 48000, msg, sizeof msg), 0);
+	const char *path = written("f.wav", data, 3, 2, 48000);
 	wav_audio w;
 	ck_assert_int_eq(wav_read(path, &w, msg, sizeof msg), 0);
 	ck_assert_uint_eq(w.frames, 3);
@@ -62,7 +55,7 @@ END_TEST
 START_TEST(stereo_needs_mixdown)
 {
 	float data[4] = {0.1f, 0.2f, 0.3f, 0.4f};
-	ck_assert_int_eq(wav_write_float(file("s.wav"), data, 2, 2, 44100, msg, sizeof msg), 0);
+	const char *path = written("s.wav", data, 2, 2, 44100);
 	wav_audio w;
 	ck_assert_int_eq(wav_read(path, &w, msg, sizeof msg), 0);
 	ck_assert_int_eq(wav_to_mono(&w, path, 0, msg, sizeof msg), -1);
@@ -74,13 +67,14 @@ END_TEST
 
 START_TEST(missing_file)
 {
-	assert_refused(file("nothing.wav"), "cannot open");
+	assert_refused(scratch_file("nothing.wav"), "cannot open");
 }
 END_TEST
 
 START_TEST(text_is_not_audio)
 {
-	FILE *f = fopen(file("notes.wav"), "w");
+	const char *path = scratch_file("notes.wav");
+	FILE *f = fopen(path, "w");
 	fputs("these are not samples\n", f);
 	fclose(f);
 	assert_refused(path, "is not a WAV file");
@@ -89,34 +83,30 @@ END_TEST
 
 START_TEST(empty_audio)
 {
-	ck_assert_int_eq(wav_write_float(file("empty.wav"), NULL, 0, 1, 44100, msg, sizeof msg), 0);
-	assert_refused(path, "contains no audio");
+	assert_refused(written("empty.wav", NULL, 0, 1, 44100), "contains no audio");
 }
 END_TEST
 
 START_TEST(nan_samples)
 {
 	float data[4] = {0.1f, NAN, 0.3f, 0.0f};
-	ck_assert_int_eq(wav_write_float(file("nan.wav"), data, 4, 1, 44100, msg, sizeof msg), 0);
-	assert_refused(path, "NaN or infinite sample at frame 1");
+	assert_refused(written("nan.wav", data, 4, 1, 44100), "NaN or infinite sample at frame 1");
 	float inf[2] = {0.0f, INFINITY};
-	ck_assert_int_eq(wav_write_float(file("inf.wav"), inf, 2, 1, 44100, msg, sizeof msg), 0);
-	assert_refused(path, "at frame 1");
+	assert_refused(written("inf.wav", inf, 2, 1, 44100), "at frame 1");
 }
 END_TEST
 
 START_TEST(rate_the_engine_cannot_run)
 {
 	float data[2] = {0.1f, 0.2f};
-	ck_assert_int_eq(wav_write_float(file("slow.wav"), data, 2, 1, 500, msg, sizeof msg), 0);
-	assert_refused(path, "500 Hz");
+	assert_refused(written("slow.wav", data, 2, 1, 500), "500 Hz");
 }
 END_TEST
 
 START_TEST(write_leaves_no_partial_file)
 {
 	float data[2] = {0.1f, 0.2f};
-	snprintf(path, sizeof path, "%s/missing-dir/out.wav", dir);
+	const char *path = scratch_file("missing-dir/out.wav");
 	ck_assert_int_eq(wav_write_float(path, data, 2, 1, 44100, msg, sizeof msg), -1);
 	ck_assert_ptr_nonnull(strstr(msg, "out.wav"));
 	FILE *f = fopen(path, "rb");
@@ -128,19 +118,11 @@ Suite *
 wav_suite(void)
 {
 	Suite *s = suite_create("wav");
-	TCase *io = tcase_create("reading and writing");
-	tcase_add_checked_fixture(io, setup, teardown);
-	tcase_add_test(io, float_round_trip_is_exact);
-	tcase_add_test(io, stereo_needs_mixdown);
-	tcase_add_test(io, write_leaves_no_partial_file);
-	suite_add_tcase(s, io);
-	TCase *bad = tcase_create("bad files");
-	tcase_add_checked_fixture(bad, setup, teardown);
-	tcase_add_test(bad, missing_file);
-	tcase_add_test(bad, text_is_not_audio);
-	tcase_add_test(bad, empty_audio);
-	tcase_add_test(bad, nan_samples);
-	tcase_add_test(bad, rate_the_engine_cannot_run);
-	suite_add_tcase(s, bad);
+	suite_add_tests(s, scratch_tcase("reading and writing"),
+	                TESTS(float_round_trip_is_exact, stereo_needs_mixdown,
+	                      write_leaves_no_partial_file));
+	suite_add_tests(s, scratch_tcase("bad files"),
+	                TESTS(missing_file, text_is_not_audio, empty_audio, nan_samples,
+	                      rate_the_engine_cannot_run));
 	return s;
 }

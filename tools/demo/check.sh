@@ -11,12 +11,7 @@ set -u
 build=${1:?usage: check.sh BUILD_DIR}
 : "${LV2_PATH:?set LV2_PATH to a directory holding cwrnn.lv2}"
 model=$build/cwrnn.lv2/models/default.cwrnn
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "check.sh: ok: $*"; }
-bad() { fail=$((fail + 1)); echo "check.sh: FAILED: $*"; }
+. "$(dirname "$0")/../../tests/tally.sh"
 # Same samples (bit for bit) in two float WAVs; their headers may differ
 # (libsndfile stamps the time into the PEAK chunk).
 same() {
@@ -105,5 +100,4 @@ fi
 	ok "cwrnn-demo-plot: a -6 dB output has ESR 0.25" ||
 	bad "cwrnn-demo-plot, -6 dB output: $(cat "$tmp/numbers2")"
 
-echo "check.sh: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+tally_end

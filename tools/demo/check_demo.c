@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_cases.h"
 #include "fft.h"
 #include "figure.h"
 #include "history.h"
@@ -346,28 +347,19 @@ static Suite *
 demo_suite(void)
 {
 	Suite *s = suite_create("demo");
-	TCase *tc = tcase_create("fft");
-	tcase_add_test(tc, fft_matches_a_direct_dft);
-	tcase_add_test(tc, fft_refuses_sizes_not_powers_of_two);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("signal");
-	tcase_add_test(tc, spectrum_reads_a_full_scale_sine_as_0_db);
-	tcase_add_test(tc, spectrum_of_a_short_signal_is_one_padded_frame);
-	tcase_add_test(tc, esr_is_error_energy_over_target_energy);
-	tcase_add_test(tc, envelope_and_loudest_window);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("report");
-	tcase_add_test(tc, report_gives_totals_model_and_curve);
-	tcase_add_test(tc, report_is_read_by_key_not_by_order);
-	tcase_add_test(tc, report_refuses_other_json);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("midi");
-	tcase_add_test(tc, midi_file_events_in_time_order_through_the_tempo_map);
-	tcase_add_test(tc, bad_midi_files_are_refused_with_where);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("figure");
-	tcase_add_test(tc, figure_is_one_whole_svg_with_every_panel);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, tcase_create("fft"),
+	                TESTS(fft_matches_a_direct_dft, fft_refuses_sizes_not_powers_of_two));
+	suite_add_tests(s, tcase_create("signal"),
+	                TESTS(spectrum_reads_a_full_scale_sine_as_0_db,
+	                      spectrum_of_a_short_signal_is_one_padded_frame,
+	                      esr_is_error_energy_over_target_energy, envelope_and_loudest_window));
+	suite_add_tests(s, tcase_create("report"),
+	                TESTS(report_gives_totals_model_and_curve, report_is_read_by_key_not_by_order,
+	                      report_refuses_other_json));
+	suite_add_tests(s, tcase_create("midi"),
+	                TESTS(midi_file_events_in_time_order_through_the_tempo_map,
+	                      bad_midi_files_are_refused_with_where));
+	suite_add_tests(s, tcase_create("figure"), TESTS(figure_is_one_whole_svg_with_every_panel));
 	return s;
 }
 
