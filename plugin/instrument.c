@@ -49,21 +49,14 @@ cw_instrument_reset(cw_plugin *self)
 		self->vout[i] = (cw_voice_out){ 0 };
 }
 
-static float
-port_value(const cw_plugin *self, int port)
-{
-	float v = self->ctl[port] ? *self->ctl[port] : cw_ports[port].def;
-	return cw_port_clamp(port, v, self->n_bundled);
-}
-
 void
 cw_instrument_controls(cw_plugin *self)
 {
-	int limit = (int)port_value(self, CW_PORT_VOICES);
+	int limit = (int)cw_control(self, CW_PORT_VOICES);
 	if (limit != self->voices.limit)
 		cw_voices_set_limit(&self->voices, limit);
-	self->bend_range = port_value(self, CW_PORT_BEND_RANGE);
-	self->spread = port_value(self, CW_PORT_SPREAD) / 100.0f;
+	self->bend_range = cw_control(self, CW_PORT_BEND_RANGE);
+	self->spread = cw_control(self, CW_PORT_SPREAD) / 100.0f;
 }
 
 void
@@ -197,7 +190,7 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 		float gout = cw_smooth_next(&self->out_gain);
 		float f = 1.0f;
 		if (prev) {
-			self->fade = self->fade + self->fade_step < 1.0f ? self->fade + self->fade_step : 1.0f;
+			self->fade = cw_ramp(self->fade, 1.0f, self->fade_step);
 			f = self->fade;
 		}
 		float l = 0.0f, r = 0.0f;

@@ -12,6 +12,7 @@
 #ifndef CW_PLUGIN_H
 #define CW_PLUGIN_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <lv2/atom/forge.h>
@@ -34,16 +35,27 @@ typedef struct {
 	float cur, target, coef;
 } cw_smooth;
 
-/* [RT] One step of a one-pole smoother toward its target. */
+/* [RT] One step of a one-pole smoother toward its target; within 1e-6 of
+ * it (relative above magnitude 1) it lands there. */
 static inline float
 cw_smooth_next(cw_smooth *s)
 {
 	float d = s->target - s->cur;
-	if (d <= 1e-6f * (1.0f + s->target) && -d <= 1e-6f * (1.0f + s->target))
+	float tol = 1e-6f * (1.0f + fabsf(s->target));
+	if (d <= tol && -d <= tol)
 		s->cur = s->target;
 	else
 		s->cur += s->coef * d;
 	return s->cur;
+}
+
+/* [RT] One step of a linear ramp from v toward target. */
+static inline float
+cw_ramp(float v, float target, float step)
+{
+	if (v < target)
+		return v + step < target ? v + step : target;
+	return v - step > target ? v - step : target;
 }
 
 /* What the instrument keeps per voice besides its network: a DC blocker and
@@ -138,6 +150,15 @@ typedef struct {
 	float dc_coef;            /* DC blocker pole */
 	float level_decay;        /* level follower decay per sample */
 } cw_plugin;
+
+/* [RT] A control port's value, clamped to its range (its default when the
+ * host has not connected it). */
+static inline float
+cw_control(const cw_plugin *self, int port)
+{
+	float v = self->ctl[port] ? *self->ctl[port] : cw_ports[port].def;
+	return cw_port_clamp(port, v, self->n_bundled);
+}
 
 /* plugin.c. [audio]: run() context (run, work_response); [instantiation]:
  * never concurrent with run (instantiate, restore without threadSafeRestore). */
