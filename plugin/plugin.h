@@ -186,6 +186,10 @@ void cw_drain_retired(cw_plugin *self);
 /* [worker] or [instantiation]: logs a loaded model with its knobs' names and
  * ranges (what: "loaded", "restored"). */
 void cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot);
+/* [worker] or [instantiation]: 1 if the slot's model can play in this plugin
+ * (instrument models only in the instrument, others only in mono and stereo);
+ * otherwise logs why not and returns 0. */
+int cw_slot_fits(cw_plugin *self, const cw_slot *slot);
 
 /* state.c */
 extern const LV2_State_Interface cw_state_interface;

@@ -66,6 +66,19 @@ cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot)
 	lv2_log_note(&self->logger, "cwrnn: %s model %s (%s)\n", what, slot->path, knobs);
 }
 
+int
+cw_slot_fits(cw_plugin *self, const cw_slot *slot)
+{
+	int instrument = slot->mode == CW_MODE_INSTRUMENT;
+	if (instrument == (self->kind == CW_PLUGIN_INSTRUMENT))
+		return 1;
+	lv2_log_error(&self->logger, "cwrnn: model %s is %s and cannot play in the %s, keeping the "
+	              "current model\n", slot->path,
+	              instrument ? "an instrument" : "an effect or generator",
+	              self->kind == CW_PLUGIN_INSTRUMENT ? "instrument" : "effect");
+	return 0;
+}
+
 static LV2_Worker_Status
 work(LV2_Handle handle, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle rh,
      uint32_t size, const void *data)
@@ -100,6 +113,10 @@ work(LV2_Handle handle, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_
 		lv2_log_error(&self->logger, "cwrnn: cannot load model %s: %s (keeping the current model)\n",
 		              path, err);
 		return LV2_WORKER_ERR_UNKNOWN;
+	}
+	if (!cw_slot_fits(self, slot)) {
+		cw_slot_free(slot);
+		return LV2_WORKER_SUCCESS;
 	}
 	cw_log_model(self, "loaded", slot);
 	cw_msg_slot msg = { CW_MSG_LOADED, slot };
