@@ -129,18 +129,6 @@ drive_for(const cw_plugin *self, const cw_slot *s, int note)
 	return d;
 }
 
-/* A voice (re)starts: its network from the zero state, knobs at their
- * defaults, its note's rate. */
-static void
-restart(cw_slot *s, int i)
-{
-	cw_voice_reset(s, i);
-	const cwrnn_config *cfg = &s->model->config;
-	int first = cfg->n_inputs - cfg->n_controls;
-	for (int c = 0; c < cfg->n_controls; c++)
-		s->voice[i].in[first + c] = cfg->controls[c].def;
-}
-
 static inline float
 tick(cw_slot *s, const cw_inputs *in, int i, const cw_ivoice *v, const cw_drive *d)
 {
@@ -201,10 +189,10 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 			float amp = cw_voices_advance(pool, i);
 			if (v->restart) {
 				v->restart = 0;
-				restart(cur, i);
+				cw_voice_reset(cur, i); /* knobs at their defaults */
 				dc[i] = drive_for(self, cur, v->note);
 				if (prev) {
-					restart(prev, i);
+					cw_voice_reset(prev, i);
 					dp[i] = drive_for(self, prev, v->note);
 				}
 				self->vout[i] = (cw_voice_out){ 0 };

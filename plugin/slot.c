@@ -123,8 +123,11 @@ void
 cw_voice_reset(cw_slot *s, int c)
 {
 	cw_voice *v = &s->voice[c];
+	const cwrnn_config *cfg = &s->model->config;
 	cwrnn_state_reset(v->state);
-	memset(v->in, 0, ((size_t)s->model->config.n_inputs + 1) * sizeof *v->in);
+	memset(v->in, 0, ((size_t)cfg->n_inputs + 1) * sizeof *v->in);
+	for (int k = 0; k < cfg->n_controls; k++) /* what a control no one sets plays */
+		v->in[s->n_audio + k] = cfg->controls[k].def;
 	memset(v->out, 0, (size_t)s->model->config.n_outputs * sizeof *v->out);
 	cw_rs_clear(&v->xs);
 	cw_rs_clear(&v->ys);

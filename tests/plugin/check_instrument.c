@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "heap.h"
 #include "host.h"
 #include "suites.h"
@@ -168,15 +169,6 @@ n_instruments(void)
 	lilv_node_free(sym);
 	host_free(h);
 	return n;
-}
-
-static double
-rms(const float *x, size_t n)
-{
-	double s = 0.0;
-	for (size_t t = 0; t < n; t++)
-		s += (double)x[t] * x[t];
-	return sqrt(s / (double)(n ? n : 1));
 }
 
 START_TEST(every_voice_stolen_repeatedly_without_clicks_or_heap_calls)
@@ -342,6 +334,30 @@ START_TEST(a_model_file_loads_while_every_voice_sounds)
 }
 END_TEST
 
+/* A voice sounding across a model swap feeds the new model its controls'
+ * defaults (a knob the instrument has no port for stays at its default),
+ * not zeros: with a model that only its knob drives, the note plays on. */
+START_TEST(a_voice_sounding_across_a_swap_feeds_the_control_defaults)
+{
+	char a[1100], b[1100];
+	make_instrument(a, sizeof a, "knob-a", 48000, 31);
+	make_instrument(b, sizeof b, "knob-b", 48000, 31);
+	lh_host *h = open_instrument(0);
+	load_by_patch(h, a);
+	midi(h, 0, 0x90, 60, 100);
+	static float l[24000];
+	render(h, l, NULL, 9600);
+	double before = rms(l + 4800, 4800);
+	ck_assert_msg(before > 1e-4, "the knob model is silent (%.2g)", before);
+	load_by_patch(h, b);
+	render(h, l, NULL, 24000);
+	ck_assert_int_eq(h->log_errors, 0);
+	double after = rms(l + 19200, 4800);
+	ck_assert_msg(after > 0.1 * before, "silent after the swap: %.2g (before %.2g)", after, before);
+	host_free(h);
+}
+END_TEST
+
 Suite *
 instrument_suite(void)
 {
@@ -357,6 +373,10 @@ instrument_suite(void)
 	tcase_add_test(tc, the_sustain_pedal_holds_and_note_off_releases);
 	tcase_add_test(tc, a_model_file_loads_while_every_voice_sounds);
 	tcase_add_test(tc, events_land_on_their_frame_and_the_wheel_bends_every_voice);
+	suite_add_tcase(s, tc);
+	tc = fixture_tcase("instrument models");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, a_voice_sounding_across_a_swap_feeds_the_control_defaults);
 	suite_add_tcase(s, tc);
 	return s;
 }

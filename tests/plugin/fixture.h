@@ -33,6 +33,12 @@ double rng_gauss(void);
 void make_model(char *out, size_t out_len, const char *name, cwrnn_task task, int n_in, int skip,
                 float rate, uint64_t seed);
 
+/* An instrument model (velocity, gate, note and a knob "tone" 0..2, default
+ * 1) saved as tmp_dir/NAME.cwrnn: a limit-cycle generator with no biases
+ * that only its knob drives, so it plays when the knob is fed its default
+ * and stays silent when the knob is fed 0. */
+void make_instrument(char *out, size_t out_len, const char *name, float rate, uint64_t seed);
+
 /* A seeded test signal: a slow sine and noise. */
 void make_signal(float *x, size_t n, uint64_t seed);
 
