@@ -125,6 +125,50 @@ START_TEST(voices_follow_sustain_and_all_notes_off)
 }
 END_TEST
 
+/* A key pressed again while a stolen voice fades out to start it takes that
+ * voice (with the new velocity, and a note-off before it no longer counts),
+ * not a second one. */
+START_TEST(voices_a_key_pressed_again_during_its_steal_fade_keeps_one_voice)
+{
+	cw_voices p;
+	cw_voices_init(&p, RATE);
+	cw_voices_set_limit(&p, 2);
+	cw_voices_note_on(&p, 60, 100);
+	cw_voices_note_on(&p, 64, 100);
+	advance(&p, 100);
+	cw_voices_note_on(&p, 62, 100); /* steals 60, the oldest */
+	ck_assert_int_eq(p.v[0].next_note, 62);
+	cw_voices_note_off(&p, 62);
+	cw_voices_note_on(&p, 62, 50);
+	ck_assert_int_eq(p.v[1].phase, CW_VOICE_PLAYING); /* 64 plays on */
+	ck_assert_int_eq(p.v[1].note, 64);
+	advance(&p, (int)(0.005 * RATE));
+	ck_assert_int_eq(p.v[0].note, 62);
+	ck_assert_int_eq(p.v[0].phase, CW_VOICE_PLAYING); /* its key is down again */
+	ck_assert_float_eq(p.v[0].velocity, 50.0f);
+	ck_assert_int_eq(p.v[1].note, 64);
+}
+END_TEST
+
+/* With every voice playing, a note-on steals a voice only the sustain pedal
+ * holds before one whose key is down, even an older one. */
+START_TEST(voices_steal_pedal_held_notes_before_held_keys)
+{
+	cw_voices p;
+	cw_voices_init(&p, RATE);
+	cw_voices_set_limit(&p, 2);
+	cw_voices_note_on(&p, 64, 100);
+	cw_voices_note_on(&p, 60, 100);
+	cw_voices_sustain(&p, 1);
+	cw_voices_note_off(&p, 60);
+	advance(&p, 100);
+	cw_voices_note_on(&p, 67, 100);
+	ck_assert_int_eq(p.v[1].phase, CW_VOICE_FADING);
+	ck_assert_int_eq(p.v[1].next_note, 67);
+	ck_assert_int_eq(p.v[0].phase, CW_VOICE_PLAYING); /* 64's key is down */
+}
+END_TEST
+
 /* ------------------------------------------------------------- the plugin */
 
 static lh_host *
@@ -365,6 +409,8 @@ instrument_suite(void)
 	TCase *tc = tcase_create("voices");
 	tcase_add_test(tc, voices_take_free_then_released_then_oldest);
 	tcase_add_test(tc, voices_follow_sustain_and_all_notes_off);
+	tcase_add_test(tc, voices_a_key_pressed_again_during_its_steal_fade_keeps_one_voice);
+	tcase_add_test(tc, voices_steal_pedal_held_notes_before_held_keys);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("plugin");
 	tcase_set_timeout(tc, 300);
