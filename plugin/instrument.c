@@ -86,34 +86,42 @@ cw_instrument_midi(cw_plugin *self, const uint8_t *msg, uint32_t size)
 	}
 }
 
-/* Where a slot's network reads each control (-1: it has none of that kind),
- * and the range of notes it was trained on (other notes are clamped into it:
- * they play the nearest recorded register, transposed). */
+/* Where a slot's network reads a control (at: -1 when it has none of that
+ * kind) and the range it was trained on: values outside it are clamped in
+ * (a note plays the nearest recorded register, transposed). */
 typedef struct {
-	int velocity, gate, note;
-	float note_min, note_max;
+	int at;
+	float min, max;
+} cw_input;
+
+typedef struct {
+	cw_input velocity, gate, note;
 } cw_inputs;
 
 static cw_inputs
 inputs_of(const cw_slot *s)
 {
 	const cwrnn_config *cfg = &s->model->config;
-	cw_inputs in = { -1, -1, -1, 0.0f, 0.0f };
+	cw_inputs in = { { -1, 0.0f, 0.0f }, { -1, 0.0f, 0.0f }, { -1, 0.0f, 0.0f } };
 	int first = cfg->n_inputs - cfg->n_controls;
 	for (int c = 0; c < cfg->n_controls; c++) {
-		int at = first + c;
-		switch (cfg->controls[c].kind) {
-		case CWRNN_CONTROL_VELOCITY: in.velocity = at; break;
-		case CWRNN_CONTROL_GATE: in.gate = at; break;
-		case CWRNN_CONTROL_NOTE:
-			in.note = at;
-			in.note_min = cfg->controls[c].min;
-			in.note_max = cfg->controls[c].max;
-			break;
+		const cwrnn_control *ctl = &cfg->controls[c];
+		cw_input one = { first + c, ctl->min, ctl->max };
+		switch (ctl->kind) {
+		case CWRNN_CONTROL_VELOCITY: in.velocity = one; break;
+		case CWRNN_CONTROL_GATE: in.gate = one; break;
+		case CWRNN_CONTROL_NOTE: in.note = one; break;
 		default: break; /* a knob keeps its default (set at reset) */
 		}
 	}
 	return in;
+}
+
+static inline void
+set_input(float *x, const cw_input *in, float v)
+{
+	if (in->at >= 0)
+		x[in->at] = v < in->min ? in->min : v > in->max ? in->max : v;
 }
 
 static cw_drive
@@ -133,14 +141,9 @@ static inline float
 tick(cw_slot *s, const cw_inputs *in, int i, const cw_ivoice *v, const cw_drive *d)
 {
 	float *x = s->voice[i].in;
-	if (in->velocity >= 0)
-		x[in->velocity] = v->velocity;
-	if (in->gate >= 0)
-		x[in->gate] = (float)v->gate;
-	if (in->note >= 0) {
-		float n = (float)v->note;
-		x[in->note] = n < in->note_min ? in->note_min : n > in->note_max ? in->note_max : n;
-	}
+	set_input(x, &in->velocity, v->velocity);
+	set_input(x, &in->gate, (float)v->gate);
+	set_input(x, &in->note, (float)v->note);
 	return cw_voice_tick(s, i, 0.0f, d);
 }
 

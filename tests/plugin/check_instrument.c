@@ -384,8 +384,8 @@ END_TEST
 START_TEST(a_voice_sounding_across_a_swap_feeds_the_control_defaults)
 {
 	char a[1100], b[1100];
-	make_instrument(a, sizeof a, "knob-a", 48000, 31);
-	make_instrument(b, sizeof b, "knob-b", 48000, 31);
+	make_instrument(a, sizeof a, "knob-a", 3, 48000, 31);
+	make_instrument(b, sizeof b, "knob-b", 3, 48000, 31);
 	lh_host *h = open_instrument(0);
 	load_by_patch(h, a);
 	midi(h, 0, 0x90, 60, 100);
@@ -399,6 +399,28 @@ START_TEST(a_voice_sounding_across_a_swap_feeds_the_control_defaults)
 	double after = rms(l + 19200, 4800);
 	ck_assert_msg(after > 0.1 * before, "silent after the swap: %.2g (before %.2g)", after, before);
 	host_free(h);
+}
+END_TEST
+
+/* Velocity beyond the model's range plays as the end of the range: with a
+ * model trained on velocities 20..100, velocity 127 plays as 100. */
+START_TEST(velocity_is_clamped_to_the_models_range)
+{
+	char path[1100];
+	make_instrument(path, sizeof path, "by-velocity", 0, 48000, 32);
+	static float a[9600], b[9600];
+	float *out[2] = { a, b };
+	for (int k = 0; k < 2; k++) {
+		lh_host *h = open_instrument(0);
+		load_by_patch(h, path);
+		midi(h, 0, 0x90, 60, k ? 100 : 127);
+		render(h, out[k], NULL, 9600);
+		host_free(h);
+	}
+	/* after the 20 ms crossfade from the bundled model (whose own velocity
+	 * range differs) only the DC blocker's memory of it remains */
+	ck_assert_double_gt(rms(b + 2400, 7200), 1e-2);
+	ck_assert_double_lt(max_diff(a + 2400, b + 2400, 7200), 1e-3);
 }
 END_TEST
 
@@ -423,6 +445,7 @@ instrument_suite(void)
 	tc = fixture_tcase("instrument models");
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, a_voice_sounding_across_a_swap_feeds_the_control_defaults);
+	tcase_add_test(tc, velocity_is_clamped_to_the_models_range);
 	suite_add_tcase(s, tc);
 	return s;
 }
