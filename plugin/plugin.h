@@ -151,6 +151,14 @@ typedef struct {
 	float level_decay;        /* level follower decay per sample */
 } cw_plugin;
 
+/* Knob k of the playing model has a port (mono and stereo have
+ * CW_N_KNOB_PORTS; the instrument has none). */
+static inline int
+cw_knob_has_port(const cw_plugin *self, int k)
+{
+	return self->kind != CW_PLUGIN_INSTRUMENT && k < CW_N_KNOB_PORTS;
+}
+
 /* [RT] A control port's value, clamped to its range (its default when the
  * host has not connected it). */
 static inline float

@@ -54,7 +54,7 @@ cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot)
 	for (int k = 0; k < slot->n_knobs && at < sizeof knobs; k++) {
 		const cwrnn_control *ctl = &cfg->controls[slot->knob_control[k]];
 		char port[16] = "no port";
-		if (k < CW_N_KNOB_PORTS)
+		if (cw_knob_has_port(self, k))
 			snprintf(port, sizeof port, "Knob %d", k + 1);
 		int n = snprintf(knobs + at, sizeof knobs - at, "%s%s %g..%g (default %g) on %s",
 		                 k ? ", " : "knobs: ", ctl->name, (double)ctl->min, (double)ctl->max,
