@@ -26,6 +26,7 @@
 #define CW_QUIET 2e-4f            /* a released voice below this (-74 dBFS) is over */
 #define CW_DC_HZ 10.0             /* DC blocker corner */
 #define CW_LEVEL_SECONDS 0.02     /* level follower decay time */
+#define CW_PAN_SECONDS 0.02       /* a pan gain glides from 0 to full in this time */
 #define CW_MIN_INC (1.0 / 64.0)
 #define CW_MAX_INC 8.0
 
@@ -35,6 +36,7 @@ cw_instrument_init(cw_plugin *self)
 	cw_voices_init(&self->voices, self->rate);
 	self->dc_coef = (float)(1.0 - 2.0 * CW_PI * CW_DC_HZ / self->rate);
 	self->level_decay = (float)exp(-1.0 / (CW_LEVEL_SECONDS * self->rate));
+	self->pan_step = (float)(CW_VOICE_GAIN / (CW_PAN_SECONDS * self->rate));
 	self->bend_range = cw_ports[CW_PORT_BEND_RANGE].def;
 	self->spread = cw_ports[CW_PORT_SPREAD].def / 100.0f;
 	self->bend = 0;
@@ -198,8 +200,9 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 					cw_voice_reset(prev, i);
 					dp[i] = drive_for(self, prev, v->note);
 				}
-				self->vout[i] = (cw_voice_out){ 0 };
 				pan(self, v->note, &pan_l[i], &pan_r[i]);
+				/* a new note starts from silence: its gains start where they go */
+				self->vout[i] = (cw_voice_out){ .pan_l = pan_l[i], .pan_r = pan_r[i] };
 			}
 			if (v->phase == CW_VOICE_FREE)
 				continue;
@@ -217,8 +220,10 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 			     v->release_samples > CW_MAX_RELEASE_SECONDS * self->rate))
 				cw_voices_quiet(pool, i);
 			b *= amp;
-			l += b * pan_l[i];
-			r += b * pan_r[i];
+			o->pan_l = cw_ramp(o->pan_l, pan_l[i], self->pan_step);
+			o->pan_r = cw_ramp(o->pan_r, pan_r[i], self->pan_step);
+			l += b * o->pan_l;
+			r += b * o->pan_r;
 		}
 		out_l[t] = isfinite(l) ? l * gout : 0.0f;
 		out_r[t] = isfinite(r) ? r * gout : 0.0f;

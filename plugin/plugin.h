@@ -58,11 +58,13 @@ cw_ramp(float v, float target, float step)
 	return v - step > target ? v - step : target;
 }
 
-/* What the instrument keeps per voice besides its network: a DC blocker and
- * a level follower that tells when a released voice has died away. */
+/* What the instrument keeps per voice besides its network: a DC blocker, a
+ * level follower that tells when a released voice has died away, and its
+ * pan gains, which glide when Spread moves. */
 typedef struct {
 	float dc_x, dc_y;  /* last input and output of the DC blocker */
 	float level;       /* peak follower of the blocked output */
+	float pan_l, pan_r; /* gains into the left and right outputs */
 } cw_voice_out;
 
 /* Worker messages (requests and responses). */
@@ -149,6 +151,7 @@ typedef struct {
 	float spread;             /* 0..1: stereo width of the keyboard */
 	float dc_coef;            /* DC blocker pole */
 	float level_decay;        /* level follower decay per sample */
+	float pan_step;           /* pan gain glide per sample */
 } cw_plugin;
 
 /* Knob k of the playing model has a port (mono and stereo have

@@ -349,6 +349,38 @@ START_TEST(events_land_on_their_frame_and_the_wheel_bends_every_voice)
 }
 END_TEST
 
+/* Spread moved while a note sounds glides its pan gains: two hosts play the
+ * same note, one moves Spread from 0 to 100 (the note, two octaves above C4,
+ * goes hard right); the ratio of their left channels is that voice's left
+ * gain, which must fall to 0 smoothly, not at once. */
+START_TEST(spread_moved_while_a_note_sounds_glides)
+{
+	static float a[2][14400], b[2][14400];
+	for (int k = 0; k < 2; k++) {
+		lh_host *h = open_instrument(0);
+		lh_set_control(h, "spread", 0.0f);
+		midi(h, 0, 0x90, 84, 100);
+		render(h, k ? b[0] : a[0], k ? b[1] : a[1], 4800);
+		if (k)
+			lh_set_control(h, "spread", 100.0f);
+		render(h, (k ? b[0] : a[0]) + 4800, (k ? b[1] : a[1]) + 4800, 9600);
+		host_free(h);
+	}
+	double worst = 0.0, end = 0.0;
+	for (size_t t = 4800; t < 14400; t++) {
+		if (fabs(a[0][t]) < 1e-3)
+			continue;
+		double g = b[0][t] / a[0][t];
+		if (t < 4848) /* the first millisecond after the move */
+			worst = fmax(worst, fabs(1.0 - g));
+		else if (t > 12000)
+			end = fmax(end, fabs(g));
+	}
+	ck_assert_msg(worst < 0.1, "left gain jumped by %.3f at once", worst);
+	ck_assert_msg(end < 0.01, "left gain ends at %.3f, not 0", end);
+}
+END_TEST
+
 /* A model file loaded through patch:Set and the worker while 32 voices
  * sound: the new model's 32 voices are built off the audio thread (no heap
  * call in run() or the response), it is notified, every voice crossfades to
@@ -441,6 +473,7 @@ instrument_suite(void)
 	tcase_add_test(tc, the_sustain_pedal_holds_and_note_off_releases);
 	tcase_add_test(tc, a_model_file_loads_while_every_voice_sounds);
 	tcase_add_test(tc, events_land_on_their_frame_and_the_wheel_bends_every_voice);
+	tcase_add_test(tc, spread_moved_while_a_note_sounds_glides);
 	suite_add_tcase(s, tc);
 	tc = fixture_tcase("instrument models");
 	tcase_set_timeout(tc, 300);
