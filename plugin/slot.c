@@ -1,5 +1,6 @@
 /* Slots: loading, freeing and the real-time fractional stepper. */
 #include "slot.h"
+#include "step_ftz.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -212,7 +213,7 @@ cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 	cw_rs_push(&v->xs, x);
 	if (inc == 1.0) {
 		feed(s, v, x, d);
-		cwrnn_step(v->state, v->in, v->out);
+		cw_step_ftz(v->state, v->in, v->out);
 		cw_rs_push(&v->ys, v->out[0]);
 		return v->out[0];
 	}
@@ -224,7 +225,7 @@ cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 		               ? 0.0f
 		               : cw_rs_read(&v->xs, d->kernel, 1.0 - a + d->d_in, d->c_in);
 		feed(s, v, xn, d);
-		cwrnn_step(v->state, v->in, v->out);
+		cw_step_ftz(v->state, v->in, v->out);
 		cw_rs_push(&v->ys, v->out[0]);
 		p -= 1.0;
 	}

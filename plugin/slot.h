@@ -107,7 +107,8 @@ cw_mode cw_mode_of(const cwrnn_config *cfg);
  * inputs, every control at its default. */
 void cw_voice_reset(cw_slot *slot, int c);
 
-/* [RT] One host sample through voice c: x is the (gain-scaled) input. */
+/* [RT] One host sample through voice c: x is the (gain-scaled) input. Runs
+ * under the caller's flush-to-zero (run() sets it; step_ftz.h). */
 float cw_voice_tick(cw_slot *slot, int c, float x, const cw_drive *drive);
 
 #endif
