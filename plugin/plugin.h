@@ -35,17 +35,16 @@ typedef struct {
 	float cur, target, coef;
 } cw_smooth;
 
-/* [RT] One step of a one-pole smoother toward its target; within 1e-6 of
- * it (relative above magnitude 1) it lands there. */
+/* [RT] One step of a one-pole smoother toward its target. It lands on the
+ * target within 1e-6 of it (relative above magnitude 1), or when a step
+ * would no longer move it (a step below half an ulp of cur). */
 static inline float
 cw_smooth_next(cw_smooth *s)
 {
 	float d = s->target - s->cur;
 	float tol = 1e-6f * (1.0f + fabsf(s->target));
-	if (d <= tol && -d <= tol)
-		s->cur = s->target;
-	else
-		s->cur += s->coef * d;
+	float next = s->cur + s->coef * d;
+	s->cur = (d <= tol && -d <= tol) || next == s->cur ? s->target : next;
 	return s->cur;
 }
 
