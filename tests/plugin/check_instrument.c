@@ -125,16 +125,23 @@ START_TEST(voices_follow_sustain_and_all_notes_off)
 }
 END_TEST
 
+/* A pool of two voices playing a then b (voices 0 and 1). */
+static void
+two_playing(cw_voices *p, int a, int b)
+{
+	cw_voices_init(p, RATE);
+	cw_voices_set_limit(p, 2);
+	cw_voices_note_on(p, a, 100);
+	cw_voices_note_on(p, b, 100);
+}
+
 /* A key pressed again while a stolen voice fades out to start it takes that
  * voice (with the new velocity, and a note-off before it no longer counts),
  * not a second one. */
 START_TEST(voices_a_key_pressed_again_during_its_steal_fade_keeps_one_voice)
 {
 	cw_voices p;
-	cw_voices_init(&p, RATE);
-	cw_voices_set_limit(&p, 2);
-	cw_voices_note_on(&p, 60, 100);
-	cw_voices_note_on(&p, 64, 100);
+	two_playing(&p, 60, 64);
 	advance(&p, 100);
 	cw_voices_note_on(&p, 62, 100); /* steals 60, the oldest */
 	ck_assert_int_eq(p.v[0].next_note, 62);
@@ -155,10 +162,7 @@ END_TEST
 START_TEST(voices_steal_pedal_held_notes_before_held_keys)
 {
 	cw_voices p;
-	cw_voices_init(&p, RATE);
-	cw_voices_set_limit(&p, 2);
-	cw_voices_note_on(&p, 64, 100);
-	cw_voices_note_on(&p, 60, 100);
+	two_playing(&p, 64, 60);
 	cw_voices_sustain(&p, 1);
 	cw_voices_note_off(&p, 60);
 	advance(&p, 100);
