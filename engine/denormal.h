@@ -25,23 +25,21 @@ cw_denormals_restore(cw_denormal_state saved)
 	_mm_setcsr(saved);
 }
 #elif defined(__aarch64__)
-#include <stdint.h>
-
-typedef uint64_t cw_denormal_state;
+/* GCC's FPCR builtins (the upper 32 bits of FPCR are reserved) */
+typedef unsigned int cw_denormal_state;
 
 static inline cw_denormal_state
 cw_denormals_off(void)
 {
-	uint64_t saved;
-	__asm__ __volatile__("mrs %0, fpcr" : "=r"(saved));
-	__asm__ __volatile__("msr fpcr, %0" : : "r"(saved | (1ull << 24))); /* FZ */
+	unsigned int saved = __builtin_aarch64_get_fpcr();
+	__builtin_aarch64_set_fpcr(saved | (1u << 24)); /* FZ */
 	return saved;
 }
 
 static inline void
 cw_denormals_restore(cw_denormal_state saved)
 {
-	__asm__ __volatile__("msr fpcr, %0" : : "r"(saved));
+	__builtin_aarch64_set_fpcr(saved);
 }
 #else
 typedef int cw_denormal_state;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "denormal.h"
+#include "step_ftz.h"
 #include "infer.h"
 
 static int
@@ -337,10 +338,16 @@ cw_state_guard_output(cwrnn_state *s, const float *in, int input_ok, float *out)
 /* ------------------------------------------------------------ stepping */
 
 void
+cw_step_ftz(cwrnn_state *s, const float *in, float *out)
+{
+	s->run(s, in, out, 1);
+}
+
+void
 cwrnn_step(cwrnn_state *s, const float *in, float *out)
 {
 	cw_denormal_state saved = cw_denormals_off();
-	s->run(s, in, out, 1);
+	cw_step_ftz(s, in, out);
 	cw_denormals_restore(saved);
 }
 

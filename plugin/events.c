@@ -52,7 +52,8 @@ cw_notify_path(cw_plugin *self, int64_t frames)
 }
 
 /* One knob: [ a cwrnn:Knob ; rdfs:label "drive" ; lv2:minimum 0 ; lv2:maximum
- * 10 ; lv2:default 5 ; lv2:symbol "knob_1" ] (no symbol past Knob 4). */
+ * 10 ; lv2:default 5 ; lv2:symbol "knob_1" ] (no symbol past Knob 4, nor in
+ * the instrument, which has no knob ports). */
 static void
 forge_knob(cw_plugin *self, const cwrnn_control *ctl, int k)
 {
@@ -68,7 +69,7 @@ forge_knob(cw_plugin *self, const cwrnn_control *ctl, int k)
 	lv2_atom_forge_float(forge, ctl->max);
 	lv2_atom_forge_key(forge, u->lv2_default);
 	lv2_atom_forge_float(forge, ctl->def);
-	if (k < CW_N_KNOB_PORTS) {
+	if (cw_knob_has_port(self, k)) {
 		const char *symbol = cw_ports[CW_PORT_KNOB_1 + k].symbol;
 		lv2_atom_forge_key(forge, u->lv2_symbol);
 		lv2_atom_forge_string(forge, symbol, (uint32_t)strlen(symbol));

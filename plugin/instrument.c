@@ -26,6 +26,7 @@
 #define CW_QUIET 2e-4f            /* a released voice below this (-74 dBFS) is over */
 #define CW_DC_HZ 10.0             /* DC blocker corner */
 #define CW_LEVEL_SECONDS 0.02     /* level follower decay time */
+#define CW_PAN_SECONDS 0.02       /* a pan gain glides from 0 to full in this time */
 #define CW_MIN_INC (1.0 / 64.0)
 #define CW_MAX_INC 8.0
 
@@ -35,6 +36,7 @@ cw_instrument_init(cw_plugin *self)
 	cw_voices_init(&self->voices, self->rate);
 	self->dc_coef = (float)(1.0 - 2.0 * CW_PI * CW_DC_HZ / self->rate);
 	self->level_decay = (float)exp(-1.0 / (CW_LEVEL_SECONDS * self->rate));
+	self->pan_step = (float)(CW_VOICE_GAIN / (CW_PAN_SECONDS * self->rate));
 	self->bend_range = cw_ports[CW_PORT_BEND_RANGE].def;
 	self->spread = cw_ports[CW_PORT_SPREAD].def / 100.0f;
 	self->bend = 0;
@@ -49,21 +51,14 @@ cw_instrument_reset(cw_plugin *self)
 		self->vout[i] = (cw_voice_out){ 0 };
 }
 
-static float
-port_value(const cw_plugin *self, int port)
-{
-	float v = self->ctl[port] ? *self->ctl[port] : cw_ports[port].def;
-	return cw_port_clamp(port, v, self->n_bundled);
-}
-
 void
 cw_instrument_controls(cw_plugin *self)
 {
-	int limit = (int)port_value(self, CW_PORT_VOICES);
+	int limit = (int)cw_control(self, CW_PORT_VOICES);
 	if (limit != self->voices.limit)
 		cw_voices_set_limit(&self->voices, limit);
-	self->bend_range = port_value(self, CW_PORT_BEND_RANGE);
-	self->spread = port_value(self, CW_PORT_SPREAD) / 100.0f;
+	self->bend_range = cw_control(self, CW_PORT_BEND_RANGE);
+	self->spread = cw_control(self, CW_PORT_SPREAD) / 100.0f;
 }
 
 void
@@ -93,34 +88,42 @@ cw_instrument_midi(cw_plugin *self, const uint8_t *msg, uint32_t size)
 	}
 }
 
-/* Where a slot's network reads each control (-1: it has none of that kind),
- * and the range of notes it was trained on (other notes are clamped into it:
- * they play the nearest recorded register, transposed). */
+/* Where a slot's network reads a control (at: -1 when it has none of that
+ * kind) and the range it was trained on: values outside it are clamped in
+ * (a note plays the nearest recorded register, transposed). */
 typedef struct {
-	int velocity, gate, note;
-	float note_min, note_max;
+	int at;
+	float min, max;
+} cw_input;
+
+typedef struct {
+	cw_input velocity, gate, note;
 } cw_inputs;
 
 static cw_inputs
 inputs_of(const cw_slot *s)
 {
 	const cwrnn_config *cfg = &s->model->config;
-	cw_inputs in = { -1, -1, -1, 0.0f, 0.0f };
+	cw_inputs in = { { -1, 0.0f, 0.0f }, { -1, 0.0f, 0.0f }, { -1, 0.0f, 0.0f } };
 	int first = cfg->n_inputs - cfg->n_controls;
 	for (int c = 0; c < cfg->n_controls; c++) {
-		int at = first + c;
-		switch (cfg->controls[c].kind) {
-		case CWRNN_CONTROL_VELOCITY: in.velocity = at; break;
-		case CWRNN_CONTROL_GATE: in.gate = at; break;
-		case CWRNN_CONTROL_NOTE:
-			in.note = at;
-			in.note_min = cfg->controls[c].min;
-			in.note_max = cfg->controls[c].max;
-			break;
+		const cwrnn_control *ctl = &cfg->controls[c];
+		cw_input one = { first + c, ctl->min, ctl->max };
+		switch (ctl->kind) {
+		case CWRNN_CONTROL_VELOCITY: in.velocity = one; break;
+		case CWRNN_CONTROL_GATE: in.gate = one; break;
+		case CWRNN_CONTROL_NOTE: in.note = one; break;
 		default: break; /* a knob keeps its default (set at reset) */
 		}
 	}
 	return in;
+}
+
+static inline void
+set_input(float *x, const cw_input *in, float v)
+{
+	if (in->at >= 0)
+		x[in->at] = v < in->min ? in->min : v > in->max ? in->max : v;
 }
 
 static cw_drive
@@ -136,30 +139,13 @@ drive_for(const cw_plugin *self, const cw_slot *s, int note)
 	return d;
 }
 
-/* A voice (re)starts: its network from the zero state, knobs at their
- * defaults, its note's rate. */
-static void
-restart(cw_slot *s, int i)
-{
-	cw_voice_reset(s, i);
-	const cwrnn_config *cfg = &s->model->config;
-	int first = cfg->n_inputs - cfg->n_controls;
-	for (int c = 0; c < cfg->n_controls; c++)
-		s->voice[i].in[first + c] = cfg->controls[c].def;
-}
-
 static inline float
 tick(cw_slot *s, const cw_inputs *in, int i, const cw_ivoice *v, const cw_drive *d)
 {
 	float *x = s->voice[i].in;
-	if (in->velocity >= 0)
-		x[in->velocity] = v->velocity;
-	if (in->gate >= 0)
-		x[in->gate] = (float)v->gate;
-	if (in->note >= 0) {
-		float n = (float)v->note;
-		x[in->note] = n < in->note_min ? in->note_min : n > in->note_max ? in->note_max : n;
-	}
+	set_input(x, &in->velocity, v->velocity);
+	set_input(x, &in->gate, (float)v->gate);
+	set_input(x, &in->note, (float)v->note);
 	return cw_voice_tick(s, i, 0.0f, d);
 }
 
@@ -197,7 +183,7 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 		float gout = cw_smooth_next(&self->out_gain);
 		float f = 1.0f;
 		if (prev) {
-			self->fade = self->fade + self->fade_step < 1.0f ? self->fade + self->fade_step : 1.0f;
+			self->fade = cw_ramp(self->fade, 1.0f, self->fade_step);
 			f = self->fade;
 		}
 		float l = 0.0f, r = 0.0f;
@@ -208,14 +194,15 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 			float amp = cw_voices_advance(pool, i);
 			if (v->restart) {
 				v->restart = 0;
-				restart(cur, i);
+				cw_voice_reset(cur, i); /* knobs at their defaults */
 				dc[i] = drive_for(self, cur, v->note);
 				if (prev) {
-					restart(prev, i);
+					cw_voice_reset(prev, i);
 					dp[i] = drive_for(self, prev, v->note);
 				}
-				self->vout[i] = (cw_voice_out){ 0 };
 				pan(self, v->note, &pan_l[i], &pan_r[i]);
+				/* a new note starts from silence: its gains start where they go */
+				self->vout[i] = (cw_voice_out){ .pan_l = pan_l[i], .pan_r = pan_r[i] };
 			}
 			if (v->phase == CW_VOICE_FREE)
 				continue;
@@ -233,8 +220,10 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 			     v->release_samples > CW_MAX_RELEASE_SECONDS * self->rate))
 				cw_voices_quiet(pool, i);
 			b *= amp;
-			l += b * pan_l[i];
-			r += b * pan_r[i];
+			o->pan_l = cw_ramp(o->pan_l, pan_l[i], self->pan_step);
+			o->pan_r = cw_ramp(o->pan_r, pan_r[i], self->pan_step);
+			l += b * o->pan_l;
+			r += b * o->pan_r;
 		}
 		out_l[t] = isfinite(l) ? l * gout : 0.0f;
 		out_r[t] = isfinite(r) ? r * gout : 0.0f;

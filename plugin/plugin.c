@@ -34,15 +34,6 @@ smooth_init(cw_smooth *s, double rate)
 	s->coef = (float)(1.0 - exp(-1.0 / (CW_SMOOTH_SECONDS * rate)));
 }
 
-
-static inline float
-ramp(float v, float target, float step)
-{
-	if (v < target)
-		return v + step < target ? v + step : target;
-	return v - step > target ? v - step : target;
-}
-
 static float
 db_to_gain(float db)
 {
@@ -50,13 +41,6 @@ db_to_gain(float db)
 }
 
 /* -------------------------------------------------------------- controls */
-
-static float
-control(const cw_plugin *self, int port)
-{
-	float v = self->ctl[port] ? *self->ctl[port] : cw_ports[port].def;
-	return cw_port_clamp(port, v, self->n_bundled);
-}
 
 /* The period that module i runs at, from the period ports and stretch. */
 static uint32_t
@@ -80,29 +64,29 @@ apply_periods(cw_plugin *self, cw_slot *s)
 static void
 read_controls(cw_plugin *self)
 {
-	self->in_gain.target = db_to_gain(control(self, CW_PORT_IN_GAIN));
-	self->out_gain.target = db_to_gain(control(self, CW_PORT_OUT_GAIN));
-	self->wet.target = control(self, CW_PORT_DRY_WET) / 100.0f;
-	self->input_mix.target = control(self, CW_PORT_INPUT_MIX) / 100.0f;
-	self->noise.target = control(self, CW_PORT_NOISE);
-	self->root = control(self, CW_PORT_ROOT);
-	self->enabled_target = control(self, CW_PORT_ENABLED);
+	self->in_gain.target = db_to_gain(cw_control(self, CW_PORT_IN_GAIN));
+	self->out_gain.target = db_to_gain(cw_control(self, CW_PORT_OUT_GAIN));
+	self->wet.target = cw_control(self, CW_PORT_DRY_WET) / 100.0f;
+	self->input_mix.target = cw_control(self, CW_PORT_INPUT_MIX) / 100.0f;
+	self->noise.target = cw_control(self, CW_PORT_NOISE);
+	self->root = cw_control(self, CW_PORT_ROOT);
+	self->enabled_target = cw_control(self, CW_PORT_ENABLED);
 	for (int k = 0; k < CW_N_KNOB_PORTS; k++)
 	{
-		float target = control(self, CW_PORT_KNOB_1 + k) / 100.0f;
+		float target = cw_control(self, CW_PORT_KNOB_1 + k) / 100.0f;
 		if (target != self->knob[k].target)
 			self->knobs_moving = 1;
 		self->knob[k].target = target;
 	}
 
 	int changed = 0;
-	float stretch = control(self, CW_PORT_STRETCH);
+	float stretch = cw_control(self, CW_PORT_STRETCH);
 	if (stretch != self->stretch) {
 		self->stretch = stretch;
 		changed = 1;
 	}
 	for (int i = 0; i < CW_N_PERIOD_PORTS; i++) {
-		uint32_t p = (uint32_t)control(self, CW_PORT_PERIOD_1 + i);
+		uint32_t p = (uint32_t)cw_control(self, CW_PORT_PERIOD_1 + i);
 		if (p != self->period[i]) {
 			self->period[i] = p;
 			changed = 1;
@@ -119,7 +103,7 @@ read_controls(cw_plugin *self)
 	/* The model port selects a bundled model when it changes, and after a
 	 * state without a model path was restored. On the first run it only
 	 * takes over if no user file was loaded (restored) before. */
-	int m = (int)control(self, CW_PORT_MODEL);
+	int m = (int)cw_control(self, CW_PORT_MODEL);
 	if (self->follow_model_port || !self->model_port_seen || m != self->model_port) {
 		int follow = self->follow_model_port || self->model_port_seen || self->cur->bundled;
 		self->model_port = m;
@@ -132,7 +116,7 @@ read_controls(cw_plugin *self)
 		}
 	}
 
-	float trig = control(self, CW_PORT_TRIGGER);
+	float trig = cw_control(self, CW_PORT_TRIGGER);
 	if (trig > 0.5f && self->trigger <= 0.5f)
 		cw_restart(self, -1, 1.0f);
 	self->trigger = trig;
@@ -336,7 +320,7 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 		float wet = cw_smooth_next(&self->wet);
 		dc.input_mix = dp.input_mix = cw_smooth_next(&self->input_mix);
 		dc.noise = dp.noise = cw_smooth_next(&self->noise);
-		self->enabled = ramp(self->enabled, target_en, self->enabled_step);
+		self->enabled = cw_ramp(self->enabled, target_en, self->enabled_step);
 		float en = self->enabled;
 		if (knobs) {
 			move_knobs(self);
@@ -345,7 +329,7 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 
 		float amp = 1.0f;
 		if (self->steal) {
-			self->env = ramp(self->env, 0.0f, self->attack_step);
+			self->env = cw_ramp(self->env, 0.0f, self->attack_step);
 			amp = self->env * self->velocity;
 			if (self->env == 0.0f) {
 				start_note(self);
@@ -353,7 +337,7 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 			}
 		} else if (self->gate || self->env > 0.0f) {
 			float t = self->gate ? 1.0f : 0.0f;
-			self->env = ramp(self->env, t, self->gate ? self->attack_step : self->release_step);
+			self->env = cw_ramp(self->env, t, self->gate ? self->attack_step : self->release_step);
 			amp = self->env * self->velocity;
 		} else {
 			amp = 0.0f;
@@ -361,7 +345,7 @@ cw_render(cw_plugin *self, uint32_t start, uint32_t end)
 
 		float f = 1.0f;
 		if (self->prev) {
-			self->fade = ramp(self->fade, 1.0f, self->fade_step);
+			self->fade = cw_ramp(self->fade, 1.0f, self->fade_step);
 			f = self->fade;
 		}
 

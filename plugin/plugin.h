@@ -12,6 +12,7 @@
 #ifndef CW_PLUGIN_H
 #define CW_PLUGIN_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <lv2/atom/forge.h>
@@ -34,23 +35,35 @@ typedef struct {
 	float cur, target, coef;
 } cw_smooth;
 
-/* [RT] One step of a one-pole smoother toward its target. */
+/* [RT] One step of a one-pole smoother toward its target. It lands on the
+ * target within 1e-6 of it (relative above magnitude 1), or when a step
+ * would no longer move it (a step below half an ulp of cur). */
 static inline float
 cw_smooth_next(cw_smooth *s)
 {
 	float d = s->target - s->cur;
-	if (d <= 1e-6f * (1.0f + s->target) && -d <= 1e-6f * (1.0f + s->target))
-		s->cur = s->target;
-	else
-		s->cur += s->coef * d;
+	float tol = 1e-6f * (1.0f + fabsf(s->target));
+	float next = s->cur + s->coef * d;
+	s->cur = (d <= tol && -d <= tol) || next == s->cur ? s->target : next;
 	return s->cur;
 }
 
-/* What the instrument keeps per voice besides its network: a DC blocker and
- * a level follower that tells when a released voice has died away. */
+/* [RT] One step of a linear ramp from v toward target. */
+static inline float
+cw_ramp(float v, float target, float step)
+{
+	if (v < target)
+		return v + step < target ? v + step : target;
+	return v - step > target ? v - step : target;
+}
+
+/* What the instrument keeps per voice besides its network: a DC blocker, a
+ * level follower that tells when a released voice has died away, and its
+ * pan gains, which glide when Spread moves. */
 typedef struct {
 	float dc_x, dc_y;  /* last input and output of the DC blocker */
 	float level;       /* peak follower of the blocked output */
+	float pan_l, pan_r; /* gains into the left and right outputs */
 } cw_voice_out;
 
 /* Worker messages (requests and responses). */
@@ -137,7 +150,25 @@ typedef struct {
 	float spread;             /* 0..1: stereo width of the keyboard */
 	float dc_coef;            /* DC blocker pole */
 	float level_decay;        /* level follower decay per sample */
+	float pan_step;           /* pan gain glide per sample */
 } cw_plugin;
+
+/* Knob k of the playing model has a port (mono and stereo have
+ * CW_N_KNOB_PORTS; the instrument has none). */
+static inline int
+cw_knob_has_port(const cw_plugin *self, int k)
+{
+	return self->kind != CW_PLUGIN_INSTRUMENT && k < CW_N_KNOB_PORTS;
+}
+
+/* [RT] A control port's value, clamped to its range (its default when the
+ * host has not connected it). */
+static inline float
+cw_control(const cw_plugin *self, int port)
+{
+	float v = self->ctl[port] ? *self->ctl[port] : cw_ports[port].def;
+	return cw_port_clamp(port, v, self->n_bundled);
+}
 
 /* plugin.c. [audio]: run() context (run, work_response); [instantiation]:
  * never concurrent with run (instantiate, restore without threadSafeRestore). */
@@ -165,6 +196,10 @@ void cw_drain_retired(cw_plugin *self);
 /* [worker] or [instantiation]: logs a loaded model with its knobs' names and
  * ranges (what: "loaded", "restored"). */
 void cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot);
+/* [worker] or [instantiation]: 1 if the slot's model can play in this plugin
+ * (instrument models only in the instrument, others only in mono and stereo);
+ * otherwise logs why not and returns 0. */
+int cw_slot_fits(cw_plugin *self, const cw_slot *slot);
 
 /* state.c */
 extern const LV2_State_Interface cw_state_interface;

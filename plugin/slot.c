@@ -1,5 +1,6 @@
 /* Slots: loading, freeing and the real-time fractional stepper. */
 #include "slot.h"
+#include "step_ftz.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -123,8 +124,11 @@ void
 cw_voice_reset(cw_slot *s, int c)
 {
 	cw_voice *v = &s->voice[c];
+	const cwrnn_config *cfg = &s->model->config;
 	cwrnn_state_reset(v->state);
-	memset(v->in, 0, ((size_t)s->model->config.n_inputs + 1) * sizeof *v->in);
+	memset(v->in, 0, ((size_t)cfg->n_inputs + 1) * sizeof *v->in);
+	for (int k = 0; k < cfg->n_controls; k++) /* what a control no one sets plays */
+		v->in[s->n_audio + k] = cfg->controls[k].def;
 	memset(v->out, 0, (size_t)s->model->config.n_outputs * sizeof *v->out);
 	cw_rs_clear(&v->xs);
 	cw_rs_clear(&v->ys);
@@ -209,7 +213,7 @@ cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 	cw_rs_push(&v->xs, x);
 	if (inc == 1.0) {
 		feed(s, v, x, d);
-		cwrnn_step(v->state, v->in, v->out);
+		cw_step_ftz(v->state, v->in, v->out);
 		cw_rs_push(&v->ys, v->out[0]);
 		return v->out[0];
 	}
@@ -221,7 +225,7 @@ cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 		               ? 0.0f
 		               : cw_rs_read(&v->xs, d->kernel, 1.0 - a + d->d_in, d->c_in);
 		feed(s, v, xn, d);
-		cwrnn_step(v->state, v->in, v->out);
+		cw_step_ftz(v->state, v->in, v->out);
 		cw_rs_push(&v->ys, v->out[0]);
 		p -= 1.0;
 	}

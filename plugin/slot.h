@@ -103,10 +103,12 @@ void cw_slot_set_knobs(cw_slot *slot, const float *pos, int n);
 /* The mode a model plays in. */
 cw_mode cw_mode_of(const cwrnn_config *cfg);
 
-/* [RT] Back to the initial state of one voice. */
+/* [RT] Back to the initial state of one voice: zero state and audio
+ * inputs, every control at its default. */
 void cw_voice_reset(cw_slot *slot, int c);
 
-/* [RT] One host sample through voice c: x is the (gain-scaled) input. */
+/* [RT] One host sample through voice c: x is the (gain-scaled) input. Runs
+ * under the caller's flush-to-zero (run() sets it; step_ftz.h). */
 float cw_voice_tick(cw_slot *slot, int c, float x, const cw_drive *drive);
 
 #endif

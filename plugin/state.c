@@ -105,7 +105,10 @@ restore(LV2_Handle handle, LV2_State_Retrieve_Function retrieve, LV2_State_Handl
 	} else {
 		char err[512];
 		cw_slot *slot = cw_slot_load(path, self->slot_voices, err, sizeof err);
-		if (slot) {
+		if (slot && !cw_slot_fits(self, slot)) {
+			cw_slot_free(slot);
+			st = LV2_STATE_ERR_UNKNOWN;
+		} else if (slot) {
 			cw_install_now(self, slot);
 			cw_log_model(self, "restored", slot);
 		} else {

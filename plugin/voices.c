@@ -60,6 +60,9 @@ choose(const cw_voices *p, int note)
 		if (p->v[i].phase != CW_VOICE_FREE && p->v[i].phase != CW_VOICE_FADING &&
 		    p->v[i].note == note)
 			return i;
+	for (int i = 0; i < n; i++) /* the key pressed again while its voice fades in */
+		if (p->v[i].phase == CW_VOICE_FADING && p->v[i].next_note == note)
+			return i;
 	for (int i = 0; i < n; i++)
 		if (p->v[i].phase == CW_VOICE_FREE)
 			return i;
@@ -67,6 +70,12 @@ choose(const cw_voices *p, int note)
 	for (int i = 0; i < n; i++)
 		if (p->v[i].phase == CW_VOICE_RELEASED &&
 		    (pick < 0 || p->v[i].released < p->v[pick].released))
+			pick = i;
+	if (pick >= 0)
+		return pick;
+	for (int i = 0; i < n; i++) /* held by the pedal only */
+		if (p->v[i].phase == CW_VOICE_PLAYING && !p->v[i].key_down &&
+		    (pick < 0 || p->v[i].started < p->v[pick].started))
 			pick = i;
 	if (pick >= 0)
 		return pick;

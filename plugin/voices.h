@@ -9,8 +9,10 @@
  * silence, then it is free or starts the note waiting for it).
  *
  * A note-on takes, in this order: the voice already playing that note (a
- * repeated key restarts it), a free voice, the released voice that was
- * released first, the oldest playing voice. A voice that is sounding is
+ * repeated key restarts it), the voice fading out to start that note (the
+ * new velocity replaces the waiting one), a free voice, the released voice
+ * that was released first, the oldest voice the sustain pedal alone holds,
+ * the oldest playing voice. A voice that is sounding is
  * faded out over CW_STEAL_SECONDS before it starts the new note; a free
  * one starts at once (with a CW_ATTACK_SECONDS fade-in against a step at
  * the network's first sample).

@@ -54,7 +54,7 @@ cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot)
 	for (int k = 0; k < slot->n_knobs && at < sizeof knobs; k++) {
 		const cwrnn_control *ctl = &cfg->controls[slot->knob_control[k]];
 		char port[16] = "no port";
-		if (k < CW_N_KNOB_PORTS)
+		if (cw_knob_has_port(self, k))
 			snprintf(port, sizeof port, "Knob %d", k + 1);
 		int n = snprintf(knobs + at, sizeof knobs - at, "%s%s %g..%g (default %g) on %s",
 		                 k ? ", " : "knobs: ", ctl->name, (double)ctl->min, (double)ctl->max,
@@ -64,6 +64,19 @@ cw_log_model(cw_plugin *self, const char *what, const cw_slot *slot)
 		at += (size_t)n;
 	}
 	lv2_log_note(&self->logger, "cwrnn: %s model %s (%s)\n", what, slot->path, knobs);
+}
+
+int
+cw_slot_fits(cw_plugin *self, const cw_slot *slot)
+{
+	int instrument = slot->mode == CW_MODE_INSTRUMENT;
+	if (instrument == (self->kind == CW_PLUGIN_INSTRUMENT))
+		return 1;
+	lv2_log_error(&self->logger, "cwrnn: model %s is %s and cannot play in the %s, keeping the "
+	              "current model\n", slot->path,
+	              instrument ? "an instrument" : "an effect or generator",
+	              self->kind == CW_PLUGIN_INSTRUMENT ? "instrument" : "effect");
+	return 0;
 }
 
 static LV2_Worker_Status
@@ -100,6 +113,10 @@ work(LV2_Handle handle, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_
 		lv2_log_error(&self->logger, "cwrnn: cannot load model %s: %s (keeping the current model)\n",
 		              path, err);
 		return LV2_WORKER_ERR_UNKNOWN;
+	}
+	if (!cw_slot_fits(self, slot)) {
+		cw_slot_free(slot);
+		return LV2_WORKER_SUCCESS;
 	}
 	cw_log_model(self, "loaded", slot);
 	cw_msg_slot msg = { CW_MSG_LOADED, slot };

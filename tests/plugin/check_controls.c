@@ -12,6 +12,7 @@
 #include "check_cases.h"
 #include "cwrnn.h"
 #include "fixture.h"
+#include "plugin.h"
 #include "ports.h"
 #include "suites.h"
 #include "uris.h"
@@ -123,6 +124,25 @@ START_TEST(test_nonfinite_input_never_reaches_the_output)
 }
 END_TEST
 
+/* The control smoother lands exactly on its target, whatever its sign and
+ * size (no control smoothed today goes below -1, but the smoother must not
+ * depend on that). */
+START_TEST(test_the_smoother_lands_on_every_target)
+{
+	static const float targets[] = { 0.0f, 1.0f, -0.5f, -1.0f, -2.0f, -100.0f, 100.0f };
+	for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
+		cw_smooth sm = { 0.3f, targets[k], 0.01f };
+		int n = 0;
+		while (sm.cur != sm.target && n < 100000) {
+			cw_smooth_next(&sm);
+			n++;
+		}
+		ck_assert_msg(sm.cur == sm.target, "target %g: stuck at %.9g", (double)targets[k],
+		              (double)sm.cur);
+	}
+}
+END_TEST
+
 void
 controls_tcases(Suite *s)
 {
@@ -130,5 +150,6 @@ controls_tcases(Suite *s)
 	                TESTS(test_bypass_crossfades_to_the_dry_signal,
 	                      test_gain_and_dry_wet_scale_the_wet_signal,
 	                      test_period_ports_and_stretch_override_the_model_periods,
-	                      test_nonfinite_input_never_reaches_the_output));
+	                      test_nonfinite_input_never_reaches_the_output,
+	                      test_the_smoother_lands_on_every_target));
 }

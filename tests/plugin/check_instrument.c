@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "heap.h"
 #include "host.h"
 #include "suites.h"
@@ -124,6 +125,54 @@ START_TEST(voices_follow_sustain_and_all_notes_off)
 }
 END_TEST
 
+/* A pool of two voices playing a then b (voices 0 and 1). */
+static void
+two_playing(cw_voices *p, int a, int b)
+{
+	cw_voices_init(p, RATE);
+	cw_voices_set_limit(p, 2);
+	cw_voices_note_on(p, a, 100);
+	cw_voices_note_on(p, b, 100);
+}
+
+/* A key pressed again while a stolen voice fades out to start it takes that
+ * voice (with the new velocity, and a note-off before it no longer counts),
+ * not a second one. */
+START_TEST(voices_a_key_pressed_again_during_its_steal_fade_keeps_one_voice)
+{
+	cw_voices p;
+	two_playing(&p, 60, 64);
+	advance(&p, 100);
+	cw_voices_note_on(&p, 62, 100); /* steals 60, the oldest */
+	ck_assert_int_eq(p.v[0].next_note, 62);
+	cw_voices_note_off(&p, 62);
+	cw_voices_note_on(&p, 62, 50);
+	ck_assert_int_eq(p.v[1].phase, CW_VOICE_PLAYING); /* 64 plays on */
+	ck_assert_int_eq(p.v[1].note, 64);
+	advance(&p, (int)(0.005 * RATE));
+	ck_assert_int_eq(p.v[0].note, 62);
+	ck_assert_int_eq(p.v[0].phase, CW_VOICE_PLAYING); /* its key is down again */
+	ck_assert_float_eq(p.v[0].velocity, 50.0f);
+	ck_assert_int_eq(p.v[1].note, 64);
+}
+END_TEST
+
+/* With every voice playing, a note-on steals a voice only the sustain pedal
+ * holds before one whose key is down, even an older one. */
+START_TEST(voices_steal_pedal_held_notes_before_held_keys)
+{
+	cw_voices p;
+	two_playing(&p, 64, 60);
+	cw_voices_sustain(&p, 1);
+	cw_voices_note_off(&p, 60);
+	advance(&p, 100);
+	cw_voices_note_on(&p, 67, 100);
+	ck_assert_int_eq(p.v[1].phase, CW_VOICE_FADING);
+	ck_assert_int_eq(p.v[1].next_note, 67);
+	ck_assert_int_eq(p.v[0].phase, CW_VOICE_PLAYING); /* 64's key is down */
+}
+END_TEST
+
 /* ------------------------------------------------------------- the plugin */
 
 static lh_host *
@@ -168,15 +217,6 @@ n_instruments(void)
 	lilv_node_free(sym);
 	host_free(h);
 	return n;
-}
-
-static double
-rms(const float *x, size_t n)
-{
-	double s = 0.0;
-	for (size_t t = 0; t < n; t++)
-		s += (double)x[t] * x[t];
-	return sqrt(s / (double)(n ? n : 1));
 }
 
 START_TEST(every_voice_stolen_repeatedly_without_clicks_or_heap_calls)
@@ -313,6 +353,38 @@ START_TEST(events_land_on_their_frame_and_the_wheel_bends_every_voice)
 }
 END_TEST
 
+/* Spread moved while a note sounds glides its pan gains: two hosts play the
+ * same note, one moves Spread from 0 to 100 (the note, two octaves above C4,
+ * goes hard right); the ratio of their left channels is that voice's left
+ * gain, which must fall to 0 smoothly, not at once. */
+START_TEST(spread_moved_while_a_note_sounds_glides)
+{
+	static float a[2][14400], b[2][14400];
+	for (int k = 0; k < 2; k++) {
+		lh_host *h = open_instrument(0);
+		lh_set_control(h, "spread", 0.0f);
+		midi(h, 0, 0x90, 84, 100);
+		render(h, k ? b[0] : a[0], k ? b[1] : a[1], 4800);
+		if (k)
+			lh_set_control(h, "spread", 100.0f);
+		render(h, (k ? b[0] : a[0]) + 4800, (k ? b[1] : a[1]) + 4800, 9600);
+		host_free(h);
+	}
+	double worst = 0.0, end = 0.0;
+	for (size_t t = 4800; t < 14400; t++) {
+		if (fabs(a[0][t]) < 1e-3)
+			continue;
+		double g = b[0][t] / a[0][t];
+		if (t < 4848) /* the first millisecond after the move */
+			worst = fmax(worst, fabs(1.0 - g));
+		else if (t > 12000)
+			end = fmax(end, fabs(g));
+	}
+	ck_assert_msg(worst < 0.1, "left gain jumped by %.3f at once", worst);
+	ck_assert_msg(end < 0.01, "left gain ends at %.3f, not 0", end);
+}
+END_TEST
+
 /* A model file loaded through patch:Set and the worker while 32 voices
  * sound: the new model's 32 voices are built off the audio thread (no heap
  * call in run() or the response), it is notified, every voice crossfades to
@@ -342,6 +414,52 @@ START_TEST(a_model_file_loads_while_every_voice_sounds)
 }
 END_TEST
 
+/* A voice sounding across a model swap feeds the new model its controls'
+ * defaults (a knob the instrument has no port for stays at its default),
+ * not zeros: with a model that only its knob drives, the note plays on. */
+START_TEST(a_voice_sounding_across_a_swap_feeds_the_control_defaults)
+{
+	char a[1100], b[1100];
+	make_instrument(a, sizeof a, "knob-a", 3, 48000, 31);
+	make_instrument(b, sizeof b, "knob-b", 3, 48000, 31);
+	lh_host *h = open_instrument(0);
+	load_by_patch(h, a);
+	midi(h, 0, 0x90, 60, 100);
+	static float l[24000];
+	render(h, l, NULL, 9600);
+	double before = rms(l + 4800, 4800);
+	ck_assert_msg(before > 1e-4, "the knob model is silent (%.2g)", before);
+	load_by_patch(h, b);
+	render(h, l, NULL, 24000);
+	ck_assert_int_eq(h->log_errors, 0);
+	double after = rms(l + 19200, 4800);
+	ck_assert_msg(after > 0.1 * before, "silent after the swap: %.2g (before %.2g)", after, before);
+	host_free(h);
+}
+END_TEST
+
+/* Velocity beyond the model's range plays as the end of the range: with a
+ * model trained on velocities 20..100, velocity 127 plays as 100. */
+START_TEST(velocity_is_clamped_to_the_models_range)
+{
+	char path[1100];
+	make_instrument(path, sizeof path, "by-velocity", 0, 48000, 32);
+	static float a[9600], b[9600];
+	float *out[2] = { a, b };
+	for (int k = 0; k < 2; k++) {
+		lh_host *h = open_instrument(0);
+		load_by_patch(h, path);
+		midi(h, 0, 0x90, 60, k ? 100 : 127);
+		render(h, out[k], NULL, 9600);
+		host_free(h);
+	}
+	/* after the 20 ms crossfade from the bundled model (whose own velocity
+	 * range differs) only the DC blocker's memory of it remains */
+	ck_assert_double_gt(rms(b + 2400, 7200), 1e-2);
+	ck_assert_double_lt(max_diff(a + 2400, b + 2400, 7200), 1e-3);
+}
+END_TEST
+
 Suite *
 instrument_suite(void)
 {
@@ -349,6 +467,8 @@ instrument_suite(void)
 	TCase *tc = tcase_create("voices");
 	tcase_add_test(tc, voices_take_free_then_released_then_oldest);
 	tcase_add_test(tc, voices_follow_sustain_and_all_notes_off);
+	tcase_add_test(tc, voices_a_key_pressed_again_during_its_steal_fade_keeps_one_voice);
+	tcase_add_test(tc, voices_steal_pedal_held_notes_before_held_keys);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("plugin");
 	tcase_set_timeout(tc, 300);
@@ -357,6 +477,12 @@ instrument_suite(void)
 	tcase_add_test(tc, the_sustain_pedal_holds_and_note_off_releases);
 	tcase_add_test(tc, a_model_file_loads_while_every_voice_sounds);
 	tcase_add_test(tc, events_land_on_their_frame_and_the_wheel_bends_every_voice);
+	tcase_add_test(tc, spread_moved_while_a_note_sounds_glides);
+	suite_add_tcase(s, tc);
+	tc = fixture_tcase("instrument models");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, a_voice_sounding_across_a_swap_feeds_the_control_defaults);
+	tcase_add_test(tc, velocity_is_clamped_to_the_models_range);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -409,7 +409,9 @@ notified_knobs(lh_host *h, knob_seen *k, int max)
 			const LV2_Atom *l = NULL, *s = NULL, *lo = NULL, *hi = NULL, *d = NULL;
 			lv2_atom_object_get(o, label, &l, symbol, &s, min, &lo, maxi, &hi, def, &d, 0);
 			string_of(l, str, k[n].label, sizeof k[n].label);
-			string_of(s, str, k[n].symbol, sizeof k[n].symbol);
+			k[n].symbol[0] = '\0'; /* "": no lv2:symbol, the knob has no port */
+			if (s)
+				string_of(s, str, k[n].symbol, sizeof k[n].symbol);
 			k[n].min = float_of(lo, flt);
 			k[n].max = float_of(hi, flt);
 			k[n].def = float_of(d, flt);
@@ -446,6 +448,23 @@ START_TEST(knobs_are_notified_after_a_load_and_answered_to_patch_get)
 }
 END_TEST
 
+/* The instrument has no knob ports: it names a model's knobs without a
+ * port symbol. */
+START_TEST(the_instrument_notifies_knobs_without_port_symbols)
+{
+	char path[1100];
+	make_instrument(path, sizeof path, "knobbed", 3, RATE, 33);
+	knob_seen k[8];
+	lh_host *h = host_open(CW_URI_INSTRUMENT, RATE, LH_ALL);
+	load_by_patch(h, path);
+	lh_run(h, NULL, NULL, 16);
+	ck_assert_int_eq(notified_knobs(h, k, 8), 1);
+	ck_assert_str_eq(k[0].label, "tone");
+	ck_assert_str_eq(k[0].symbol, "");
+	host_free(h);
+}
+END_TEST
+
 void
 knobs_tcases(Suite *s)
 {
@@ -457,5 +476,6 @@ knobs_tcases(Suite *s)
 	                             a_model_without_knobs_ignores_them,
 	                             knob_positions_map_onto_the_range_around_the_default,
 	                             knob_jump_within_one_block_steps_less_than_the_bound,
-	                             knobs_are_notified_after_a_load_and_answered_to_patch_get));
+	                             knobs_are_notified_after_a_load_and_answered_to_patch_get,
+	                             the_instrument_notifies_knobs_without_port_symbols));
 }

@@ -109,6 +109,47 @@ START_TEST(test_bad_model_paths_keep_the_old_model_and_log_an_error)
 }
 END_TEST
 
+/* A model of the other kind (an instrument's in mono, an effect in the
+ * instrument) is refused with one error naming it, and the old model plays
+ * on, untouched. */
+START_TEST(test_a_model_of_the_other_kind_is_refused_and_the_old_one_plays_on)
+{
+	char organ[1200], effect[1100];
+	snprintf(organ, sizeof organ, "%s/cwrnn.lv2/models/inst-organ.cwrnn", getenv("LV2_PATH"));
+	make_model(effect, sizeof effect, "effect", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 14);
+
+	static float x[N_SIG], y[N_SIG], ref[N_SIG];
+	default_signal(x, ref, 9);
+	lh_host *h = host_open(CW_URI_MONO, 48000, LH_ALL);
+	lh_send_set_path(h, 0, CW_URI_MODEL, organ);
+	const float *in[1] = { x };
+	float *out[1] = { y };
+	lh_run_blocks(h, in, out, N_SIG, plan_64, 1);
+	ck_assert_int_eq(h->log_errors, 1);
+	ck_assert_msg(strstr(h->last_error, "inst-organ") && strstr(h->last_error, "cannot play"),
+	              "log: %s", h->last_error);
+	ck_assert_double_le(max_diff(y, ref, N_SIG), 1e-6);
+	host_free(h);
+
+	h = host_open(CW_URI_INSTRUMENT, 48000, LH_ALL);
+	const uint8_t on[3] = { 0x90, 60, 100 };
+	lh_send_midi(h, 0, on, 3);
+	static float l[N_SIG], r[N_SIG];
+	float *lr[2] = { l, r };
+	lh_run_blocks(h, NULL, lr, 2400, plan_64, 1);
+	lh_send_set_path(h, 0, CW_URI_MODEL, effect);
+	lr[0] = l + 2400;
+	lr[1] = r + 2400;
+	lh_run_blocks(h, NULL, lr, N_SIG - 2400, plan_64, 1);
+	ck_assert_int_eq(h->log_errors, 1);
+	ck_assert_msg(strstr(h->last_error, "effect.cwrnn") && strstr(h->last_error, "cannot play"),
+	              "log: %s", h->last_error);
+	ck_assert_double_gt(rms(l + N_SIG - 4800, 4800), 1e-3); /* the note plays on */
+	ck_assert_int_eq(h->n_notified, 0);
+	host_free(h);
+}
+END_TEST
+
 /* ------------------------------------------------------- bundled models */
 
 static int
@@ -263,6 +304,7 @@ models_tcases(Suite *s)
 	TCase *tc = fixture_tcase("model loading");
 	tcase_add_loop_test(tc, test_patch_set_swaps_the_model_and_notify_reports_it, 0, 2);
 	suite_add_tests(s, tc, TESTS(test_bad_model_paths_keep_the_old_model_and_log_an_error,
+	                             test_a_model_of_the_other_kind_is_refused_and_the_old_one_plays_on,
 	                             test_model_port_selects_each_bundled_model,
 	                             test_models_replaced_during_crossfades_are_freed_once,
 	                             test_without_a_worker_patch_set_is_ignored));

@@ -81,6 +81,36 @@ START_TEST(test_restore_of_a_missing_file_logs_and_keeps_playing)
 }
 END_TEST
 
+/* A saved model path that now names an instrument's model is refused in the
+ * mono plugin, before activation and through the worker: one error, and the
+ * model playing before plays on. */
+START_TEST(test_restore_of_a_model_of_the_other_kind_logs_and_keeps_playing)
+{
+	char path[1100], dir[1100], organ[1200];
+	make_model(path, sizeof path, "turned", CWRNN_TASK_TRANSFORM, 1, 1, 48000, 23);
+	snprintf(dir, sizeof dir, "%s/state3", tmp_dir);
+	snprintf(organ, sizeof organ, "%s/cwrnn.lv2/models/inst-organ.cwrnn", getenv("LV2_PATH"));
+	lh_host *a = host_open(CW_URI_MONO, 48000, LH_ALL);
+	load_by_patch(a, path);
+	ck_assert_int_eq(lh_save_state(a, dir), 0);
+	host_free(a);
+	ck_assert_msg(unlink(path) == 0 && symlink(organ, path) == 0, "cannot replace %s", path);
+
+	static float x[N_SIG], ref[N_SIG];
+	default_signal(x, ref, 10);
+	for (int running = 0; running < 2; running++) {
+		lh_host *b = host_open(CW_URI_MONO, 48000, LH_ALL | (running ? 0 : LH_DEFER_ACTIVATE));
+		lh_restore_state(b, dir);
+		if (!running)
+			lh_activate(b);
+		assert_plays(b, x, ref, plan_64, 1);
+		ck_assert_int_eq(b->log_errors, 1);
+		ck_assert_msg(strstr(b->last_error, "cannot play"), "log: %s", b->last_error);
+		host_free(b);
+	}
+}
+END_TEST
+
 /* Every preset in the bundle restores without an error (while running, so
  * through the worker) and plays finite, non-silent audio. */
 START_TEST(test_every_bundled_preset_restores_and_plays)
@@ -119,5 +149,6 @@ state_tcases(Suite *s)
 	suite_add_tests(s, fixture_tcase("state"),
 	                TESTS(test_state_save_and_restore_keep_the_model_path,
 	                      test_restore_of_a_missing_file_logs_and_keeps_playing,
+	                      test_restore_of_a_model_of_the_other_kind_logs_and_keeps_playing,
 	                      test_every_bundled_preset_restores_and_plays));
 }

@@ -92,6 +92,41 @@ make_model(char *out, size_t out_len, const char *name, cwrnn_task task, int n_i
 }
 
 void
+make_instrument(char *out, size_t out_len, const char *name, int driver, float rate,
+                uint64_t seed)
+{
+	make_model(out, out_len, name, CWRNN_TASK_GENERATE, 0, 0, rate, seed);
+	char msg[256];
+	cwrnn_model *old = NULL;
+	ck_assert_msg(cwrnn_model_load(out, &old, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	cwrnn_config cfg = old->config;
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_VELOCITY, "velocity", 20, 100,
+	                                          100, msg, sizeof msg), 0);
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_GATE, "gate", 0, 1, 0, msg,
+	                                          sizeof msg), 0);
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_NOTE, "note", 48, 72, 60, msg,
+	                                          sizeof msg), 0);
+	ck_assert_int_eq(cwrnn_config_add_control(&cfg, CWRNN_CONTROL_KNOB, "tone", 0, 2, 1, msg,
+	                                          sizeof msg), 0);
+	cwrnn_model *m = cwrnn_model_new(&cfg, msg, sizeof msg);
+	ck_assert_msg(m != NULL, "model_new: %s", msg);
+	const cwrnn_layout *lo = &old->layout, *l = &m->layout;
+	for (int i = 0; i < cfg.n_modules; i++) {
+		size_t k = (size_t)cfg.sizes[i], cols = (size_t)(l->n - l->unit_offset[i]);
+		memcpy(m->params + l->w_h[i], old->params + lo->w_h[i], k * cols * sizeof *m->params);
+		for (size_t j = 0; j < k; j++) {
+			m->params[l->w_i[i] + j * 4 + (size_t)driver] = (float)(0.1 * rng_gauss());
+			m->params[l->b[i] + j] = 0.0f;
+		}
+	}
+	memcpy(m->params + l->w_o, old->params + lo->w_o, (size_t)l->n * sizeof *m->params);
+	m->params[l->b_o] = 0.0f;
+	ck_assert_int_eq(cwrnn_model_save(m, out, msg, sizeof msg), CWRNN_OK);
+	cwrnn_model_free(m);
+	cwrnn_model_free(old);
+}
+
+void
 make_signal(float *x, size_t n, uint64_t seed)
 {
 	rng_seed(seed);

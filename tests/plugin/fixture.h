@@ -33,6 +33,14 @@ double rng_gauss(void);
 void make_model(char *out, size_t out_len, const char *name, cwrnn_task task, int n_in, int skip,
                 float rate, uint64_t seed);
 
+/* An instrument model saved as tmp_dir/NAME.cwrnn, with controls velocity
+ * 20..100 (default 100), gate, note 48..72 (default 60) and a knob "tone"
+ * 0..2 (default 1): a limit-cycle generator with no biases that only control
+ * `driver` (0..3 in that order) drives, so it is silent while that control
+ * is fed its minimum. */
+void make_instrument(char *out, size_t out_len, const char *name, int driver, float rate,
+                     uint64_t seed);
+
 /* A seeded test signal: a slow sine and noise. */
 void make_signal(float *x, size_t n, uint64_t seed);
 
