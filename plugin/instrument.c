@@ -133,6 +133,7 @@ drive_for(const cw_plugin *self, const cw_slot *s, int note)
 	inc = inc < CW_MIN_INC ? CW_MIN_INC : inc > CW_MAX_INC ? CW_MAX_INC : inc;
 	cw_drive d = { 0 };
 	cw_drive_set_rate(&d, &self->kernel, inc);
+	d.poly = &self->poly;
 	return d;
 }
 
