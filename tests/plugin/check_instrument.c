@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "fixture.h"
 #include "heap.h"
 #include "host.h"
@@ -512,22 +513,20 @@ Suite *
 instrument_suite(void)
 {
 	Suite *s = suite_create("instrument");
-	TCase *tc = tcase_create("voices");
-	tcase_add_test(tc, voices_take_free_then_released_then_oldest);
-	tcase_add_test(tc, voices_follow_sustain_and_all_notes_off);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("plugin");
+	suite_add_tests(s, tcase_create("voices"),
+	                TESTS(voices_take_free_then_released_then_oldest,
+	                      voices_follow_sustain_and_all_notes_off));
+	TCase *tc = suite_add_tests(
+		s, tcase_create("plugin"),
+		TESTS(every_voice_stolen_repeatedly_without_clicks_or_heap_calls,
+		      a_stolen_voice_moves_no_faster_than_the_recordings,
+		      an_eight_note_chord_at_full_velocity_does_not_clip,
+		      the_sustain_pedal_holds_and_note_off_releases,
+		      a_model_file_loads_while_every_voice_sounds,
+		      events_land_on_their_frame_and_the_wheel_bends_every_voice,
+		      spread_pans_by_pitch_and_zero_is_mono));
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, every_voice_stolen_repeatedly_without_clicks_or_heap_calls);
-	tcase_add_test(tc, a_stolen_voice_moves_no_faster_than_the_recordings);
-	tcase_add_test(tc, an_eight_note_chord_at_full_velocity_does_not_clip);
-	tcase_add_test(tc, the_sustain_pedal_holds_and_note_off_releases);
-	tcase_add_test(tc, a_model_file_loads_while_every_voice_sounds);
-	tcase_add_test(tc, events_land_on_their_frame_and_the_wheel_bends_every_voice);
-	tcase_add_test(tc, spread_pans_by_pitch_and_zero_is_mono);
-	suite_add_tcase(s, tc);
-	tc = fixture_tcase("state");
-	tcase_add_test(tc, state_restores_the_user_model_and_the_voices);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, fixture_tcase("state"),
+	                TESTS(state_restores_the_user_model_and_the_voices));
 	return s;
 }
