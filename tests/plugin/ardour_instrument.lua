@@ -4,6 +4,7 @@
 -- chord" processor (ardour_chord.lua) plays a C major chord; "T" records
 -- 3 s of it, and the recorded region's notes are set to exactly one chord:
 -- C4 E4 G4 at velocity 100 from the region's start for two beats (1 s).
+dofile(os.getenv("CW_ARDOUR_LUA") .. "/ardour_record.lua")
 local dir, name = os.getenv("SESS_DIR"), os.getenv("SESS_NAME")
 local uri = os.getenv("PLUGIN_URI")
 
@@ -30,14 +31,7 @@ print("INSTRUMENT", track:nth_plugin(0):name())
 track:input():disconnect_all(nil)
 assert(player:output():midi(0):connect(track:input():midi(0):name()) == 0, "connect failed")
 
-track:rec_enable_control():set_value(1, PBD.GroupControlDisposition.NoGroup)
-s:maybe_enable_record(false)
-s:request_roll(ARDOUR.TransportRequestSource.TRS_UI)
-ARDOUR.LuaAPI.usleep(3000000)
-s:request_stop(false, false, ARDOUR.TransportRequestSource.TRS_UI)
-ARDOUR.LuaAPI.usleep(1000000)
-track:rec_enable_control():set_value(0, PBD.GroupControlDisposition.NoGroup)
-s:disable_record(false, false)
+record_take(s, track, 3)
 
 local region
 for r in track:playlist():region_list():iter() do region = r:to_midiregion() end
