@@ -13,13 +13,10 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(realpath "${1:-build}")
-work=${OUT:-/tmp/cwrnn_ardour_instrument}
-rm -rf "$work"
-mkdir -p "$work/home/.config/ardour7/scripts" "$build/lv2"
-ln -sfn ../cwrnn.lv2 "$build/lv2/cwrnn.lv2"
+. "$here/ardour_setup.sh" /tmp/cwrnn_ardour_instrument
+mkdir -p "$work/home/.config/ardour7/scripts"
 cp "$here/ardour_chord.lua" "$work/home/.config/ardour7/scripts/"
-export HOME="$work/home" CW_ARDOUR_LUA="$here" LV2_PATH="$build/lv2:/usr/lib/lv2"
-export PLUGIN_URI=https://cwrnn.org/lv2/instrument SESS_NAME=cwrnn SESS_DIR="$work/session"
+export HOME="$work/home" PLUGIN_URI=https://cwrnn.org/lv2/instrument SESS_DIR="$work/session"
 
 timeout 120 ardour7-lua "$here/ardour_instrument.lua" >"$work/create.log" 2>&1 ||
 	{ tail -5 "$work/create.log"; exit 1; }
