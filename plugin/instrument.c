@@ -136,17 +136,21 @@ drive_for(const cw_plugin *self, const cw_slot *s, int note)
 	inc = inc < CW_MIN_INC ? CW_MIN_INC : inc > CW_MAX_INC ? CW_MAX_INC : inc;
 	cw_drive d = { 0 };
 	cw_drive_set_rate(&d, &self->kernel, inc);
+	d.poly = &self->poly;
 	return d;
 }
 
-static inline float
-tick(cw_slot *s, const cw_inputs *in, int i, const cw_ivoice *v, const cw_drive *d)
+/* A voice's note, velocity and gate into its network's inputs, clamped to
+ * the model's ranges. They change only with MIDI events, which fall between
+ * renders, and when a voice (re)starts, so they are set at those times, not
+ * at every sample. */
+static void
+set_inputs(cw_slot *s, const cw_inputs *in, int i, const cw_ivoice *v)
 {
 	float *x = s->voice[i].in;
 	set_input(x, &in->velocity, v->velocity);
 	set_input(x, &in->gate, (float)v->gate);
 	set_input(x, &in->note, (float)v->note);
-	return cw_voice_tick(s, i, 0.0f, d);
 }
 
 /* Equal-power gains (with the headroom) placing a note across the stereo
@@ -174,8 +178,11 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 		if (v->phase == CW_VOICE_FREE)
 			continue;
 		dc[i] = drive_for(self, cur, v->note);
-		if (prev)
+		set_inputs(cur, &in_cur, i, v);
+		if (prev) {
 			dp[i] = drive_for(self, prev, v->note);
+			set_inputs(prev, &in_prev, i, v);
+		}
 		pan(self, v->note, &pan_l[i], &pan_r[i]);
 	}
 	float *out_l = self->out[0], *out_r = self->out[1];
@@ -191,14 +198,20 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 			cw_ivoice *v = &pool->v[i];
 			if (v->phase == CW_VOICE_FREE)
 				continue;
-			float amp = cw_voices_advance(pool, i);
+			/* a held note at full level (most voices, most of the time)
+			 * has no fade to advance */
+			float amp = v->phase == CW_VOICE_PLAYING && v->amp == 1.0f
+			                ? 1.0f
+			                : cw_voices_advance(pool, i);
 			if (v->restart) {
 				v->restart = 0;
 				cw_voice_reset(cur, i); /* knobs at their defaults */
 				dc[i] = drive_for(self, cur, v->note);
+				set_inputs(cur, &in_cur, i, v);
 				if (prev) {
 					cw_voice_reset(prev, i);
 					dp[i] = drive_for(self, prev, v->note);
+					set_inputs(prev, &in_prev, i, v);
 				}
 				pan(self, v->note, &pan_l[i], &pan_r[i]);
 				/* a new note starts from silence: its gains start where they go */
@@ -206,9 +219,9 @@ cw_instrument_render(cw_plugin *self, uint32_t start, uint32_t end)
 			}
 			if (v->phase == CW_VOICE_FREE)
 				continue;
-			float y = tick(cur, &in_cur, i, v, &dc[i]);
+			float y = cw_voice_tick(cur, i, 0.0f, &dc[i]);
 			if (prev && f < 1.0f)
-				y = f * y + (1.0f - f) * tick(prev, &in_prev, i, v, &dp[i]);
+				y = f * y + (1.0f - f) * cw_voice_tick(prev, i, 0.0f, &dp[i]);
 			cw_voice_out *o = &self->vout[i];
 			float b = y - o->dc_x + self->dc_coef * o->dc_y;
 			o->dc_x = y;

@@ -499,6 +499,8 @@ instantiate(const LV2_Descriptor *desc, double rate, const char *bundle_path,
 	self->slot_voices = self->kind == CW_PLUGIN_INSTRUMENT ? CW_MAX_VOICES : self->n_channels;
 	self->rate = rate;
 	cw_rs_kernel_init(&self->kernel);
+	if (self->kind == CW_PLUGIN_INSTRUMENT)
+		cw_rs_poly_init(&self->poly);
 	if (load_bundled(self, bundle_path) != 0) {
 		lv2_log_error(&self->logger, "cwrnn: no bundled model could be loaded from %s\n",
 		              bundle_path);

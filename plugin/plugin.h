@@ -102,6 +102,7 @@ typedef struct {
 	int slot_voices;          /* network voices per slot: n_channels, or CW_MAX_VOICES */
 	double rate;
 	cw_rs_kernel kernel;      /* resampling prototype, filled in instantiate */
+	cw_rs_poly poly;          /* the instrument's voice output reader (instantiate) */
 	int activated;
 
 	/* models */

@@ -19,17 +19,36 @@ bessel_i0(double x)
 	return sum;
 }
 
+/* The prototype g(u), u >= 0 in zero crossings: a Kaiser-windowed sinc. */
+static double
+prototype(double u)
+{
+	const double pi = 3.14159265358979323846;
+	double r = u / CW_RS_ZEROS;
+	double w = r < 1.0 ? bessel_i0(CW_RS_BETA * sqrt(1.0 - r * r)) / bessel_i0(CW_RS_BETA) : 0.0;
+	double s = u == 0.0 ? 1.0 : sin(pi * u) / (pi * u);
+	return s * w;
+}
+
 void
 cw_rs_kernel_init(cw_rs_kernel *k)
 {
 	const int n = CW_RS_ZEROS * CW_RS_RES;
-	const double pi = 3.14159265358979323846;
-	for (int i = 0; i <= n + 1; i++) {
-		double u = (double)i / CW_RS_RES;
-		double r = u / CW_RS_ZEROS;
-		double w = r < 1.0 ? bessel_i0(CW_RS_BETA * sqrt(1.0 - r * r)) / bessel_i0(CW_RS_BETA) : 0.0;
-		double s = i == 0 ? 1.0 : sin(pi * u) / (pi * u);
-		k->g[i] = (float)(s * w);
+	for (int i = 0; i <= n + 1; i++)
+		k->g[i] = (float)prototype((double)i / CW_RS_RES);
+}
+
+void
+cw_rs_poly_init(cw_rs_poly *p)
+{
+	for (int ph = 0; ph <= CW_RS_PHASES; ph++) {
+		double w[CW_RS_TAPS], sum = 0.0;
+		for (int t = 0; t < CW_RS_TAPS; t++) {
+			w[t] = prototype(fabs(CW_RS_ZEROS - t - (double)ph / CW_RS_PHASES));
+			sum += w[t];
+		}
+		for (int t = 0; t < CW_RS_TAPS; t++)
+			p->row[ph][t] = (float)(w[t] / sum);
 	}
 }
 
@@ -88,4 +107,21 @@ cw_rs_read(const cw_rs_stream *s, const cw_rs_kernel *k, double back, double c)
 		half_sum(s, k, mid + 1, hi - mid, 1, ((double)(mid + 1) - back) * step, step, &acc,
 		         &wsum);
 	return wsum > 0.0f ? acc / wsum : 0.0f;
+}
+
+float
+cw_rs_interp(const cw_rs_stream *s, const cw_rs_poly *p, double back)
+{
+	long mid = (long)back;
+	double x = (back - (double)mid) * CW_RS_PHASES;
+	int ph = (int)x;
+	float f = (float)(x - ph);
+	const float *a = p->row[ph], *b = p->row[ph + 1];
+	/* samples mid + ZEROS (oldest) .. mid - ZEROS + 1 back from the newest */
+	const float *w = s->ring + ((s->head - (uint32_t)(mid + CW_RS_ZEROS)) & (CW_RS_RING - 1));
+	float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
+	for (int t = 0; t < CW_RS_TAPS; t++)
+		acc += (a[t] + f * (b[t] - a[t])) * w[t];
+	return acc;
 }

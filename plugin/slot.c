@@ -210,7 +210,9 @@ cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 {
 	cw_voice *v = &s->voice[c];
 	const double inc = d->inc;
-	cw_rs_push(&v->xs, x);
+	const int audio_in = s->mode == CW_MODE_TRANSFORM || s->mode == CW_MODE_CONTINUE;
+	if (audio_in)
+		cw_rs_push(&v->xs, x);
 	if (inc == 1.0) {
 		feed(s, v, x, d);
 		cw_step_ftz(v->state, v->in, v->out);
@@ -221,14 +223,14 @@ cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 	while (p >= 1.0) {
 		/* this step falls at host time n - 1 + a, a in (0, 1] */
 		double a = (1.0 - (p - inc)) / inc;
-		float xn = s->mode == CW_MODE_GENERATE || s->mode == CW_MODE_INSTRUMENT
-		               ? 0.0f
-		               : cw_rs_read(&v->xs, d->kernel, 1.0 - a + d->d_in, d->c_in);
+		float xn = audio_in ? cw_rs_read(&v->xs, d->kernel, 1.0 - a + d->d_in, d->c_in) : 0.0f;
 		feed(s, v, xn, d);
 		cw_step_ftz(v->state, v->in, v->out);
 		cw_rs_push(&v->ys, v->out[0]);
 		p -= 1.0;
 	}
 	v->phase = p;
+	if (d->poly && d->c_out == 0.5)
+		return cw_rs_interp(&v->ys, d->poly, 1.0 - p + d->d_out);
 	return cw_rs_read(&v->ys, d->kernel, 1.0 - p + d->d_out, d->c_out);
 }

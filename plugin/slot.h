@@ -39,7 +39,7 @@ typedef struct {
 	float *out;      /* (n_outputs) network output of the last step */
 	double phase;    /* network time of the last host sample minus last step, [0, 1) */
 	uint32_t noise;  /* xorshift32 state, never 0 */
-	cw_rs_stream xs; /* host input, one sample per host sample */
+	cw_rs_stream xs; /* host input, one sample per host sample (modes with audio input) */
 	cw_rs_stream ys; /* network output 0, one sample per step */
 } cw_voice;
 
@@ -48,6 +48,8 @@ typedef struct {
 	float input_mix; /* continue: 0 = own output only, 1 = audio input only */
 	float noise;     /* continue: noise amplitude added to the network input */
 	const cw_rs_kernel *kernel;
+	const cw_rs_poly *poly; /* when set, output reads at c_out = 0.5 go through it (the
+	                           instrument: cw_rs_interp); NULL: cw_rs_read (the effects) */
 	double c_in, c_out; /* cutoffs, cycles per host sample / per network step */
 	double d_in, d_out; /* delays: host samples / network steps */
 } cw_drive;

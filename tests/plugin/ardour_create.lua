@@ -2,6 +2,7 @@
 -- mono track, the cwrnn plugin inserted by URI, one control set by parameter
 -- index, and a take recorded from the Dummy backend (replaced by the test
 -- audio before step 2, as Ardour 7 has no headless import).
+dofile(os.getenv("CW_ARDOUR_LUA") .. "/ardour_record.lua")
 local dir, name = os.getenv("SESS_DIR"), os.getenv("SESS_NAME")
 local uri = os.getenv("PLUGIN_URI")
 local pidx = tonumber(os.getenv("PARAM_INDEX"))
@@ -21,14 +22,7 @@ assert(track:add_processor_by_index(p, 0, nil, true) == 0, "add_processor failed
 assert(ARDOUR.LuaAPI.set_processor_param(p, pidx, pval), "set_processor_param failed")
 print("PARAM_SET", pidx, ARDOUR.LuaAPI.get_processor_param(p, pidx, true))
 
-track:rec_enable_control():set_value(1, PBD.GroupControlDisposition.NoGroup)
-s:maybe_enable_record(false)
-s:request_roll(ARDOUR.TransportRequestSource.TRS_UI)
-ARDOUR.LuaAPI.usleep(2000000)
-s:request_stop(false, false, ARDOUR.TransportRequestSource.TRS_UI)
-ARDOUR.LuaAPI.usleep(1000000)
-track:rec_enable_control():set_value(0, PBD.GroupControlDisposition.NoGroup)
-s:disable_record(false, false)
+record_take(s, track, 2)
 for r in track:playlist():region_list():iter() do
   print("TAKE", r:source(0):to_filesource():path(), r:length():samples())
 end

@@ -1,6 +1,7 @@
--- ardour7-lua, step 2 of tests/plugin/ardour_test.sh: reload the session
--- (the plugin comes back from the saved session), read the control back and
--- bounce the take through the track's plugin.
+-- ardour7-lua, step 2 of tests/plugin/ardour_test.sh and
+-- ardour_instrument_test.sh: reload the session (the plugin comes back from
+-- the saved session), read the control PARAM_INDEX back (when set) and
+-- bounce the track's last region through the track's plugin.
 local dir, name = os.getenv("SESS_DIR"), os.getenv("SESS_NAME")
 local pidx = tonumber(os.getenv("PARAM_INDEX"))
 
@@ -10,7 +11,8 @@ assert(s, "load_session failed")
 local track = s:route_by_name("T"):to_track()
 local p = track:nth_plugin(0)
 assert(not p:isnil(), "plugin missing after reload")
-print("PLUGIN", p:name(), "PARAM_READBACK", pidx, ARDOUR.LuaAPI.get_processor_param(p, pidx, true))
+print("PLUGIN", p:name(), "PARAM_READBACK", pidx,
+      pidx and ARDOUR.LuaAPI.get_processor_param(p, pidx, true))
 local r
 for x in track:playlist():region_list():iter() do r = x end
 local b = track:bounce_range(r:position():samples(), (r:position() + r:length()):samples(),

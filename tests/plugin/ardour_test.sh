@@ -9,12 +9,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(realpath "${1:-build}")
-work=${OUT:-/tmp/cwrnn_ardour}
-rm -rf "$work"
-mkdir -p "$work" "$build/lv2"
-ln -sfn ../cwrnn.lv2 "$build/lv2/cwrnn.lv2"
-export LV2_PATH="$build/lv2:/usr/lib/lv2" PLUGIN_URI=https://cwrnn.org/lv2/mono PARAM_INDEX=4
-export SESS_NAME=cwrnn
+. "$here/ardour_setup.sh" /tmp/cwrnn_ardour
+export PLUGIN_URI=https://cwrnn.org/lv2/mono PARAM_INDEX=4
 sox -n -r 48000 -c 1 -b 32 -e floating-point "$work/tone.wav" synth 4 sine 330 vol 0.5
 rms() { sox "$1" -n stat 2>&1 | awk '/RMS +amplitude/{print $3}'; }
 
