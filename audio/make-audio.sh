@@ -3,8 +3,10 @@
 # samples. Run by hand (the FLAC files it writes are committed, so builds and
 # CI need none of these packages):
 #   sudo apt-get install fluidsynth fluid-soundfont-gm guitarix-lv2 lilv-utils sox python3
-#   audio/make-audio.sh
-# Sources and licences: audio/README.md.
+#   audio/make-audio.sh [all|knobs|capture]
+# (knobs: only the DS-1 recordings at several knob settings; capture: only
+# the phrases bundled into the capture signal.) Sources and licences:
+# audio/README.md.
 set -eu
 cd "$(dirname "$0")"
 SF2=/usr/share/sounds/sf2/FluidR3_GM.sf2
@@ -74,6 +76,45 @@ $name.flac note=$n velocity=$v release=$hold"
 	done
 	printf '%s\n' "$manifest" >"$dir/NOTES.txt"
 }
+# knobs: the DS-1 at several DRIVE and TONE settings (16-bit: these are
+# many), on the first 15 s of the training phrase and the first 10 s of the
+# test phrase. DRIVE acts over 0..0.5 (above, its sound hardly changes): the
+# models train on DRIVE 0, 0.25, 0.5 x TONE 0.2, 0.5, 0.8 and are tested at
+# settings never trained on (tests/trainer/measure.sh). Names give the
+# settings in thousandths: ds1k_test_d125_t500 is DRIVE 0.125, TONE 0.5.
+knobs() {
+	sox guitar_train_dry.flac -b 16 ds1k_train_dry.flac trim 0 15
+	sox guitar_test_dry.flac -b 16 ds1k_test_dry.flac trim 0 10
+	for d in 000 250 500; do
+		for t in 200 500 800; do
+			fx16 ds1k_train_dry "ds1k_train_d${d}_t${t}" "$DS1" -c DRIVE "0.$d" -c TONE "0.$t" \
+				-c LEVEL -6 -c BYPASS 1
+		done
+	done
+	for dt in 000:500 125:500 250:500 375:500 500:500 125:650 375:350; do
+		d=${dt%:*} t=${dt#*:}
+		fx16 ds1k_test_dry "ds1k_test_d${d}_t${t}" "$DS1" -c DRIVE "0.$d" -c TONE "0.$t" \
+			-c LEVEL -6 -c BYPASS 1
+	done
+}
+fx16() {
+	fx "$@"
+	sox "$2.flac" -b 16 "$TMP/16.flac" && mv "$TMP/16.flac" "$2.flac"
+}
+# capture: the bass phrase bundled into the capture signal (the guitar comes
+# from guitar_train_dry); 16-bit, as the capture signal is written at 16 bits
+# of resolution or better.
+capture() {
+	render capture_bass_dry bass 40 4 33          # electric bass (finger), a bass line
+	sox capture_bass_dry.flac -b 16 "$TMP/16.flac" && mv "$TMP/16.flac" capture_bass_dry.flac
+	sox guitar_train_dry.flac -b 16 capture_guitar_dry.flac trim 20 40
+}
+case "${1:-all}" in
+knobs) knobs; ls -l ./ds1k_*.flac; exit 0 ;;
+capture) capture; ls -l ./capture_*.flac; exit 0 ;;
+all) ;;
+*) echo "usage: audio/make-audio.sh [all|knobs|capture]" >&2; exit 1 ;;
+esac
 
 render guitar_train_dry strum 60 1 25     # steel-string acoustic guitar, strummed and picked
 render guitar_test_dry melody 15 2 24     # nylon-string guitar, a single-note melody
@@ -102,4 +143,6 @@ sox piano_chords.flac -b 24 paper_music_320.flac trim 22050s 320s
 notes epiano 4 1.0 0.5 48 60 72       # electric piano (GM 4): struck, decays
 notes guitar 24 1.5 0.5 48 60 72      # nylon-string guitar (GM 24): plucked
 notes organ 16 0.8 0.5 48 60 72       # drawbar organ (GM 16): sustains, stops
+knobs
+capture
 ls -l ./*.flac ./*/*.flac

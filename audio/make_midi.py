@@ -4,6 +4,7 @@ instrument samples (FluidR3 GM). Seeded, so the phrases are reproducible.
 
 Usage: make_midi.py KIND SECONDS SEED PROGRAM OUT.mid
   KIND: strum (chords strummed and picked), melody (single-note line),
+        bass (a bass line: roots, fifths and walks, E1..E3),
         chords (sustained piano chords), note:N (MIDI note N alone, velocity
         100, held for SECONDS - 0.5 s, then 0.5 s to ring out; SEED unused),
         note:N:V:HOLD (note N at velocity V held for HOLD seconds, then
@@ -71,6 +72,20 @@ def melody(rng, seconds):
     return events, end
 
 
+def bass(rng, seconds):
+    events, t = [], 0
+    end = int(seconds * 2 * TPQ)
+    while t < end:
+        root = rng.choice([28, 33, 31, 26, 35, 30])
+        for beat in range(8):
+            note = root + rng.choice([0, 0, 7, 12, 5, 10, 3, -5])
+            note = max(28, min(52, note))
+            dur = rng.choice([TPQ // 2, TPQ // 2, TPQ, TPQ // 4])
+            events.append((t, note, rng.randint(60, 115), int(dur * rng.uniform(0.5, 0.95))))
+            t += dur
+    return events, end
+
+
 def chords(rng, seconds):
     events, t = [], 0
     end = int(seconds * 2 * TPQ)
@@ -114,7 +129,7 @@ def main():
         else:
             events, end = single_note(int(fields[0]), seconds)
     else:
-        events, end = {"strum": strum, "melody": melody, "chords": chords}[kind](rng, seconds)
+        events, end = {"strum": strum, "melody": melody, "bass": bass, "chords": chords}[kind](rng, seconds)
     trk = track_bytes(events, end, program)
     with open(path, "wb") as f:
         f.write(b"MThd" + struct.pack(">IHHH", 6, 0, 1, TPQ))

@@ -101,7 +101,7 @@ checkpoint_save(const trainer *t, const char *path, char *msg, size_t msg_len)
 	put_u64(&b, t->rng);
 	put_u64(&b, t->opt.steps);
 	put_u64(&b, (uint64_t)(int64_t)t->since_best);
-	put_f64(&b, t->opt.lr);
+	put_f64(&b, t->s.lr);  /* the run's learning rate (before any annealing) */
 	put_f64(&b, t->opt.momentum);
 	put_f64(&b, t->opt.beta1);
 	put_f64(&b, t->opt.beta2);

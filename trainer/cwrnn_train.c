@@ -1,5 +1,6 @@
 /* cwrnn-train: trains a Clockwork RNN on audio files and writes a model. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "checkpoint.h"
 #include "cli.h"
 #include "cwrnn.h"
@@ -17,6 +19,7 @@
 #include "notes.h"
 #include "util.h"
 #include "options.h"
+#include "pairs.h"
 #include "progress.h"
 #include "report.h"
 #include "train.h"
@@ -48,6 +51,9 @@ typedef struct {
 	wav_audio input, target, val_input, val_target;
 	note_manifest manifest;  /* instrument */
 	note_set notes;
+	pairs_file pairs;      /* --pairs, or the one line --capture stands for */
+	wav_audio *dry, *wet;  /* (pairs.n_lines) each */
+	wav_audio capture;     /* the capture signal at the recordings' rate */
 	dataset ds;
 	checkpoint ck;
 	trainer *tr;
@@ -66,6 +72,14 @@ cleanup(app *a)
 	dataset_free(&a->ds);
 	notes_set_free(&a->notes);
 	notes_free(&a->manifest);
+	for (size_t i = 0; a->dry && i < a->pairs.n_lines; i++) {
+		wav_free(&a->dry[i]);
+		wav_free(&a->wet[i]);
+	}
+	free(a->dry);
+	free(a->wet);
+	pairs_free(&a->pairs);
+	wav_free(&a->capture);
 	wav_free(&a->input);
 	wav_free(&a->target);
 	wav_free(&a->val_input);
@@ -74,6 +88,19 @@ cleanup(app *a)
 
 static int
 fatal(app *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int
+fatal_line(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* An error before anything is owned. */
+static int
+fatal_line(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cli_verror("cwrnn-train", fmt, ap);
+	va_end(ap);
+	return code;
+}
 
 static int
 fatal(app *a, int code, const char *fmt, ...)
@@ -227,7 +254,7 @@ summarize(app *a)
 		append(s, &n, "validation: %s%s%s\n", o->val_input, o->val_target ? ", " : "",
 		    o->val_target ? o->val_target : "");
 	if (o->task == CWRNN_TASK_TRANSFORM)
-		append(s, &n, "latency: %ld samples\n", a->ds.latency);
+		append(s, &n, "latency: %ld samples\n", a->ds.parts[0].latency);
 	append(s, &n, "training samples: %zu, validation samples: %zu (%s)\n", a->ds.n, a->ds.vn,
 	    a->ds.val == VAL_FILES ? "files" : a->ds.val == VAL_TRAIN ? "training part" : "held out");
 	append(s, &n, "epochs: %d, best epoch %g, validation ESR %.6g, NMSE %.6g\n", t->epoch, t->best_epoch,
@@ -235,6 +262,154 @@ summarize(app *a)
 	int rc = cwrnn_model_set_summary(a->model, s);
 	free(s);
 	return rc;
+}
+
+/* "PAIRS:LINE: " before a message about one line's audio. */
+static void
+prefix_line(app *a, const pair_line *pl)
+{
+	if (pl->line == 0)
+		return;  /* --capture: no pairs file */
+	char body[sizeof a->msg];
+	snprintf(body, sizeof body, "%s", a->msg);
+	snprintf(a->msg, sizeof a->msg, "%.200s:%d: %.800s", a->pairs.path, pl->line, body);
+}
+
+/* A recording of the capture signal: checked, located by its clicks, cut
+ * to the signal's length; *dry is the signal regenerated at its rate. */
+static int
+capture_dry(app *a, wav_audio *wet, const char *wet_name, const wav_audio **dry,
+            const char **dry_name)
+{
+	if (a->capture.rate != wet->rate) {
+		wav_free(&a->capture);
+		if (capture_signal(wet->rate, &a->capture, a->msg, sizeof a->msg) != 0)
+			return -1;
+	}
+	long start;
+	if (capture_locate(wet, &a->capture, wet_name, &start, a->msg, sizeof a->msg) != 0)
+		return -1;
+	/* The recording from the signal's first sample, as long as the signal. */
+	size_t n = a->capture.frames;
+	size_t skip = start > 0 ? (size_t)start : 0, pad = start < 0 ? (size_t)-start : 0;
+	double *cut = calloc(n, sizeof *cut);
+	if (!cut)
+		return cw_fail(a->msg, sizeof a->msg, "out of memory"), -1;
+	for (size_t i = pad; i < n && skip + i - pad < wet->frames; i++)
+		cut[i] = wet->samples[skip + i - pad];
+	free(wet->samples);
+	wet->samples = cut;
+	wet->frames = n;
+	*dry = &a->capture;
+	*dry_name = "the capture signal";
+	return 0;
+}
+
+/* The latency removed from the pairs' recordings. Each pair's is found;
+ * when they agree within COMMON_LATENCY_MS they are one device's latency
+ * plus the effect's own phase, which moves with its knobs (a DS-1's tone
+ * shifts the correlation peak by 11 samples): the smallest is removed from
+ * every pair, so the model learns the rest as part of the effect, the same
+ * way at every setting. Farther apart, they are recordings made through
+ * different paths, and each pair's own is removed
+ * (DATASET_FIND_LATENCY). */
+#define COMMON_LATENCY_MS 2.0
+static long
+common_latency(const app *a)
+{
+	long lo = LONG_MAX, hi = LONG_MIN;
+	int rate = 0;
+	for (size_t i = 0; i < a->pairs.n_lines; i++) {
+		if (!a->pairs.lines[i].dry)
+			continue;
+		long d = dataset_find_latency(&a->opt, &a->dry[i], &a->wet[i]);
+		lo = d < lo ? d : lo;
+		hi = d > hi ? d : hi;
+		rate = a->dry[i].rate;
+	}
+	if (rate == 0 || (double)(hi - lo) > COMMON_LATENCY_MS * 1e-3 * rate)
+		return DATASET_FIND_LATENCY;
+	return lo;
+}
+
+/* --capture RECORDED.wav: a pairs file of one line, "capture RECORDED.wav". */
+static int
+capture_pairs(app *a)
+{
+	pairs_file *pf = &a->pairs;
+	memset(pf, 0, sizeof *pf);
+	pf->path = a->opt.capture;
+	pf->lines = calloc(1, sizeof *pf->lines);
+	if (!pf->lines || !(pf->lines[0].wet = strdup(a->opt.capture)))
+		return cw_fail(a->msg, sizeof a->msg, "out of memory");
+	pf->n_lines = 1;
+	return 0;
+}
+
+/* --pairs: the file's knobs become controls of cfg; every pair is read,
+ * aligned (its own latency) and split (its own held-out end). */
+static int
+load_pairs(app *a, cwrnn_config *cfg, int resuming, int steps)
+{
+	train_options *o = &a->opt;
+	if (o->pairs ? pairs_read(o->pairs, &a->pairs, a->msg, sizeof a->msg) != 0
+	             : capture_pairs(a) != 0)
+		return EXIT_DATA;
+	const pairs_file *pf = &a->pairs;
+	if (resuming) {
+		/* The checkpoint's knobs, names and ranges, stand. */
+		int same = cfg->n_controls == pf->n_knobs;
+		for (int k = 0; same && k < pf->n_knobs; k++)
+			same = !strcmp(cfg->controls[k].name, pf->names[k]);
+		if (!same)
+			return cw_fail(a->msg, sizeof a->msg, "'%s' names other knobs than checkpoint "
+			               "'%s' was trained with (%d)", o->pairs, o->resume, cfg->n_controls),
+			       EXIT_DATA;
+		for (int r = 0; r < o->n_knob_ranges; r++)
+			for (int k = 0; k < cfg->n_controls; k++)
+				if (!strcmp(o->knob_ranges[r].name, cfg->controls[k].name) &&
+				    ((float)o->knob_ranges[r].min != cfg->controls[k].min ||
+				     (float)o->knob_ranges[r].max != cfg->controls[k].max))
+					return cw_fail(a->msg, sizeof a->msg, "--knob %s contradicts checkpoint "
+					               "'%s', which has %s:%g:%g: leave the option out",
+					               cfg->controls[k].name, o->resume, cfg->controls[k].name,
+					               cfg->controls[k].min, cfg->controls[k].max),
+					       EXIT_OPTIONS;
+	} else if (pf->n_knobs > 0 && pairs_controls(pf, o->knob_ranges, o->n_knob_ranges, cfg,
+	                                             a->msg, sizeof a->msg) != 0) {
+		return EXIT_DATA;
+	}
+	a->dry = calloc(pf->n_lines, sizeof *a->dry);
+	a->wet = calloc(pf->n_lines, sizeof *a->wet);
+	if (!a->dry || !a->wet)
+		return cw_fail(a->msg, sizeof a->msg, "out of memory"), EXIT_INTERNAL;
+	dataset_init(&a->ds, CWRNN_TASK_TRANSFORM, pf->n_knobs);
+	a->ds.pairs_path = pf->path;
+	for (size_t i = 0; i < pf->n_lines; i++) {
+		const pair_line *pl = &pf->lines[i];
+		if (read_mono(a, pl->wet, &a->wet[i]) != 0 ||
+		    (pl->dry && read_mono(a, pl->dry, &a->dry[i]) != 0)) {
+			prefix_line(a, pl);
+			return EXIT_DATA;
+		}
+	}
+	long latency = common_latency(a);
+	for (size_t i = 0; i < pf->n_lines; i++) {
+		const pair_line *pl = &pf->lines[i];
+		const wav_audio *dry = &a->dry[i];
+		const char *dry_name = pl->dry;
+		/* A capture is cut to the signal by its clicks: no latency left. */
+		if ((!pl->dry && capture_dry(a, &a->wet[i], pl->wet, &dry, &dry_name) != 0) ||
+		    dataset_add_pair(&a->ds, o, dry, dry_name, &a->wet[i], pl->wet,
+		                     pl->dry ? latency : 0, pl->values, pl->line, a->msg,
+		                     sizeof a->msg) != 0) {
+			prefix_line(a, pl);
+			return EXIT_DATA;
+		}
+	}
+	if (dataset_finish(&a->ds, steps, a->msg, sizeof a->msg) != 0)
+		return EXIT_DATA;
+	return 0;
 }
 
 static void
@@ -297,10 +472,17 @@ prepare(app *a, cwrnn_config *cfg)
 		              NOTES_INPUTS, a->notes.rate, o->notes);
 		if (!o->resume)
 			notes_range(cfg, &a->manifest);
-	} else if (dataset_build(&a->ds, o, o->input ? &a->input : NULL, o->target ? &a->target : NULL,
-	                  o->val_input ? &a->val_input : NULL, o->val_target ? &a->val_target : NULL,
-	                  steps, a->msg, sizeof a->msg) != 0)
+	} else if (o->pairs || o->capture) {
+		int rc = load_pairs(a, cfg, o->resume != NULL, steps);
+		if (rc != 0)
+			return rc;
+	} else if (dataset_build(&a->ds, o, o->input ? &a->input : NULL,
+	                         o->target ? &a->target : NULL,
+	                         o->val_input ? &a->val_input : NULL,
+	                         o->val_target ? &a->val_target : NULL, steps, a->msg,
+	                         sizeof a->msg) != 0) {
 		return EXIT_DATA;
+	}
 	if (o->resume) {
 		/* Network, scales and skip are the checkpoint's, as trained. */
 		if (cfg->sample_rate != (float)a->ds.rate) {
@@ -341,12 +523,24 @@ announce(const app *a)
 	       ds->rate, t->n_threads, t->n_threads > 1 ? "s" : "");
 	if (ds->n_seq > 0)
 		printf(", %d notes in lockstep (%zu steps each)", ds->n_seq, ds->n);
-	if (a->opt.task == CWRNN_TASK_TRANSFORM)
-		printf(", latency %ld samples (%.2f ms) removed", ds->latency,
-		       1e3 * (double)ds->latency / ds->rate);
+	if (a->opt.task == CWRNN_TASK_TRANSFORM && ds->n_parts == 1 && !a->opt.capture)
+		printf(", latency %ld samples (%.2f ms) removed", ds->parts[0].latency,
+		       1e3 * (double)ds->parts[0].latency / ds->rate);
 	if (a->opt.resume)
 		printf(", resuming at epoch %d", t->epoch);
 	printf("\n");
+	if (a->opt.pairs)
+		for (size_t k = 0; k < ds->n_parts; k++) {
+			const dataset_part *p = &ds->parts[k];
+			printf("  pair %zu (line %d): %s", k + 1, p->line, p->name);
+			for (int c = 0; c < t->cfg.n_controls; c++)
+				printf(" %s=%g", t->cfg.controls[c].name, p->controls[c]);
+			printf(", latency %ld samples\n", p->latency);
+		}
+	for (int c = 0; c < t->cfg.n_controls; c++)
+		if (t->cfg.controls[c].kind == CWRNN_CONTROL_KNOB)
+			printf("  knob %s: %g..%g, default %g\n", t->cfg.controls[c].name,
+			       t->cfg.controls[c].min, t->cfg.controls[c].max, t->cfg.controls[c].def);
 	fflush(stdout);
 }
 
@@ -376,6 +570,13 @@ finish(app *a, train_stop stop)
 		       "epoch %g; stopped: %s)\n", o->output, t->best_esr, t->best_nmse,
 		       t->n_history ? t->history[t->n_history - 1].epoch : 0.0, t->best_epoch,
 		       report_stop_name(stop));
+	if (!o->quiet && a->ds.n_parts > 1)
+		for (size_t k = 0; k < a->ds.n_parts; k++)
+			printf("  pair %zu (line %d, %s): validation ESR %.4g\n", k + 1,
+			       a->ds.parts[k].line, a->ds.parts[k].name, t->best_part_esr[k]);
+	if (o->capture)
+		printf("cwrnn-train: verdict: %s (held-out ESR %.4g; great <= 0.01, good <= 0.03, "
+		       "usable <= 0.1, poor above)\n", capture_verdict(t->best_esr), t->best_esr);
 	int code = 0;
 	if (stop == STOP_SIGNAL) {
 		fprintf(stderr, "cwrnn-train: interrupted (%s): saved the best model so far to %s\n",
@@ -390,9 +591,59 @@ finish(app *a, train_stop stop)
 	return code;
 }
 
+/* cwrnn-train capture-signal -o capture.wav [--rate R] */
+static int
+capture_signal_main(int argc, char **argv)
+{
+	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+	                                     {"rate", required_argument, NULL, 'r'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *out = NULL, *v;
+	long rate = 48000;
+	char msg[1024];
+	int at = 0, id;
+	while ((id = cli_next(argc - 1, argv + 1, "o:h", opts, &at, &v, msg, sizeof msg)) != -1) {
+		if (id == -2)
+			return fatal_line(EXIT_OPTIONS, "%s", msg);
+		if (id == 'h') {
+			printf("usage: cwrnn-train capture-signal -o capture.wav [--rate R]\n"
+			       "Writes the standard capture signal (about 3 minutes, 32-bit float WAV at R\n"
+			       "Hz, default 48000): play it through your gear, record the result at the\n"
+			       "same rate, and train with cwrnn-train transform --capture RECORDED.wav.\n");
+			return 0;
+		}
+		if (id == 'o')
+			out = v;
+		else if (parse_long("--rate", v, 8000, 192000, &rate, msg, sizeof msg) != 0)
+			return fatal_line(EXIT_OPTIONS, "%s", msg);
+	}
+	if (!out)
+		return fatal_line(EXIT_OPTIONS, "capture-signal: give the output with -o capture.wav");
+	wav_audio sig;
+	if (capture_signal((int)rate, &sig, msg, sizeof msg) != 0)
+		return fatal_line(EXIT_INTERNAL, "%s", msg);
+	float *f = malloc(sig.frames * sizeof *f);
+	int rc = 0;
+	if (!f)
+		rc = fatal_line(EXIT_INTERNAL, "out of memory");
+	for (size_t i = 0; f && i < sig.frames; i++)
+		f[i] = (float)sig.samples[i];
+	if (f && wav_write_float(out, f, sig.frames, 1, (int)rate, msg, sizeof msg) != 0)
+		rc = fatal_line(EXIT_WRITE, "%s", msg);
+	else if (f)
+		printf("cwrnn-train: wrote %s: the capture signal, %.1f s at %ld Hz\n", out,
+		       (double)sig.frames / (double)rate, rate);
+	free(f);
+	wav_free(&sig);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "capture-signal"))
+		return capture_signal_main(argc, argv);
 	app a;
 	memset(&a, 0, sizeof a);
 	int rc = options_parse(&a.opt, argc, argv, a.msg, sizeof a.msg);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listfile.h"
 #include "util.h"
 #include "resample.h"
 #include "wav.h"
@@ -48,21 +49,6 @@ add_error(char *msg, size_t len, int *count, const char *name, int line, const c
 	va_start(ap, fmt);
 	vsnprintf(msg + at + (size_t)w, len - at - (size_t)w, fmt, ap);
 	va_end(ap);
-}
-
-/* The manifest's directory joined with a relative file name. */
-static char *
-resolve(const char *manifest, const char *file, size_t file_len)
-{
-	const char *slash = strrchr(manifest, '/');
-	size_t dir = file[0] == '/' || !slash ? 0 : (size_t)(slash - manifest) + 1;
-	char *p = malloc(dir + file_len + 1);
-	if (p) {
-		memcpy(p, manifest, dir);
-		memcpy(p + dir, file, file_len);
-		p[dir + file_len] = '\0';
-	}
-	return p;
 }
 
 static int
@@ -130,7 +116,7 @@ parse_line(char *text, const char *name, int line, note_entry *e, char *msg, siz
 		          "velocity=V release=SECONDS)", file, missing);
 		return -1;
 	}
-	if (!(e->path = resolve(name, file, strlen(file)))) {
+	if (!(e->path = listfile_resolve(name, file, strlen(file)))) {
 		add_error(msg, len, errors, name, line, "out of memory");
 		return -1;
 	}

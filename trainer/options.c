@@ -208,6 +208,9 @@ static const struct option long_options[] = {
 	{"mixdown", no_argument, NULL, OPT_MIXDOWN},
 	{"notes", required_argument, NULL, OPT_NOTES},
 	{"cycle", required_argument, NULL, OPT_CYCLE},
+	{"pairs", required_argument, NULL, OPT_PAIRS},
+	{"knob", required_argument, NULL, OPT_KNOB},
+	{"capture", required_argument, NULL, OPT_CAPTURE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}};
@@ -293,6 +296,18 @@ set_option(train_options *o, int id, const char *v, char *msg, size_t len)
 	case OPT_INIT_SIGMA: return parse_double(opt, v, 0.0, 10.0, &o->init_sigma, msg, len);
 	case OPT_CLIP: return parse_double(opt, v, 0.0, 1e6, &o->clip, msg, len);
 	case OPT_MAX_LATENCY: return parse_double(opt, v, 0.0, 1000.0, &o->max_latency_ms, msg, len);
+	case OPT_PAIRS: o->pairs = v; break;
+	case OPT_CAPTURE: o->capture = v; break;
+	case OPT_KNOB:
+		if (o->n_knob_ranges == PAIRS_MAX_KNOBS)
+			return cw_fail(msg, len, "--knob: at most %d knobs", PAIRS_MAX_KNOBS);
+		if (knob_range_parse(v, &o->knob_ranges[o->n_knob_ranges], msg, len) != 0)
+			return -1;
+		for (int k = 0; k < o->n_knob_ranges; k++)
+			if (!strcmp(o->knob_ranges[k].name, o->knob_ranges[o->n_knob_ranges].name))
+				return cw_fail(msg, len, "--knob %s given twice", o->knob_ranges[k].name);
+		o->n_knob_ranges++;
+		break;
 	case OPT_NO_SKIP: o->skip = 0; break;
 	case OPT_MIXDOWN: o->mixdown = 1; break;
 	case OPT_NOTES: o->notes = v; break;
@@ -312,6 +327,9 @@ check_task(const train_options *o, char *msg, size_t len)
 		return cw_fail(msg, len, "no output model: give -o MODEL.cwrnn");
 	if (!o->instrument && (o->notes || options_given(o, OPT_CYCLE)))
 		return cw_fail(msg, len, "--notes and --cycle are for the instrument task");
+	if ((o->task != CWRNN_TASK_TRANSFORM || o->instrument) &&
+	    (o->pairs || o->capture || o->n_knob_ranges > 0))
+		return cw_fail(msg, len, "--pairs, --capture and --knob are for transform");
 	if (o->instrument) {
 		if (!o->notes)
 			return cw_fail(msg, len, "instrument needs --notes NOTES.txt (the recorded notes)");
@@ -327,8 +345,17 @@ check_task(const train_options *o, char *msg, size_t len)
 			return cw_fail(msg, len, "generate holds out the end of --target with --val; "
 			               "--val-input/--val-target apply to transform and continue");
 	} else if (o->task == CWRNN_TASK_TRANSFORM) {
-		if (!o->input || !o->target)
+		int sources = (o->input || o->target) + !!o->pairs + !!o->capture;
+		if (sources != 1)
+			return cw_fail(msg, len, "transform needs one of: --input DRY.wav and --target "
+			               "WET.wav, --pairs PAIRS.txt, or --capture RECORDED.wav");
+		if (!o->pairs && !o->capture && (!o->input || !o->target))
 			return cw_fail(msg, len, "transform needs --input DRY.wav and --target WET.wav");
+		if ((o->pairs || o->capture) && (o->val_input || o->val_target))
+			return cw_fail(msg, len, "--pairs and --capture hold out the end of every pair "
+			               "(--val); --val-input/--val-target go with --input/--target");
+		if (o->n_knob_ranges > 0 && !o->pairs)
+			return cw_fail(msg, len, "--knob declares the range of a knob of --pairs");
 		if (!o->val_input != !o->val_target)
 			return cw_fail(msg, len, "transform needs both --val-input and --val-target, or neither");
 	} else {
@@ -378,6 +405,15 @@ options_parse(train_options *o, int argc, char **argv, char *msg, size_t len)
 		if (set_option(o, id, value, msg, len) != 0)
 			return -1;
 		o->given[id] = 1;
+	}
+	/* A time budget is used whole: the epoch limit and the patience stop
+	 * it early only when given (the learning rate anneals over the budget,
+	 * so the last minutes are the ones that improve most). */
+	if (o->seconds > 0.0) {
+		if (!options_given(o, OPT_EPOCHS))
+			o->epochs = 0;
+		if (!options_given(o, OPT_PATIENCE))
+			o->patience = 0;
 	}
 	cwrnn_config cfg;
 	if (options_architecture(o, &cfg, msg, len) != 0)
@@ -452,9 +488,11 @@ options_check_resume(const train_options *o, const cwrnn_config *net,
                      size_t len)
 {
 	char has[160];
-	if (net->task != o->task || o->instrument != (net->n_controls > 0))
+	/* An instrument is a generator with controls (a transform's are knobs). */
+	int instrument = net->task == CWRNN_TASK_GENERATE && net->n_controls > 0;
+	if (net->task != o->task || o->instrument != instrument)
 		return cw_fail(msg, len, "checkpoint '%s' is for %s, not %s", o->resume,
-		               net->n_controls > 0 ? "instrument" : options_task_name(net->task),
+		               instrument ? "instrument" : options_task_name(net->task),
 		               options_command(o));
 	int hidden = 0, same_sizes = o->n_sizes == net->n_modules,
 	    same_periods = o->n_periods == net->n_modules;
@@ -493,6 +531,9 @@ options_usage(FILE *f)
 	"  or:  cwrnn-train transform --input X.wav --target Y.wav -o M.cwrnn [options]\n"
 	"  or:  cwrnn-train continue  --input X.wav               -o M.cwrnn [options]\n"
 	"  or:  cwrnn-train instrument --notes NOTES.txt          -o M.cwrnn [options]\n"
+	"  or:  cwrnn-train transform --pairs PAIRS.txt           -o M.cwrnn [options]\n"
+	"  or:  cwrnn-train transform --capture RECORDED.wav      -o M.cwrnn [options]\n"
+	"  or:  cwrnn-train capture-signal -o capture.wav [--rate R]\n"
 	"\n"
 	"Trains a Clockwork RNN on audio and writes a .cwrnn model (play it with\n"
 	"cwrnn-render or the cwrnn LV2 plugin).\n"
@@ -500,7 +541,9 @@ options_usage(FILE *f)
 	"             first sample); truncated BPTT through the file in --segment chunks\n"
 	"  transform  learn an effect from a dry/wet pair; a constant latency between\n"
 	"             the files is found and removed; the dry signal is added to the\n"
-	"             output (skip connection) unless --no-skip\n"
+	"             output (skip connection) unless --no-skip; with --pairs, from\n"
+	"             the effect at several knob settings (the knobs become inputs);\n"
+	"             with --capture, from a recording of the capture signal\n"
 	"  continue   next-sample prediction (input x(t) = audio(t-1), target audio(t))\n"
 	"  instrument learn a playable instrument from recorded notes: the network's\n"
 	"             inputs are each note's velocity, gate (held / released) and MIDI\n"
@@ -522,6 +565,14 @@ options_usage(FILE *f)
 	"      --notes FILE       instrument: the manifest, one note a line:\n"
 	"                         FILE note=N velocity=V release=SECONDS (# comments;\n"
 	"                         paths relative to the manifest)\n"
+	"      --pairs FILE       transform: one pair a line, DRY WET name=value...\n"
+	"                         (at most 4 knobs, the same on every line; # comments;\n"
+	"                         paths relative to FILE; DRY may be the word capture);\n"
+	"                         every pair's latency removed, its end held out\n"
+	"      --knob N:MIN:MAX   the range of knob N (default: the values in --pairs)\n"
+	"      --capture FILE     transform: a recording of the capture signal (made\n"
+	"                         by capture-signal), located by its clicks; ends with\n"
+	"                         a verdict: great / good / usable / poor\n"
 	"      --cycle N          instrument: samples per cycle of every note; the\n"
 	"                         model's rate is N x 440 Hz, A4's [32]\n"
 	"\n"
@@ -536,7 +587,9 @@ options_usage(FILE *f)
 	"\n"
 	"Training:\n"
 	"      --epochs E         passes over the training audio; 0: none [300/100/100]\n"
-	"      --seconds S        time budget; the first limit reached stops [0: none]\n"
+	"      --seconds S        time budget, used whole: the learning rate follows a\n"
+	"                         cosine from --lr to --lr/100 over it, and --epochs\n"
+	"                         and --patience stop it only when given [0: none]\n"
 	"      --batch B          segments per update (generate: always 1) [1/16/16]\n"
 	"      --segment N        samples of each segment that count in the loss; for\n"
 	"                         generate, the truncated-BPTT chunk [512/2048/1024]\n"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cwrnn.h"
+#include "pairs.h"
 
 /* Option ids: the short letter where an option has one, else these. */
 enum {
@@ -14,7 +15,8 @@ enum {
 	OPT_PLOT, OPT_HIDDEN, OPT_MODULES, OPT_SIZES, OPT_PERIODS, OPT_EPOCHS, OPT_SECONDS,
 	OPT_BATCH, OPT_SEGMENT, OPT_WARMUP, OPT_LR, OPT_MOMENTUM, OPT_OPTIMIZER, OPT_LOSS,
 	OPT_PREEMPH, OPT_SEED, OPT_THREADS, OPT_VAL, OPT_PATIENCE, OPT_INIT_SIGMA, OPT_CLIP,
-	OPT_MAX_LATENCY, OPT_NO_SKIP, OPT_MIXDOWN, OPT_NOTES, OPT_CYCLE,
+	OPT_MAX_LATENCY, OPT_NO_SKIP, OPT_MIXDOWN, OPT_NOTES, OPT_CYCLE, OPT_PAIRS, OPT_KNOB,
+	OPT_CAPTURE,
 	OPT_ID_COUNT
 };
 
@@ -27,6 +29,11 @@ typedef struct {
 	const char *input, *target, *output, *name;   /* borrowed from argv */
 	const char *val_input, *val_target;
 	const char *checkpoint, *resume, *report, *plot;
+	const char *pairs;                            /* transform --pairs FILE */
+	const char *capture;                          /* transform --capture RECORDED.wav */
+	int n_knob_ranges;
+	knob_range knob_ranges[PAIRS_MAX_KNOBS];      /* --knob NAME:MIN:MAX */
+	int rate;                                     /* capture-signal --rate */
 	int hidden, modules;                          /* hidden units, module count */
 	int n_sizes;
 	int sizes[CWRNN_MAX_MODULES];                 /* explicit --sizes (n_sizes > 0) */

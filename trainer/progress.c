@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROGRESS_MAX_PAIRS 12
+
 static double
 wall(void)
 {
@@ -59,6 +61,14 @@ print_line(progress *p, const trainer *t, int final)
 	fprintf(p->out, "  loss %.4g", t->last_loss);
 	if (isfinite(val))
 		fprintf(p->out, "  val ESR %.4g (best %.4g)", val, t->best_esr);
+	if (isfinite(val) && t->ds->n_parts > 1) {
+		/* Each pair's, as many as fit on a line. */
+		fprintf(p->out, " pairs");
+		for (size_t k = 0; k < t->ds->n_parts && k < PROGRESS_MAX_PAIRS; k++)
+			fprintf(p->out, " %.3g", t->part_esr[k]);
+		if (t->ds->n_parts > PROGRESS_MAX_PAIRS)
+			fprintf(p->out, " ...");
+	}
 	fprintf(p->out, "  %.0fk steps/s", rate / 1e3);
 	if (left >= 0.0)
 		fprintf(p->out, "  ETA %d:%02d", (int)(left / 60.0), (int)fmod(left, 60.0));

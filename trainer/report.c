@@ -82,7 +82,19 @@ add_model(textbuf *b, const cwrnn_config *c, size_t n_params)
 	add_num(b, c->in_scale);
 	textbuf_add(b, ", \"out_scale\": ");
 	add_num(b, c->out_scale);
-	textbuf_add(b, ", \"name\": ");
+	textbuf_add(b, ", \"knobs\": [");
+	for (int k = 0; k < c->n_controls; k++) {
+		textbuf_add(b, "%s{\"name\": ", k ? ", " : "");
+		add_str(b, c->controls[k].name);
+		textbuf_add(b, ", \"min\": ");
+		add_num(b, c->controls[k].min);
+		textbuf_add(b, ", \"max\": ");
+		add_num(b, c->controls[k].max);
+		textbuf_add(b, ", \"default\": ");
+		add_num(b, c->controls[k].def);
+		textbuf_add(b, "}");
+	}
+	textbuf_add(b, "], \"name\": ");
 	add_str(b, c->name);
 	textbuf_add(b, "},\n");
 }
@@ -132,6 +144,30 @@ add_config(textbuf *b, const train_options *o)
 	textbuf_add(b, "\"},\n");
 }
 
+/* Each pair: where it comes from, its knobs, latency and best ESR. */
+static void
+add_pairs(textbuf *b, const trainer *t, const dataset *ds)
+{
+	textbuf_add(b, "  \"pairs\": [");
+	for (size_t k = 0; k < ds->n_parts; k++) {
+		const dataset_part *p = &ds->parts[k];
+		textbuf_add(b, "%s\n    {\"line\": %d, \"target\": ", k ? "," : "", p->line);
+		add_str(b, p->name);
+		textbuf_add(b, ", \"knobs\": {");
+		for (int c = 0; c < t->cfg.n_controls; c++) {
+			textbuf_add(b, "%s", c ? ", " : "");
+			add_str(b, t->cfg.controls[c].name);
+			textbuf_add(b, ": ");
+			add_num(b, p->controls[c]);
+		}
+		textbuf_add(b, "}, \"latency_samples\": %ld, \"train_samples\": %zu, "
+		    "\"val_samples\": %zu, \"val_esr\": ", p->latency, p->n, p->vn);
+		add_num(b, t->best_part_esr[k]);
+		textbuf_add(b, "}");
+	}
+	textbuf_add(b, "\n  ],\n");
+}
+
 static double
 last_train_loss(const trainer *t)
 {
@@ -168,13 +204,15 @@ report_write_json(const char *path, const trainer *t, const train_options *o,
 	    "forward from a zero state\",\n  \"stopped\": \"%s\",\n  \"latency_samples\": ",
 	    val_name(ds->val), report_stop_name(t->stop));
 	if (o->task == CWRNN_TASK_TRANSFORM) {
-		textbuf_add(&b, "%ld,\n  \"latency_ms\": ", ds->latency);
-		add_num(&b, 1e3 * (double)ds->latency / ds->rate);
+		textbuf_add(&b, "%ld,\n  \"latency_ms\": ", ds->parts[0].latency);
+		add_num(&b, 1e3 * (double)ds->parts[0].latency / ds->rate);
 	} else {
 		textbuf_add(&b, "null,\n  \"latency_ms\": null");
 	}
 	textbuf_add(&b, ",\n  \"data\": {\"rate\": %d, \"train_samples\": %zu, \"val_samples\": %zu},\n",
 	    ds->rate, ds->n, ds->vn);
+	if (ds->n_parts > 1 || o->pairs || o->capture)
+		add_pairs(&b, t, ds);
 	add_model(&b, &t->cfg, t->n_params);
 	add_config(&b, o);
 	textbuf_add(&b, "  \"history\": [");

@@ -17,6 +17,7 @@ struct slice {
 	cwrnn_batch *batch;
 	double *x;                    /* (steps, n, m) */
 	double *y, *target, *dy;      /* (steps, n, 1) */
+	double *col;                  /* (3, steps): one sequence's y, target, dy */
 	double *grad;                 /* (n_params) */
 	double loss;
 	int steps;                    /* this update's length */
@@ -64,11 +65,12 @@ slices_new(trainer *t)
 		sl->y = alloc_doubles(len * (size_t)sl->n);
 		sl->target = alloc_doubles(len * (size_t)sl->n);
 		sl->dy = alloc_doubles(len * (size_t)sl->n);
+		sl->col = alloc_doubles(3 * len);
 		sl->grad = alloc_doubles(t->n_params);
 		sl->eval = cwrnn_batch_new(&t->cfg, 1, EVAL_CHUNK);
 		sl->ex = alloc_doubles(EVAL_CHUNK * m);
 		sl->ey = alloc_doubles(EVAL_CHUNK);
-		if (!sl->batch || !sl->x || !sl->y || !sl->target || !sl->dy || !sl->grad ||
+		if (!sl->batch || !sl->x || !sl->y || !sl->target || !sl->dy || !sl->col || !sl->grad ||
 		    !sl->eval || !sl->ex || !sl->ey)
 			return -1;
 	}
@@ -87,12 +89,70 @@ slices_free(trainer *t)
 		free(sl->y);
 		free(sl->target);
 		free(sl->dy);
+		free(sl->col);
 		free(sl->grad);
 		cwrnn_batch_free(sl->eval);
 		free(sl->ex);
 		free(sl->ey);
 	}
 	free(t->slices);
+}
+
+/* The evaluation pieces: each part's evaluation samples cut into runs of
+ * TRAIN_EVAL_PIECE (generate: its one sequence). */
+static int
+eval_pieces_new(trainer *t)
+{
+	const dataset *ds = t->ds;
+	size_t count = ds->n_seq > 0 ? (size_t)ds->n_seq : 0;  /* an instrument: one per note */
+	for (size_t k = 0; k < ds->n_parts; k++)
+		count += ds->task == CWRNN_TASK_GENERATE
+		             ? 1
+		             : (ds->parts[k].vn + TRAIN_EVAL_PIECE - 1) / TRAIN_EVAL_PIECE;
+	t->eval_pieces = count;
+	t->pieces = calloc(count ? count : 1, sizeof *t->pieces);
+	t->eval_sums = alloc_doubles(3 * count);
+	t->part_esr = alloc_doubles(ds->n_parts);
+	t->best_part_esr = alloc_doubles(ds->n_parts);
+	if (!t->pieces || !t->eval_sums || !t->part_esr || !t->best_part_esr)
+		return -1;
+	size_t at = 0;
+	for (size_t k = 0; k < ds->n_parts; k++) {
+		size_t vn = ds->parts[k].vn;
+		t->best_part_esr[k] = NAN;
+		for (size_t first = 0; first < vn || (first == 0 && ds->task == CWRNN_TASK_GENERATE);
+		     first += TRAIN_EVAL_PIECE) {
+			t->pieces[at].part = k;
+			t->pieces[at].first = first;
+			t->pieces[at].end = first + TRAIN_EVAL_PIECE < vn ? first + TRAIN_EVAL_PIECE : vn;
+			at++;
+			if (ds->task == CWRNN_TASK_GENERATE)
+				break;
+		}
+	}
+	return 0;
+}
+
+/* With several parts and the ESR loss, each sequence's error counts relative
+ * to its own part's level (1 / its mean pre-emphasised target energy), so
+ * the loss is the mean of the pairs' ESRs: a quiet knob setting weighs as
+ * much as a loud one. One part keeps the batch's pooled ESR. */
+static int
+part_weights_new(trainer *t)
+{
+	const dataset *ds = t->ds;
+	if (ds->n_parts < 2 || t->s.loss != TRAIN_LOSS_ESR || ds->task == CWRNN_TASK_GENERATE)
+		return 0;
+	t->part_weight = alloc_doubles(ds->n_parts);
+	t->seq_part = calloc((size_t)t->s.batch, sizeof *t->seq_part);
+	t->seq_scale = alloc_doubles((size_t)t->s.batch);
+	if (!t->part_weight || !t->seq_part || !t->seq_scale)
+		return -1;
+	for (size_t k = 0; k < ds->n_parts; k++) {
+		double e = dataset_part_energy(ds, k, t->s.preemph);
+		t->part_weight[k] = 1.0 / (e > 1e-20 ? e : 1e-20);
+	}
+	return 0;
 }
 
 trainer *
@@ -123,12 +183,7 @@ trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, ch
 	t->best = alloc_doubles(t->n_params);
 	t->bx = alloc_doubles(whole * (size_t)cfg->n_inputs);
 	t->bt = alloc_doubles(whole);
-	t->eval_pieces = ds->n_seq > 0                     ? (size_t)ds->n_seq
-	                 : ds->task == CWRNN_TASK_GENERATE ? 1
-	                                                   : (ds->vn + TRAIN_EVAL_PIECE - 1) /
-	                                                         TRAIN_EVAL_PIECE;
-	t->eval_sums = alloc_doubles(3 * t->eval_pieces);
-	if (!t->params || !t->grad || !t->best || !t->bx || !t->bt || !t->eval_sums ||
+	if (eval_pieces_new(t) != 0 || !t->params || !t->grad || !t->best || !t->bx || !t->bt ||
 	    slices_new(t) != 0 ||
 	    cwrnn_optimizer_init(&t->opt, s->optimizer, t->n_params, s->lr) != 0 ||
 	    !(t->workers = pool_new(t->n_threads))) {
@@ -138,6 +193,11 @@ trainer_new(const train_setup *s, const dataset *ds, const cwrnn_config *cfg, ch
 		return NULL;
 	}
 	t->opt.momentum = s->momentum;
+	if (part_weights_new(t) != 0) {
+		cw_fail(msg, msg_len, "out of memory");
+		trainer_free(t);
+		return NULL;
+	}
 	cwrnn_params_init(cfg, t->params, s->init_sigma, s->seed);
 	memcpy(t->best, t->params, t->n_params * sizeof *t->best);
 	if (ds->task == CWRNN_TASK_GENERATE)
@@ -164,8 +224,34 @@ trainer_free(trainer *t)
 	free(t->bx);
 	free(t->bt);
 	free(t->eval_sums);
+	free(t->part_weight);
+	free(t->seq_part);
+	free(t->seq_scale);
+	free(t->pieces);
+	free(t->part_esr);
+	free(t->best_part_esr);
 	free(t->history);
 	free(t);
+}
+
+/* The loss with a scale per sequence (t->seq_scale): each sequence's
+ * columns gathered, cwrnn_loss'ed, and its gradient put back. */
+static double
+per_sequence_loss(const trainer *t, slice *sl, int warmup)
+{
+	int n = sl->n, steps = sl->steps;
+	double *y = sl->col, *target = y + steps, *dy = target + steps, loss = 0.0;
+	for (int b = 0; b < n; b++) {
+		for (int s = 0; s < steps; s++) {
+			y[s] = sl->y[(size_t)s * (size_t)n + (size_t)b];
+			target[s] = sl->target[(size_t)s * (size_t)n + (size_t)b];
+		}
+		loss += cwrnn_loss(y, target, dy, steps, 1, 1, warmup, t->s.preemph,
+		                   t->seq_scale[sl->b0 + b]);
+		for (int s = 0; s < steps; s++)
+			sl->dy[(size_t)s * (size_t)n + (size_t)b] = dy[s];
+	}
+	return loss;
 }
 
 /* One thread's forward, loss and backward over its sequences. */
@@ -187,8 +273,11 @@ slice_job(void *ctx, int index)
 	if (sl->failed)
 		return;
 	int warmup = t->ds->task == CWRNN_TASK_GENERATE ? 0 : t->s.warmup;
-	sl->loss = cwrnn_loss(sl->y, sl->target, sl->dy, steps, n, 1, warmup, t->s.preemph,
-	                      t->loss_scale);
+	if (t->part_weight)
+		sl->loss = per_sequence_loss(t, sl, warmup);
+	else
+		sl->loss = cwrnn_loss(sl->y, sl->target, sl->dy, steps, n, 1, warmup, t->s.preemph,
+		                      t->loss_scale);
 	memset(sl->grad, 0, t->n_params * sizeof *sl->grad);
 	cwrnn_batch_backward(sl->batch, t->params, sl->x, sl->dy, sl->grad);
 }
@@ -208,7 +297,7 @@ next_batch(trainer *t)
 {
 	const dataset *ds = t->ds;
 	if (ds->task != CWRNN_TASK_GENERATE) {
-		dataset_random_batch(ds, &t->rng, t->s.batch, t->s.steps, t->bx, t->bt);
+		dataset_random_batch(ds, &t->rng, t->s.batch, t->s.steps, t->bx, t->bt, t->seq_part);
 		return t->s.steps;
 	}
 	/* Generate: the next chunk of the one sequence; the state carries over
@@ -222,7 +311,7 @@ next_batch(trainer *t)
 	if (ds->n_seq > 0)
 		dataset_notes_chunk(ds, at, steps, t->bx, t->bt);
 	else
-		dataset_segment(ds, at, steps, 0, 1, NULL, t->bt);
+		dataset_segment(ds, 0, at, steps, 0, 1, NULL, t->bt);
 	return steps;
 }
 
@@ -242,12 +331,24 @@ trainer_loss_scale(const train_setup *s, const cwrnn_config *cfg, const double *
 }
 
 double
+trainer_lr(const train_setup *s, double elapsed)
+{
+	if (!(s->seconds > 0.0))
+		return s->lr;
+	double frac = fmin(1.0, fmax(0.0, elapsed / s->seconds));
+	double floor = s->lr / TRAIN_ANNEAL_FLOOR;
+	return floor + 0.5 * (s->lr - floor) * (1.0 + cos(3.14159265358979323846 * frac));
+}
+
+double
 trainer_update(trainer *t)
 {
 	int steps = next_batch(t);
 	int B = t->s.batch;
 	int warmup = t->ds->task == CWRNN_TASK_GENERATE ? 0 : t->s.warmup;
 	t->loss_scale = trainer_loss_scale(&t->s, &t->cfg, t->bt, steps, B, warmup);
+	for (int b = 0; t->part_weight && b < B; b++)
+		t->seq_scale[b] = t->part_weight[t->seq_part[b]] / ((double)B * (steps - warmup));
 	double t0 = now_seconds();
 	for (int k = 0; k < t->n_threads; k++)
 		t->slices[k].steps = steps;
@@ -265,6 +366,7 @@ trainer_update(trainer *t)
 	if (!isfinite(loss) || !all_finite(t->grad, t->n_params))
 		return isfinite(loss) ? NAN : loss;
 	cwrnn_clip_grad_norm(t->grad, t->n_params, t->s.clip);
+	t->opt.lr = trainer_lr(&t->s, now_seconds() - t->started);
 	cwrnn_optimizer_step(&t->opt, t->params, t->grad);
 	t->train_seconds += now_seconds() - t0;
 	t->sample_steps += (double)steps * (double)B;
@@ -274,18 +376,19 @@ trainer_update(trainer *t)
 	return loss;
 }
 
-/* Runs one sequence from the zero state over samples [from, end) of x and
- * y (x NULL: no input) and sums the errors of [first, end) into sums. */
+/* Runs one sequence of part p from the zero state over samples [from, end)
+ * of its audio x (NULL: no input) and target y, and sums the errors of
+ * [first, end) into sums. */
 static int
-eval_range(slice *sl, const double *params, const double *x, const double *y, size_t from,
-           size_t first, size_t end, double *sums)
+eval_range(const dataset *ds, const dataset_part *p, slice *sl, const double *params,
+           const double *x, const double *y, size_t from, size_t first, size_t end, double *sums)
 {
 	double ee = 0.0, yy = 0.0, ys = 0.0;
 	cwrnn_batch_reset(sl->eval);
 	for (size_t at = from; at < end; at += EVAL_CHUNK) {
 		int steps = end - at < EVAL_CHUNK ? (int)(end - at) : EVAL_CHUNK;
 		if (x)
-			memcpy(sl->ex, x + at, (size_t)steps * sizeof *sl->ex);
+			dataset_input(ds, p, x, at, steps, 0, 1, sl->ex);
 		if (cwrnn_batch_forward(sl->eval, params, sl->ex, sl->ey, steps) != 0)
 			return -1;
 		for (int s = 0; s < steps; s++) {
@@ -346,17 +449,17 @@ eval_job(void *ctx, int index)
 	slice *sl = &t->slices[index];
 	for (size_t k = (size_t)index; k < t->eval_pieces; k += (size_t)t->n_threads) {
 		double *sums = t->eval_sums + 3 * k;
+		const eval_piece *pc = &t->pieces[k];
+		const dataset_part *p = ds->n_parts ? &ds->parts[pc->part] : NULL;
 		int rc;
 		if (ds->n_seq > 0) {
 			rc = eval_note(ds, sl, c->params, (int)k, sums);
 		} else if (ds->task == CWRNN_TASK_GENERATE) {
-			rc = eval_range(sl, c->params, NULL, ds->y, 0, ds->v_start, ds->v_start + ds->vn,
-			                sums);
+			rc = eval_range(ds, p, sl, c->params, NULL, p->y, 0, p->v_start,
+			                p->v_start + p->vn, sums);
 		} else {
-			size_t first = k * TRAIN_EVAL_PIECE;
-			size_t end = first + TRAIN_EVAL_PIECE < ds->vn ? first + TRAIN_EVAL_PIECE : ds->vn;
-			size_t from = first > TRAIN_EVAL_PREROLL ? first - TRAIN_EVAL_PREROLL : 0;
-			rc = eval_range(sl, c->params, ds->vx, ds->vy, from, first, end, sums);
+			size_t from = pc->first > TRAIN_EVAL_PREROLL ? pc->first - TRAIN_EVAL_PREROLL : 0;
+			rc = eval_range(ds, p, sl, c->params, p->vx, p->vy, from, pc->first, pc->end, sums);
 		}
 		if (rc != 0)
 			sums[0] = NAN;
@@ -373,6 +476,14 @@ trainer_evaluate(trainer *t, const double *params, double *esr, double *nmse)
 		ee += t->eval_sums[3 * k];
 		yy += t->eval_sums[3 * k + 1];
 		ys += t->eval_sums[3 * k + 2];
+	}
+	for (size_t part = 0, k = 0; part < t->ds->n_parts; part++) {
+		double part_ee = 0.0, part_yy = 0.0;
+		for (; k < t->eval_pieces && t->pieces[k].part == part; k++) {
+			part_ee += t->eval_sums[3 * k];
+			part_yy += t->eval_sums[3 * k + 1];
+		}
+		t->part_esr[part] = part_yy > 0.0 ? part_ee / part_yy : INFINITY;
 	}
 	double n = (double)t->ds->vn * (t->ds->n_seq > 0 ? t->ds->n_seq : 1);
 	double var = yy / n - (ys / n) * (ys / n);
@@ -419,6 +530,7 @@ evaluate_now(trainer *t, double epoch, long updates, const train_hooks *hooks)
 		t->best_nmse = p.val_nmse;
 		t->best_epoch = epoch;
 		t->since_best = 0;
+		memcpy(t->best_part_esr, t->part_esr, t->ds->n_parts * sizeof *t->part_esr);
 		memcpy(t->best, t->params, t->n_params * sizeof *t->best);
 	} else {
 		t->since_best++;

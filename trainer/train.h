@@ -30,7 +30,7 @@ typedef struct {
 	double preemph;
 	double clip;       /* gradient norm, 0: off */
 	int epochs;        /* 0: no limit */
-	double seconds;    /* 0: no limit */
+	double seconds;    /* 0: no limit; > 0: the learning rate anneals over it */
 	int patience;      /* 0: off */
 	cwrnn_optimizer_kind optimizer;
 	double lr, momentum;
@@ -56,6 +56,11 @@ typedef enum {
 } train_stop;
 
 typedef struct slice slice;
+
+/* One run of evaluation samples of one part. */
+typedef struct {
+	size_t part, first, end;
+} eval_piece;
 
 typedef struct {
 	train_setup s;
@@ -88,8 +93,14 @@ typedef struct {
 	double *bx;              /* the whole batch's raw input, (steps, batch, m) */
 	double *bt;              /* its raw target, (steps, batch, 1) */
 	double loss_scale;
+	double *part_weight;     /* (n_parts) or NULL: see part_weights_new in train.c */
+	size_t *seq_part;        /* (batch): each sequence's part, with part_weight */
+	double *seq_scale;       /* (batch): each sequence's loss scale, with part_weight */
 	size_t eval_pieces;      /* evaluation pieces (see trainer_evaluate) */
+	eval_piece *pieces;      /* (eval_pieces), part by part */
 	double *eval_sums;       /* (eval_pieces, 3): error and target sums */
+	double *part_esr;        /* (ds->n_parts): each part's ESR at the last evaluation */
+	double *best_part_esr;   /* (ds->n_parts): at the best one (NaN before) */
 } trainer;
 
 /* Hooks called from the loop (any may be NULL): after every update, and
@@ -113,15 +124,22 @@ void trainer_free(trainer *t);
 double trainer_loss_scale(const train_setup *s, const cwrnn_config *cfg, const double *target,
                           int steps, int batch, int warmup);
 
+/* The learning rate after `elapsed` seconds of a run: s->lr, or with a
+ * time budget a cosine from s->lr down to s->lr / TRAIN_ANNEAL_FLOOR at
+ * the end of the budget. */
+#define TRAIN_ANNEAL_FLOOR 100.0
+double trainer_lr(const train_setup *s, double elapsed);
+
 /* One optimizer update. Returns its loss (NaN or Inf when training
  * diverged; then the parameters are left as they were). */
 double trainer_update(trainer *t);
 
-/* Runs the double-precision batch forward over the evaluation part and
- * measures what the model (scales and skip included) outputs there: ESR =
- * sum (y - target)^2 / sum target^2 and NMSE = MSE / variance of target.
- * Generate runs its one sequence from t = 0. Transform and continue split
- * the part into pieces of TRAIN_EVAL_PIECE samples spread over the threads;
+/* Runs the double-precision batch forward over the evaluation parts and
+ * measures what the model (scales, skip and knobs included) outputs there:
+ * ESR = sum (y - target)^2 / sum target^2 over all parts (and each part's
+ * own in t->part_esr) and NMSE = MSE / variance of target. Generate runs its
+ * one sequence from t = 0. Transform and continue split each part's
+ * evaluation samples into pieces of TRAIN_EVAL_PIECE spread over the threads;
  * the first starts from the zero state at the start of the part, each later
  * one from the zero state TRAIN_EVAL_PREROLL samples before it (those
  * samples count for nothing). The pieces do not depend on the thread count

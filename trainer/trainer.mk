@@ -75,3 +75,13 @@ uninstall: uninstall-trainer
 uninstall-trainer:
 	rm -f $(DESTDIR)$(BINDIR)/cwrnn-train $(DESTDIR)$(BINDIR)/cwrnn-render \
 		$(DESTDIR)$(MANDIR)/man1/cwrnn-train.1 $(DESTDIR)$(MANDIR)/man1/cwrnn-render.1
+
+# The capture signal's DI phrases are embedded with .incbin (trainer/capture_audio.c).
+$(OBJ)/trainer/capture_audio.o: audio/capture_guitar_dry.flac audio/capture_bass_dry.flac
+
+# Issue 11's measurements (minutes of training; not part of make check):
+# tests/trainer/measure.sh, MEASURE_PARTS to choose, MEASURE_SECONDS the
+# budget of the seconds comparison.
+.PHONY: measure
+measure: $(CWRNN_TRAIN) $(CWRNN_RENDER)
+	tests/trainer/measure.sh $(BUILD) $(MEASURE_PARTS)

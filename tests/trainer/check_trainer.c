@@ -84,6 +84,7 @@ main(void)
 	srunner_add_suite(sr, checkpoint_suite());
 	srunner_add_suite(sr, report_suite());
 	srunner_add_suite(sr, notes_suite());
+	srunner_add_suite(sr, pairs_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -199,6 +199,117 @@ refused "render --knob: a model without knobs" out.wav "$RENDER" -m t.cwrnn -i d
 check "render an instrument model (velocity, gate) at its defaults" "$RENDER" \
 	-m seeds/instrument.cwrnn -o inst.wav --seconds 0.1
 
+# ----------------------------------------------------------------- pairs
+# One effect at three settings of a knob (sox's overdrive gain), one pair per
+# line; the knob becomes an input of the model.
+mkdir -p pairs
+for g in 10 20 30; do sx dry.wav "pairs/od$g.wav" overdrive "$g"; done
+cp dry.wav pairs/dry.wav
+printf '# overdrive at three gains\ndry.wav od10.wav gain=10\ndry.wav od20.wav gain=20 # mid\n\ndry.wav od30.wav gain=30\n' >pairs/p.txt
+check "transform --pairs trains on three pairs" \
+	"$TRAIN" transform --pairs pairs/p.txt -o kp.cwrnn --epochs 2 --hidden 12 --modules 4 \
+	--threads 2 --report kp.json --checkpoint kp.ckpt
+grep -q 'pairs .* .* .*' out.log && pass "the progress line gives each pair's ESR" ||
+	fail "the progress line gives each pair's ESR" "$(grep epoch out.log | tail -n 1)"
+if command -v python3 >/dev/null 2>&1; then
+	if python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["pairs"]
+assert [x["line"] for x in p] == [2, 3, 5] and [x["knobs"]["gain"] for x in p] == [10, 20, 30]
+assert all(x["val_esr"] > 0 for x in p) and all(x["latency_samples"] == 0 for x in p)
+k = d["model"]["knobs"]
+assert d["model"]["inputs"] == 2 and k[0]["name"] == "gain" and (k[0]["min"], k[0]["max"]) == (10, 30)' kp.json 2>err.log
+	then pass "the report gives each pair's knobs, latency and ESR, and the knob's range"
+	else fail "the report gives each pair" "$(cat err.log)"; fi
+fi
+# What the report says of a pair is what the model plays at that pair's knob
+# value: pair 2 (gain=20), its held-out end (the last 10 %: 8820 samples).
+sx pairs/dry.wav tail_dry.wav trim 79380s
+sx pairs/od20.wav tail_od20.wav trim 79380s
+"$RENDER" -m kp.cwrnn -i tail_dry.wav -o tail.wav --target tail_od20.wav --knob gain=20 >tail.log
+rendered=$(sed -n 's/.* ESR \([0-9.e+-]*\) NMSE.*/\1/p' tail.log | head -n 1)
+reported=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["pairs"][1]["val_esr"])' \
+	kp.json 2>/dev/null)
+if [ -n "$reported" ] && [ -n "$rendered" ] &&
+	awk "BEGIN { d = ($rendered - $reported) / $reported; exit !(d < 1e-3 && d > -1e-3) }"; then
+	pass "a pair's reported ESR is what render --knob plays ($reported, rendered $rendered)"
+else fail "a pair's reported ESR is what render --knob plays" "reported '$reported', rendered '$rendered'"; fi
+# Latencies within 2 ms of each other are one device's plus the effect's own
+# phase: the smallest is removed from every pair. Farther apart, each its own.
+sx pairs/od20.wav pairs/od20_40.wav pad 40s@0
+sx pairs/od20.wav pairs/od20_300.wav pad 300s@0
+for d in 40 300; do
+	printf 'dry.wav od10.wav gain=10\ndry.wav od20_%s.wav gain=20\ndry.wav od30.wav gain=30\n' \
+		"$d" >"pairs/lat$d.txt"
+	"$TRAIN" transform --pairs "pairs/lat$d.txt" -o lat.cwrnn --epochs 1 --hidden 8 --modules 2 \
+		--report "lat$d.json" -q
+done
+lat() { python3 -c 'import json, sys; print(" ".join(str(p["latency_samples"]) for p in json.load(open(sys.argv[1]))["pairs"]))' "$1"; }
+[ "$(lat lat40.json)" = "0 0 0" ] && pass "pairs 40 samples apart share the smallest latency" ||
+	fail "pairs 40 samples apart share the smallest latency" "$(lat lat40.json)"
+[ "$(lat lat300.json)" = "0 300 0" ] && pass "pairs 300 samples apart keep their own latencies" ||
+	fail "pairs 300 samples apart keep their own latencies" "$(lat lat300.json)"
+check "a pairs checkpoint resumes" "$TRAIN" transform --pairs pairs/p.txt -o kp2.cwrnn \
+	--epochs 3 --resume kp.ckpt -q
+printf 'dry.wav od10.wav drive=10\ndry.wav od20.wav drive=20\n' >pairs/other.txt
+refused "pairs with other knobs than the checkpoint's" bad.cwrnn "$TRAIN" transform \
+	--pairs pairs/other.txt -o bad.cwrnn --epochs 3 --resume kp.ckpt
+refused "--knob against the checkpoint's range" bad.cwrnn "$TRAIN" transform \
+	--pairs pairs/p.txt -o bad.cwrnn --epochs 3 --resume kp.ckpt --knob gain:0:100
+check "--knob declares a range" "$TRAIN" transform --pairs pairs/p.txt -o kr.cwrnn --epochs 1 \
+	--hidden 8 --modules 2 --knob gain:0:40 --report kr.json -q
+grep -q '"min": 0, "max": 40' kr.json && pass "the declared range is the model's" ||
+	fail "the declared range is the model's" "$(grep -o '"knobs": \[[^]]*\]' kr.json)"
+sx dry.wav -r 48000 pairs/dry48.wav
+bad_pairs() { # bad_pairs NAME LINE SAYS: a pairs file with LINE as its third pair
+	printf 'dry.wav od10.wav gain=10\ndry.wav od20.wav gain=20\n%s\n' "$3" >pairs/bad.txt
+	refused "pairs: $1" bad.cwrnn "$TRAIN" transform --pairs pairs/bad.txt -o bad.cwrnn --epochs 1
+	grep -q "pairs/bad.txt:3: .*$2" err.log || fail "pairs: $1 names line 3" "$(cat err.log)"
+}
+bad_pairs "missing file" "nothing.wav" "dry.wav nothing.wav gain=30"
+bad_pairs "unknown knob" "unknown knob 'tone'" "dry.wav od30.wav gain=30 tone=2"
+bad_pairs "missing knob" "knob 'gain' is missing" "dry.wav od30.wav"
+bad_pairs "another rate" "48000 Hz" "dry48.wav od30.wav gain=30"
+printf 'dry.wav od10.wav gain=5\ndry.wav od20.wav gain=5\n' >pairs/same.txt
+refused "pairs: one knob value on every line" bad.cwrnn \
+	"$TRAIN" transform --pairs pairs/same.txt -o bad.cwrnn --epochs 1
+refused "pairs: no such pairs file" bad.cwrnn \
+	"$TRAIN" transform --pairs pairs/none.txt -o bad.cwrnn --epochs 1
+refused "--knob without --pairs" bad.cwrnn \
+	"$TRAIN" transform -i dry.wav -t wet.wav -o bad.cwrnn --knob gain:0:1
+
+# --------------------------------------------------------------- capture
+# The standard capture signal, "recorded" through sox's overdrive with 0.3 s
+# of latency and a tail, trained on in one epoch; bad recordings refused.
+check "capture-signal writes the signal" "$TRAIN" capture-signal -o cap.wav --rate=22050
+d=$(soxi -D cap.wav 2>/dev/null)
+awk "BEGIN { exit !($d > 170 && $d < 190) }" && pass "the capture signal lasts about 3 minutes ($d s)" ||
+	fail "the capture signal lasts about 3 minutes" "$d s"
+"$TRAIN" capture-signal -o cap2.wav --rate 22050 >/dev/null
+cmp -s cap.wav cap2.wav && pass "the capture signal is the same every time" ||
+	fail "the capture signal is the same every time" "files differ"
+sx cap.wav rec.wav overdrive 10 pad 0.3 0.5
+check "transform --capture trains on a recording of it" "$TRAIN" transform --capture rec.wav \
+	-o cap.cwrnn --epochs 1 --hidden 8 --modules 3 --batch 8 --segment 1024
+grep -q '^cwrnn-train: verdict: \(great\|good\|usable\|poor\) (held-out ESR' out.log &&
+	pass "it ends with a verdict ($(grep verdict out.log | cut -d'(' -f1))" ||
+	fail "it ends with a verdict" "$(tail -n 2 out.log)"
+sx rec.wav short_rec.wav trim 0 60
+refused "capture: truncated" bad.cwrnn "$TRAIN" transform --capture short_rec.wav -o bad.cwrnn
+grep -q truncated err.log || fail "capture: truncated says so" "$(cat err.log)"
+sx -n -r 22050 -b 16 silent_rec.wav trim 0 182
+refused "capture: silent" bad.cwrnn "$TRAIN" transform --capture silent_rec.wav -o bad.cwrnn
+grep -q silent err.log || fail "capture: silent says so" "$(cat err.log)"
+refused "capture: not the capture" bad.cwrnn "$TRAIN" transform --capture dry.wav -o bad.cwrnn
+grep -q "not a recording of the capture signal" err.log ||
+	fail "capture: not the capture says so" "$(cat err.log)"
+sx rec.wav -r 22050 loud_rec.wav gain 40
+refused "capture: clipping" bad.cwrnn "$TRAIN" transform --capture loud_rec.wav -o bad.cwrnn
+grep -q clips err.log || fail "capture: clipping says so" "$(cat err.log)"
+sx -r 24000 rec.wav -t wav fast_rec.wav
+sx fast_rec.wav -r 22050 fast_rec22.wav
+refused "capture: another rate" bad.cwrnn "$TRAIN" transform --capture fast_rec22.wav -o bad.cwrnn
+
 # ---------------------------------------------------------------- Ctrl-C
 "$TRAIN" transform -i dry.wav -t wet.wav -o int.cwrnn --epochs 0 --seconds 60 \
 	--checkpoint int.ckpt >int.log 2>int.err &

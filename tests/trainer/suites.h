@@ -17,6 +17,7 @@ Suite *train_suite(void);
 Suite *checkpoint_suite(void);
 Suite *report_suite(void);
 Suite *notes_suite(void);
+Suite *pairs_suite(void);
 
 /* A fresh temporary directory (removed with its files by cleanup_dir). */
 const char *make_temp_dir(char *buf, size_t len);

@@ -83,22 +83,22 @@ START_TEST(transform_aligns_and_splits)
 	dataset ds;
 	ck_assert_int_eq(dataset_build(&ds, &o, &in, &out, NULL, NULL, 1000, msg, sizeof msg),
 	                 0);
-	ck_assert_int_eq(ds.latency, 123);
+	ck_assert_int_eq(ds.parts[0].latency, 123);
 	ck_assert_uint_eq(ds.n + ds.vn, 40000);
 	ck_assert_uint_eq(ds.vn, 10000);
 	ck_assert_int_eq(ds.val, VAL_HELD_OUT);
 	for (size_t t = 0; t < ds.n; t += 997)
-		ck_assert_double_eq(ds.y[t], tanh(3.0 * ds.x[t]));
-	ck_assert_ptr_eq(ds.vx, ds.x + ds.n);
+		ck_assert_double_eq(ds.parts[0].y[t], tanh(3.0 * ds.parts[0].x[t]));
+	ck_assert_ptr_eq(ds.parts[0].vx, ds.parts[0].x + ds.n);
 	cwrnn_config cfg;
 	cwrnn_config_default(&cfg, 2, 2);
 	cfg.n_inputs = 1;
 	cfg.skip = 1;
 	ck_assert_int_eq(dataset_scales(&ds, &cfg, msg, sizeof msg), 0);
-	ck_assert_float_eq_tol(cfg.in_scale, 1.0f / (float)wav_peak(ds.x, ds.n), 1e-6f);
+	ck_assert_float_eq_tol(cfg.in_scale, 1.0f / (float)wav_peak(ds.parts[0].x, ds.n), 1e-6f);
 	double residual = 0.0;  /* what the network must output: y - x */
 	for (size_t t = 0; t < ds.n; t++)
-		residual = fmax(residual, fabs(ds.y[t] - ds.x[t]));
+		residual = fmax(residual, fabs(ds.parts[0].y[t] - ds.parts[0].x[t]));
 	ck_assert_float_eq_tol(cfg.out_scale, (float)residual, 1e-6f);
 	dataset_free(&ds);
 	wav_free(&in);
@@ -116,10 +116,10 @@ START_TEST(segments_are_time_major_and_raw)
 	                 0);
 	enum { B = 3, S = 4 };
 	double x[S * B], t[S * B];
-	dataset_segment(&ds, 10, S, 1, B, x, t);
+	dataset_segment(&ds, 0, 10, S, 1, B, x, t);
 	for (int s = 0; s < S; s++) {
-		ck_assert_double_eq(x[s * B + 1], ds.x[10 + s]);
-		ck_assert_double_eq(t[s * B + 1], ds.y[10 + s]);
+		ck_assert_double_eq(x[s * B + 1], ds.parts[0].x[10 + s]);
+		ck_assert_double_eq(t[s * B + 1], ds.parts[0].y[10 + s]);
 	}
 	dataset_free(&ds);
 	wav_free(&in);
@@ -138,19 +138,19 @@ START_TEST(random_batches_replay_from_the_seed)
 	enum { B = 5, S = 64 };
 	double x1[S * B], r1[S * B], x2[S * B], r2[S * B];
 	uint64_t a = 42, b = 42;
-	dataset_random_batch(&ds, &a, B, S, x1, r1);
-	dataset_random_batch(&ds, &b, B, S, x2, r2);
+	dataset_random_batch(&ds, &a, B, S, x1, r1, NULL);
+	dataset_random_batch(&ds, &b, B, S, x2, r2, NULL);
 	ck_assert_int_eq(memcmp(x1, x2, sizeof x1), 0);
 	ck_assert_int_eq(memcmp(r1, r2, sizeof r1), 0);
 	ck_assert_uint_eq(a, b);
 	/* Each sequence is a contiguous run of the training part. */
 	for (int k = 0; k < B; k++) {
 		size_t off = 0;
-		while (off + S <= ds.n && ds.y[off] != r1[k])
+		while (off + S <= ds.n && ds.parts[0].y[off] != r1[k])
 			off++;
 		ck_assert_uint_le(off + S, ds.n);
 		for (int s = 0; s < S; s++)
-			ck_assert_double_eq(r1[s * B + k], ds.y[off + (size_t)s]);
+			ck_assert_double_eq(r1[s * B + k], ds.parts[0].y[off + (size_t)s]);
 	}
 	dataset_free(&ds);
 	wav_free(&in);
@@ -168,10 +168,10 @@ START_TEST(continue_inputs_are_the_previous_sample)
 	o.val = 0.1;
 	dataset ds;
 	ck_assert_int_eq(dataset_build(&ds, &o, &a, NULL, NULL, NULL, 100, msg, sizeof msg), 0);
-	ck_assert_double_eq(ds.x[0], 0.0);
+	ck_assert_double_eq(ds.parts[0].x[0], 0.0);
 	for (size_t t = 1; t < ds.n; t++)
-		ck_assert_double_eq(ds.x[t], ds.y[t - 1]);
-	ck_assert_double_eq(ds.vx[0], ds.y[ds.n - 1]);
+		ck_assert_double_eq(ds.parts[0].x[t], ds.parts[0].y[t - 1]);
+	ck_assert_double_eq(ds.parts[0].vx[0], ds.parts[0].y[ds.n - 1]);
 	dataset_free(&ds);
 	wav_free(&a);
 }
@@ -188,8 +188,8 @@ START_TEST(generate_validates_on_the_whole_file_without_val)
 	ck_assert_int_eq(dataset_build(&ds, &o, NULL, &a, NULL, NULL, 1, msg, sizeof msg), 0);
 	ck_assert_int_eq(ds.val, VAL_TRAIN);
 	ck_assert_uint_eq(ds.vn, 1000);
-	ck_assert_uint_eq(ds.v_start, 0);
-	ck_assert_ptr_null(ds.x);
+	ck_assert_uint_eq(ds.parts[0].v_start, 0);
+	ck_assert_ptr_null(ds.parts[0].x);
 	cwrnn_config cfg;
 	cwrnn_config_default(&cfg, 2, 2);
 	ck_assert_int_eq(dataset_scales(&ds, &cfg, msg, sizeof msg), 0);

@@ -113,10 +113,10 @@ START_TEST(evaluation_agrees_with_the_float_engine)
 	cwrnn_state *st = cwrnn_state_new(m);
 	double ee = 0.0, yy = 0.0;
 	for (size_t t = 0; t < f.ds.vn; t++) {
-		float x = (float)f.ds.vx[t], y;
+		float x = (float)f.ds.parts[0].vx[t], y;
 		cwrnn_step(st, &x, &y);
-		ee += ((double)y - f.ds.vy[t]) * ((double)y - f.ds.vy[t]);
-		yy += f.ds.vy[t] * f.ds.vy[t];
+		ee += ((double)y - f.ds.parts[0].vy[t]) * ((double)y - f.ds.parts[0].vy[t]);
+		yy += f.ds.parts[0].vy[t] * f.ds.parts[0].vy[t];
 	}
 	ck_assert_double_eq_tol(ee / yy, esr, 1e-4 * esr + 1e-7);
 	ck_assert(esr < 1.0);
@@ -145,10 +145,10 @@ START_TEST(long_evaluation_is_the_same_on_any_thread_count)
 	cwrnn_state *st = cwrnn_state_new(m);
 	double ee = 0.0, yy = 0.0;
 	for (size_t t = 0; t < a.ds.vn; t++) {
-		float x = (float)a.ds.vx[t], y;
+		float x = (float)a.ds.parts[0].vx[t], y;
 		cwrnn_step(st, &x, &y);
-		ee += ((double)y - a.ds.vy[t]) * ((double)y - a.ds.vy[t]);
-		yy += a.ds.vy[t] * a.ds.vy[t];
+		ee += ((double)y - a.ds.parts[0].vy[t]) * ((double)y - a.ds.parts[0].vy[t]);
+		yy += a.ds.parts[0].vy[t] * a.ds.parts[0].vy[t];
 	}
 	ck_assert_double_eq_tol(ee / yy, esr_a, 1e-3 * esr_a);
 	cwrnn_state_free(st);
@@ -212,6 +212,38 @@ START_TEST(patience_stops_when_validation_stalls)
 }
 END_TEST
 
+/* With a time budget the learning rate falls from --lr to --lr / 100 along a
+ * cosine; without one it stays. */
+START_TEST(learning_rate_anneals_over_the_time_budget)
+{
+	train_setup s = {.lr = 1e-2, .seconds = 100.0};
+	ck_assert_double_eq_tol(trainer_lr(&s, 0.0), 1e-2, 1e-15);
+	ck_assert_double_eq_tol(trainer_lr(&s, 50.0), 0.5 * (1e-2 + 1e-4), 1e-15);
+	ck_assert_double_eq_tol(trainer_lr(&s, 100.0), 1e-4, 1e-15);
+	ck_assert_double_eq_tol(trainer_lr(&s, 500.0), 1e-4, 1e-15);
+	for (double e = 0.0; e < 100.0; e += 7.0)
+		ck_assert(trainer_lr(&s, e + 7.0) < trainer_lr(&s, e));
+	s.seconds = 0.0;
+	ck_assert_double_eq(trainer_lr(&s, 1e6), 1e-2);
+}
+END_TEST
+
+/* The paper's loss, 0.5 * sum of squared errors in the network's own
+ * units: the model's error over out_scale (item 6 of issue 12 keeps it). */
+START_TEST(sse_is_half_the_squared_error_in_network_units)
+{
+	cwrnn_config cfg;
+	cwrnn_config_default(&cfg, 2, 2);
+	cfg.out_scale = 4.0f;
+	train_setup s = {.loss = TRAIN_LOSS_SSE};
+	double y[3] = {1.0, -2.0, 0.5}, target[3] = {0.0, 2.0, 0.5}, dy[3];
+	double scale = trainer_loss_scale(&s, &cfg, target, 3, 1, 0);
+	double loss = cwrnn_loss(y, target, dy, 3, 1, 1, 0, 0.0, scale);
+	double want = 0.5 * ((1.0 / 4.0) * (1.0 / 4.0) + (4.0 / 4.0) * (4.0 / 4.0));
+	ck_assert_double_eq_tol(loss, want, 1e-15);
+}
+END_TEST
+
 Suite *
 train_suite(void)
 {
@@ -231,6 +263,8 @@ train_suite(void)
 	tcase_add_test(stop, epoch_limit_stops_with_a_curve_and_a_best_model);
 	tcase_add_test(stop, interrupt_stops_before_the_next_update);
 	tcase_add_test(stop, patience_stops_when_validation_stalls);
+	tcase_add_test(stop, learning_rate_anneals_over_the_time_budget);
+	tcase_add_test(stop, sse_is_half_the_squared_error_in_network_units);
 	suite_add_tcase(s, stop);
 	return s;
 }
