@@ -427,13 +427,16 @@ run(app *a, int argc, char **argv)
 	if ((rc = write_output(a)) != 0)
 		return rc;
 	double seconds = (double)a->frames / rate;
+	/* an instrument has no latency port (NaN): nothing to report */
+	char latency[64] = "";
+	float frames_late = lh_control_output(&a->host, "latency");
+	if (!isnan(frames_late))
+		snprintf(latency, sizeof latency, ", latency %g frames", (double)frames_late);
 	if (!a->opt.quiet)
-		printf("cwrnn-lv2-render: %s through <%s> at %d Hz in blocks of %u, model %s, "
-		       "latency %g frames: %.3f s of audio in %.3f s (real-time factor %.4f, %.0fx "
-		       "real time)\n",
+		printf("cwrnn-lv2-render: %s through <%s> at %d Hz in blocks of %u, model %s%s: "
+		       "%.3f s of audio in %.3f s (real-time factor %.4f, %.0fx real time)\n",
 		       a->opt.input ? a->opt.input : a->opt.midi, a->opt.uri, rate, a->opt.block,
-		       a->opt.model ? a->model_path : "(the plugin's own)",
-		       (double)lh_control_output(&a->host, "latency"), seconds, spent,
+		       a->opt.model ? a->model_path : "(the plugin's own)", latency, seconds, spent,
 		       spent / seconds, seconds / spent);
 	return 0;
 }

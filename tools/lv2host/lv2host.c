@@ -1,6 +1,8 @@
 /* The project's LV2 host over lilv (see lv2host.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "lv2host.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -241,6 +243,43 @@ offer_features(lh_host *h)
 	h->features[n] = NULL;
 }
 
+/* lilv turns each LV2_PATH entry into a file URI and crashes on a relative
+ * one (LV2_PATH=build/lv2): hand it the entries made absolute. Entries that
+ * do not exist are left out, as lilv would find nothing there anyway. */
+static void
+set_absolute_lv2_path(LilvWorld *world)
+{
+	const char *path = getenv("LV2_PATH");
+	if (!path || !*path)
+		return;
+	size_t cap = strlen(path) * 2 + PATH_MAX + 2, len = 0;
+	char *abs = malloc(cap), *copy = strdup(path);
+	if (!abs || !copy) {
+		free(abs);
+		free(copy);
+		return;
+	}
+	abs[0] = '\0';
+	char resolved[PATH_MAX];
+	for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		if (!realpath(dir, resolved))
+			continue;
+		size_t n = strlen(resolved);
+		if (len + n + 2 > cap)
+			break;
+		if (len)
+			abs[len++] = ':';
+		memcpy(abs + len, resolved, n + 1);
+		len += n;
+	}
+	LilvNode *value = lilv_new_string(world, abs);
+	lilv_world_set_option(world, LILV_OPTION_LV2_PATH, value);
+	lilv_node_free(value);
+	free(abs);
+	free(copy);
+}
+
 int
 lh_open(lh_host *h, const char *uri, double rate, int options, char *msg, size_t msg_len)
 {
@@ -255,6 +294,7 @@ lh_open(lh_host *h, const char *uri, double rate, int options, char *msg, size_t
 		snprintf(msg, msg_len, "cannot create the lilv world");
 		return -1;
 	}
+	set_absolute_lv2_path(h->world);
 	lilv_world_load_all(h->world);
 	LilvNode *u = lilv_new_uri(h->world, uri);
 	h->plugin = lilv_plugins_get_by_uri(lilv_world_get_all_plugins(h->world), u);
