@@ -101,6 +101,36 @@ START_TEST(test_a_note_an_octave_up_steps_the_network_twice_per_sample)
 }
 END_TEST
 
+/* A generator whose model records its root note plays that note at the
+ * model's own rate whatever the Root port says (the port is for models
+ * that record none): A4 on a model rooted at A4, with Root at C4, is the
+ * engine's output, sample for sample. */
+START_TEST(test_a_recorded_root_note_overrides_the_root_port)
+{
+	char path[1100], msg[256];
+	make_model(path, sizeof path, "rooted", CWRNN_TASK_GENERATE, 0, 0, 44100, 31);
+	cwrnn_model *m = NULL;
+	ck_assert_msg(cwrnn_model_load(path, &m, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	m->config.root_note = 69.0f;
+	ck_assert_int_eq(cwrnn_model_save(m, path, msg, sizeof msg), CWRNN_OK);
+	cwrnn_model_free(m);
+	static float y[N_SIG], ref[N_SIG];
+	engine_ref(path, NULL, ref, N_SIG, NULL);
+	ck_assert_double_gt(spread(ref + N_SIG / 2, N_SIG / 2), 0.01);
+
+	lh_host *h = host_open(CW_URI_MONO, 44100, LH_ALL);
+	load_by_patch(h, path);
+	lh_send_midi(h, 0, (const uint8_t[]){ 0xB0, 123, 0 }, 3);
+	lh_run(h, NULL, NULL, 2000);
+	h->controls[CW_PORT_ROOT] = 60.0f;
+	lh_send_midi(h, 0, (const uint8_t[]){ 0x90, 69, 127 }, 3);
+	float *out[1] = { y };
+	lh_run_blocks(h, NULL, out, N_SIG, plan_64, 1);
+	ck_assert_double_le(max_diff(y + 100, ref + 100, N_SIG - 100), 1e-6); /* after the attack */
+	host_free(h);
+}
+END_TEST
+
 START_TEST(test_continue_model_runs_on_its_own_output)
 {
 	char path[1100];
@@ -142,6 +172,7 @@ generators_tcases(Suite *s)
 	TCase *tc = fixture_tcase("generators");
 	tcase_add_test(tc, test_generator_free_runs_and_notes_restart_and_release);
 	tcase_add_test(tc, test_a_note_an_octave_up_steps_the_network_twice_per_sample);
+	tcase_add_test(tc, test_a_recorded_root_note_overrides_the_root_port);
 	tcase_add_test(tc, test_continue_model_runs_on_its_own_output);
 	suite_add_tcase(s, tc);
 }
