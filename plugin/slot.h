@@ -29,12 +29,13 @@
 #define CW_MAX_VOICES 32   /* the instrument's polyphony */
 
 /* Network steps per host sample. The fastest a network runs; the slowest for
- * the effects, whose input is read band-limited at cutoff inc / 2 (resample.h:
- * CW_RS_MIN_CUTOFF bounds the kernel's width); and the slowest for an
- * instrument voice, which reads no input: its output is read at c = 0.5
- * whatever inc is, so the floor only keeps inc above 0 (a voice this slow
- * waits 16 / inc host samples for its first step; it is below MIDI note 0
- * bent 24 semitones down from an 8 kHz model at 768 kHz). */
+ * the effects, whose input is read band-limited at cutoff inc / 2, with a
+ * kernel that widens as inc falls and has to fit the stream's ring
+ * (resample.h: CW_RS_MIN_CUTOFF); and the slowest for an instrument voice,
+ * which reads no input and reads its output at c = 0.5 whatever inc is
+ * (cw_rs_interp), so that floor only keeps inc above 0. It is below MIDI
+ * note 0 bent 24 semitones down on an 8 kHz model at 768 kHz; a voice that
+ * slow is heard (1 + d_out) / inc host samples after its note-on. */
 #define CW_MAX_INC 8.0
 #define CW_MIN_INC (1.0 / 64.0)
 #define CW_MIN_VOICE_INC (1.0 / 65536.0)
