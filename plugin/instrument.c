@@ -7,8 +7,11 @@
  * Pitch: a model plays its root note at its own sample rate (cwrnn-train
  * instrument resamples every note so that this is A4; see trainer/notes.h),
  * so note n with the pitch wheel at b semitones runs at
- * sample_rate * 2^((n + b - root) / 12) network steps per second. A model
- * without a root note is taken to be pitched at A4 (CW_REFERENCE_NOTE).
+ * sample_rate * 2^((n + b - root) / 12) network steps per second
+ * (cw_note_inc). A model without a root note is taken to be pitched at A4
+ * (CW_REFERENCE_NOTE). A voice's drive keeps its read delay while the wheel
+ * moves (cw_drive_set_voice) and may run far slower than the effects' floor:
+ * nothing reads an input stream here.
  *
  * Each voice's output goes through a DC blocker (a network can settle on an
  * offset, which would click when the voice stops) and a level follower: a
@@ -27,8 +30,6 @@
 #define CW_DC_HZ 10.0             /* DC blocker corner */
 #define CW_LEVEL_SECONDS 0.02     /* level follower decay time */
 #define CW_PAN_SECONDS 0.02       /* a pan gain glides from 0 to full in this time */
-#define CW_MIN_INC (1.0 / 64.0)
-#define CW_MAX_INC 8.0
 
 void
 cw_instrument_init(cw_plugin *self)
@@ -126,17 +127,19 @@ set_input(float *x, const cw_input *in, float v)
 		x[in->at] = v < in->min ? in->min : v > in->max ? in->max : v;
 }
 
+/* A voice's drive for its note with the wheel where it is. Its read delay
+ * comes from the note bent as far up as the bend range's maximum reaches, so
+ * neither the wheel nor the range moves it while the note sounds. */
 static cw_drive
 drive_for(const cw_plugin *self, const cw_slot *s, int note)
 {
-	float root = s->model->config.root_note;
-	double semis = note + self->bend_range * (double)self->bend / 8192.0 -
-	               (root > 0.0f ? root : CW_REFERENCE_NOTE);
-	double inc = s->model->config.sample_rate / self->rate * exp2(semis / 12.0);
-	inc = inc < CW_MIN_INC ? CW_MIN_INC : inc > CW_MAX_INC ? CW_MAX_INC : inc;
+	const cwrnn_config *cfg = &s->model->config;
+	double bend = self->bend_range * (double)self->bend / 8192.0;
+	double top = cw_ports[CW_PORT_BEND_RANGE].max;
 	cw_drive d = { 0 };
-	cw_drive_set_rate(&d, &self->kernel, inc);
-	d.poly = &self->poly;
+	cw_drive_set_voice(&d, &self->kernel, &self->poly,
+	                   cw_note_inc(cfg, self->rate, note + bend, CW_REFERENCE_NOTE),
+	                   cw_note_inc(cfg, self->rate, note + top, CW_REFERENCE_NOTE));
 	return d;
 }
 

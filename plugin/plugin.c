@@ -23,8 +23,6 @@
 #define CW_BYPASS_SECONDS 0.01
 #define CW_ATTACK_SECONDS 0.002
 #define CW_RELEASE_SECONDS 0.03
-#define CW_MIN_INC (1.0 / 64.0)
-#define CW_MAX_INC 8.0
 
 /* ------------------------------------------------------------- smoothing */
 
@@ -242,13 +240,10 @@ cw_release(cw_plugin *self, int note)
 static cw_drive
 drive_of(const cw_plugin *self, const cw_slot *s)
 {
-	double inc = s->model->config.sample_rate / self->rate;
-	if (s->mode != CW_MODE_TRANSFORM && self->note >= 0)
-		inc *= exp2((self->note - (double)self->root) / 12.0);
-	if (inc < CW_MIN_INC)
-		inc = CW_MIN_INC;
-	if (inc > CW_MAX_INC)
-		inc = CW_MAX_INC;
+	const cwrnn_config *cfg = &s->model->config;
+	double inc = s->mode != CW_MODE_TRANSFORM && self->note >= 0
+	                 ? cw_note_inc(cfg, self->rate, self->note, self->root)
+	                 : cfg->sample_rate / self->rate;
 	cw_drive d = { .input_mix = self->input_mix.cur, .noise = self->noise.cur };
 	cw_drive_set_rate(&d, &self->kernel, inc);
 	return d;

@@ -102,7 +102,7 @@ $(LV2HOST_OBJ): CW_CFLAGS += $(LV2HOST_CFLAGS)
 PLUGIN_TEST_SRC := $(wildcard tests/plugin/*.c)
 PLUGIN_TEST_OBJ := $(PLUGIN_TEST_SRC:%.c=$(OBJ)/%.o)
 $(PLUGIN_TEST_OBJ) $(OBJ)/bench/bench_plugin.o: CW_CFLAGS += $(CHECK_CFLAGS) $(LV2HOST_CFLAGS) \
-	-Iplugin -Itrainer $(SNDFILE_CFLAGS)
+	-Iplugin -Itrainer -iquote tools/demo $(SNDFILE_CFLAGS)
 PLUGIN_TOOLS_ENV :=
 ifeq ($(SANITIZE),1)
 # ASan owns malloc: the test's heap counter cannot interpose it. The lilv
@@ -114,7 +114,7 @@ endif
 # -rdynamic exports the test's malloc/free so the plugin's calls reach them.
 $(BUILD)/tests/check_plugin: $(PLUGIN_TEST_OBJ) $(LV2HOST_OBJ) $(OBJ)/plugin/ports.o \
 		$(OBJ)/plugin/resample.o $(OBJ)/plugin/slot.o $(OBJ)/plugin/voices.o \
-		$(OBJ)/trainer/wav.o $(LIBCWRNN)
+		$(OBJ)/trainer/wav.o $(OBJ)/tools/demo/signal.o $(OBJ)/tools/demo/fft.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) $(SNDFILE_LIBS) -lm -ldl
 

@@ -33,7 +33,8 @@ typedef enum {
 	CW_PORT_PERIOD_6,
 	CW_PORT_PERIOD_7,
 	CW_PORT_PERIOD_8,
-	CW_PORT_ROOT,       /* MIDI note that plays at the model's own rate */
+	CW_PORT_ROOT,       /* MIDI note that plays at the model's own rate, for a model
+	                       that records none (cw_note_inc) */
 	CW_PORT_TRIGGER,    /* restart generators (rising edge) */
 	CW_PORT_INPUT_MIX,  /* continue models: share of audio input vs own output */
 	CW_PORT_NOISE,      /* continue models: noise added to the fed-back input */

@@ -188,21 +188,50 @@ feed(cw_slot *s, cw_voice *v, float x, const cw_drive *d)
 		v->in[s->n_audio + c] = s->control[c];
 }
 
-void
-cw_drive_set_rate(cw_drive *d, const cw_rs_kernel *kernel, double inc)
+double
+cw_note_inc(const cwrnn_config *cfg, double host_rate, double note, double root)
+{
+	if (cfg->root_note > 0.0f)
+		root = cfg->root_note;
+	return cfg->sample_rate / host_rate * exp2((note - root) / 12.0);
+}
+
+/* Cutoffs for inc; the input delay for it. */
+static void
+set_cutoffs(cw_drive *d, const cw_rs_kernel *kernel, double inc)
 {
 	d->inc = inc;
 	d->kernel = kernel;
 	d->c_in = 0.5 * (inc < 1.0 ? inc : 1.0);
 	d->c_out = 0.5 * (inc > 1.0 ? 1.0 / inc : 1.0);
 	d->d_in = ceil(cw_rs_half(d->c_in));
+}
+
+void
+cw_drive_set_rate(cw_drive *d, const cw_rs_kernel *kernel, double inc)
+{
+	inc = inc < CW_MIN_INC ? CW_MIN_INC : inc > CW_MAX_INC ? CW_MAX_INC : inc;
+	set_cutoffs(d, kernel, inc);
+	d->exact = inc == 1.0;
 	d->d_out = ceil(cw_rs_half(d->c_out));
+}
+
+void
+cw_drive_set_voice(cw_drive *d, const cw_rs_kernel *kernel, const cw_rs_poly *poly, double inc,
+                   double inc_max)
+{
+	inc_max = inc_max < 1.0 ? 1.0 : inc_max > CW_MAX_INC ? CW_MAX_INC : inc_max;
+	inc = inc < CW_MIN_VOICE_INC ? CW_MIN_VOICE_INC : inc > inc_max ? inc_max : inc;
+	set_cutoffs(d, kernel, inc);
+	d->exact = 0;
+	d->poly = poly;
+	d->d_out = ceil(cw_rs_half(0.5 / inc_max));
 }
 
 double
 cw_drive_latency(const cw_drive *d)
 {
-	return d->inc == 1.0 ? 0.0 : d->d_in + (1.0 + d->d_out) / d->inc;
+	return d->exact ? 0.0 : d->d_in + (1.0 + d->d_out) / d->inc;
 }
 
 float
@@ -213,7 +242,7 @@ cw_voice_tick(cw_slot *s, int c, float x, const cw_drive *d)
 	const int audio_in = s->mode == CW_MODE_TRANSFORM || s->mode == CW_MODE_CONTINUE;
 	if (audio_in)
 		cw_rs_push(&v->xs, x);
-	if (inc == 1.0) {
+	if (d->exact) {
 		feed(s, v, x, d);
 		cw_step_ftz(v->state, v->in, v->out);
 		cw_rs_push(&v->ys, v->out[0]);

@@ -10,8 +10,11 @@
  * (resample.h), at the host time of each of its steps, d_in host samples
  * late; network outputs go into a stream that the host reads at its own
  * sample times, d_out network steps late. The latency in host samples is
- * d_in + (1 + d_out) / inc. When inc is exactly 1 nothing is interpolated and
- * there is no latency: the output is cwrnn_process's, bit for bit.
+ * d_in + (1 + d_out) / inc. For the effects (cw_drive_set_rate), when inc is
+ * exactly 1 nothing is interpolated and there is no latency: the output is
+ * cwrnn_process's, bit for bit. An instrument voice (cw_drive_set_voice) has
+ * no such shortcut and a read delay fixed for its note, so that a pitch bend,
+ * which changes inc while the voice sounds, moves its read point smoothly.
  */
 #ifndef CW_SLOT_H
 #define CW_SLOT_H
@@ -24,6 +27,18 @@
 
 #define CW_MAX_CHANNELS 2
 #define CW_MAX_VOICES 32   /* the instrument's polyphony */
+
+/* Network steps per host sample. The fastest a network runs; the slowest for
+ * the effects, whose input is read band-limited at cutoff inc / 2, with a
+ * kernel that widens as inc falls and has to fit the stream's ring
+ * (resample.h: CW_RS_MIN_CUTOFF); and the slowest for an instrument voice,
+ * which reads no input and reads its output at c = 0.5 whatever inc is
+ * (cw_rs_interp), so that floor only keeps inc above 0. It is below MIDI
+ * note 0 bent 24 semitones down on an 8 kHz model at 768 kHz; a voice that
+ * slow is heard (1 + d_out) / inc host samples after its note-on. */
+#define CW_MAX_INC 8.0
+#define CW_MIN_INC (1.0 / 64.0)
+#define CW_MIN_VOICE_INC (1.0 / 65536.0)
 
 typedef enum {
 	CW_MODE_TRANSFORM,  /* in -> model -> out */
@@ -45,6 +60,7 @@ typedef struct {
 
 typedef struct {
 	double inc;      /* network steps per host sample, > 0 */
+	int exact;       /* inc is 1 and nothing is interpolated (effects only) */
 	float input_mix; /* continue: 0 = own output only, 1 = audio input only */
 	float noise;     /* continue: noise amplitude added to the network input */
 	const cw_rs_kernel *kernel;
@@ -54,10 +70,25 @@ typedef struct {
 	double d_in, d_out; /* delays: host samples / network steps */
 } cw_drive;
 
-/* Fills the resampling part of a drive for inc (latency: see above). */
+/* Network steps per host sample for a model playing MIDI note `note`
+ * (fractional: a pitch bend included) at host_rate: the model sounds its
+ * root note at its own sample rate. The root is the one the model records
+ * (config.root_note), else `root` (the instrument: A4; generators: their
+ * Root port). Not clamped: the drive setters clamp. */
+double cw_note_inc(const cwrnn_config *cfg, double host_rate, double note, double root);
+
+/* Fills the resampling part of an effect's drive for inc, clamped to
+ * [CW_MIN_INC, CW_MAX_INC] (latency: see above). */
 void cw_drive_set_rate(cw_drive *d, const cw_rs_kernel *kernel, double inc);
 
-/* Latency in host samples of a drive (0 when inc is 1). */
+/* Fills the resampling part of an instrument voice's drive for inc, clamped
+ * to [CW_MIN_VOICE_INC, inc_max], where inc_max is the highest inc the
+ * voice's note reaches (full bend): the output read delay is the one inc_max
+ * needs, whatever inc is, so it stays put while the voice is bent. */
+void cw_drive_set_voice(cw_drive *d, const cw_rs_kernel *kernel, const cw_rs_poly *poly,
+                        double inc, double inc_max);
+
+/* Latency in host samples of a drive (0 when exact). */
 double cw_drive_latency(const cw_drive *d);
 
 typedef struct {

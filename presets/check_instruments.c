@@ -130,52 +130,6 @@ release_time(const sound *s)
 	return quiet_from < frames ? (double)quiet_from * WINDOW - HOLD : INFINITY;
 }
 
-/* Autocorrelation of x[0..n) at lag over the first w samples. */
-static double
-autocorr(const float *x, size_t w, long lag)
-{
-	double s = 0.0;
-	for (size_t t = 0; t < w; t++)
-		s += (double)x[t] * x[t + (size_t)lag];
-	return s;
-}
-
-/* The lag in [lo, hi] with the largest autocorrelation, refined by a
- * parabola through its neighbours. */
-static double
-best_lag(const float *x, size_t w, long lo, long hi)
-{
-	long at = lo;
-	double best = -1e300;
-	for (long lag = lo; lag <= hi; lag++) {
-		double s = autocorr(x, w, lag);
-		if (s > best) {
-			best = s;
-			at = lag;
-		}
-	}
-	double a = autocorr(x, w, at - 1), b = best, c = autocorr(x, w, at + 1);
-	double den = a - 2.0 * b + c;
-	double off = den < 0.0 ? 0.5 * (a - c) / den : 0.0;
-	return (double)at + (off > 0.5 ? 0.5 : off < -0.5 ? -0.5 : off);
-}
-
-/* Period (in samples) of x[0..n) near `guess` (within 6 %): the best lag
- * near one period, then refined over as many periods as fit in half of x,
- * so a fraction of a sample over k periods gives the pitch to a fraction of
- * a cent. */
-static double
-period_of(const float *x, size_t n, double guess)
-{
-	size_t w = n / 2;
-	double p1 = best_lag(x, w, (long)floor(0.94 * guess), (long)ceil(1.06 * guess));
-	long k = (long)((double)(n - w - 2) / (p1 + 1.0));
-	if (k < 1)
-		k = 1;
-	long centre = lround((double)k * p1), span = k / 2 + 2;
-	return best_lag(x, w, centre - span, centre + span) / (double)k;
-}
-
 static double
 note_hz(int note)
 {
@@ -196,7 +150,7 @@ START_TEST(pitch_is_equal_tempered_over_five_octaves)
 		sound s = played(m, notes[k], 100, 0.35);
 		memcpy(l, s.x, n * sizeof *l);
 		free(s.x);
-		double p = period_of(l + from, n - from, RATE / note_hz(notes[k]));
+		double p = sig_period(l + from, n - from, RATE / note_hz(notes[k]));
 		double cents = 1200.0 * log2(RATE / p / note_hz(notes[k]));
 		printf("%s: note %d: %.3f Hz, %+.2f cents\n", instruments[m].dir, notes[k], RATE / p,
 		       cents);

@@ -64,6 +64,19 @@ START_TEST(test_generator_free_runs_and_notes_restart_and_release)
 }
 END_TEST
 
+/* All notes off (released: silent), then with the Root port at root a
+ * note-on at full velocity, which restarts at once; N_SIG frames into y. */
+static void
+play_from_silence(lh_host *h, float root, uint8_t note, float *y)
+{
+	lh_send_midi(h, 0, (const uint8_t[]){ 0xB0, 123, 0 }, 3);
+	lh_run(h, NULL, NULL, 2000);
+	h->controls[CW_PORT_ROOT] = root;
+	lh_send_midi(h, 0, (const uint8_t[]){ 0x90, note, 127 }, 3);
+	float *out[1] = { y };
+	lh_run_blocks(h, NULL, out, N_SIG, plan_64, 1);
+}
+
 START_TEST(test_a_note_an_octave_up_steps_the_network_twice_per_sample)
 {
 	char path[1100];
@@ -73,14 +86,7 @@ START_TEST(test_a_note_an_octave_up_steps_the_network_twice_per_sample)
 	ck_assert_double_gt(spread(ref + N_SIG, N_SIG), 0.01); /* it keeps moving */
 	lh_host *h = host_open(CW_URI_MONO, 44100, LH_ALL);
 	load_by_patch(h, path);
-	/* all notes off: released, silent */
-	lh_send_midi(h, 0, (const uint8_t[]){ 0xB0, 123, 0 }, 3);
-	lh_run(h, NULL, NULL, 2000);
-	h->controls[CW_PORT_ROOT] = 48.0f;
-	/* from silence: restarts at once */
-	lh_send_midi(h, 0, (const uint8_t[]){ 0x90, 60, 127 }, 3);
-	float *out[1] = { y };
-	lh_run_blocks(h, NULL, out, N_SIG, plan_64, 1);
+	play_from_silence(h, 48.0f, 60, y);
 	/* host sample n has run steps 0 .. 2n + 1 and plays the step stream,
 	 * low-passed at the host's Nyquist, 1 + d_out steps before the newest */
 	static cw_rs_kernel kernel;
@@ -97,6 +103,31 @@ START_TEST(test_a_note_an_octave_up_steps_the_network_twice_per_sample)
 			worst = fmax(worst, fabs(y[n] - cw_rs_read(&ys, &kernel, 1.0 + d.d_out, d.c_out)));
 	}
 	ck_assert_msg(worst <= 1e-5, "max error %g", worst);
+	host_free(h);
+}
+END_TEST
+
+/* A generator whose model records its root note plays that note at the
+ * model's own rate whatever the Root port says (the port is for models
+ * that record none): A4 on a model rooted at A4, with Root at C4, is the
+ * engine's output, sample for sample. */
+START_TEST(test_a_recorded_root_note_overrides_the_root_port)
+{
+	char path[1100], msg[256];
+	make_model(path, sizeof path, "rooted", CWRNN_TASK_GENERATE, 0, 0, 44100, 31);
+	cwrnn_model *m = NULL;
+	ck_assert_msg(cwrnn_model_load(path, &m, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	m->config.root_note = 69.0f;
+	ck_assert_int_eq(cwrnn_model_save(m, path, msg, sizeof msg), CWRNN_OK);
+	cwrnn_model_free(m);
+	static float y[N_SIG], ref[N_SIG];
+	engine_ref(path, NULL, ref, N_SIG, NULL);
+	ck_assert_double_gt(spread(ref + N_SIG / 2, N_SIG / 2), 0.01);
+
+	lh_host *h = host_open(CW_URI_MONO, 44100, LH_ALL);
+	load_by_patch(h, path);
+	play_from_silence(h, 60.0f, 69, y);
+	ck_assert_double_le(max_diff(y + 100, ref + 100, N_SIG - 100), 1e-6); /* after the attack */
 	host_free(h);
 }
 END_TEST
@@ -142,6 +173,7 @@ generators_tcases(Suite *s)
 	TCase *tc = fixture_tcase("generators");
 	tcase_add_test(tc, test_generator_free_runs_and_notes_restart_and_release);
 	tcase_add_test(tc, test_a_note_an_octave_up_steps_the_network_twice_per_sample);
+	tcase_add_test(tc, test_a_recorded_root_note_overrides_the_root_port);
 	tcase_add_test(tc, test_continue_model_runs_on_its_own_output);
 	suite_add_tcase(s, tc);
 }

@@ -16,6 +16,7 @@
 #include "fixture.h"
 #include "heap.h"
 #include "host.h"
+#include "signal.h"
 #include "suites.h"
 #include "uris.h"
 #include "voices.h"
@@ -23,6 +24,7 @@
 
 #define RATE 48000.0
 #define PI 3.14159265358979323846
+#define C1_HZ 32.70319566257483 /* MIDI note 24: C2's sub-octave */
 #define VOICE_GAIN 0.25 /* CW_VOICE_GAIN (instrument.c): one voice's gain, panned hard */
 
 /* ------------------------------------------------------- voice allocation */
@@ -427,6 +429,102 @@ START_TEST(events_land_on_their_frame_and_the_wheel_bends_every_voice)
 }
 END_TEST
 
+/* The bundled organ (a sustained tone, trained at 14080 Hz) on a host at
+ * `rate`, Spread 0, past the crossfade from the model port's model. */
+static lh_host *
+open_organ(double rate)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/cwrnn.lv2/models/inst-organ.cwrnn", getenv("LV2_PATH"));
+	lh_host *h = host_open(CW_URI_INSTRUMENT, rate, LH_ALL);
+	lh_set_control(h, "spread", 0.0f);
+	load_by_patch(h, path);
+	render(h, NULL, NULL, (size_t)(0.05 * rate));
+	return h;
+}
+
+/* The wheel moved slowly (an event every 32 frames) while a note sounds
+ * moves its pitch, not its read point: at the model's own rate, A4 (its
+ * root) runs one network step per host sample unbent, and the wheel swings
+ * it up two semitones and down two, eight times, through the centre each
+ * time. The largest step between two samples stays below the unbent note's,
+ * times the highest bend's frequency ratio, with 25 % to spare. A read
+ * point that jumps when the rate moves off 1 (by 16 or 17 network steps,
+ * half a period of A4) or when 16 inc crosses an integer steps further. */
+START_TEST(the_wheel_moves_a_sounding_note_without_jumps)
+{
+	const double rate = 14080.0;
+	size_t n = (size_t)(2.25 * rate), from = (size_t)(0.25 * rate), cycle = 3520;
+	float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+	for (int k = 0; k < 2; k++) {
+		float *y = k ? b : a;
+		lh_host *h = open_organ(rate);
+		midi(h, 0, 0x90, 69, 100);
+		render(h, y, NULL, from);
+		for (size_t at = from; at < n; at += 32) {
+			if (k) {
+				/* 0 -> +8191 -> 0 -> -8192 -> 0, every `cycle` frames */
+				double u = (double)((at - from) % cycle) / (double)cycle;
+				double w = u < 0.25 ? 4 * u : u < 0.75 ? 2 - 4 * u : 4 * u - 4;
+				int v = 8192 + (int)lround(w * (w > 0 ? 8191 : 8192));
+				midi(h, 0, 0xE0, (uint8_t)(v & 0x7F), (uint8_t)(v >> 7));
+			}
+			render(h, y + at, NULL, n - at < 32 ? n - at : 32);
+		}
+		ck_assert_int_eq(h->log_errors, 0);
+		host_free(h);
+	}
+	double still = 0.0, bent = 0.0;
+	for (size_t t = from + 1; t < n; t++) {
+		still = fmax(still, fabs((double)a[t] - a[t - 1]));
+		bent = fmax(bent, fabs((double)b[t] - b[t - 1]));
+	}
+	ck_assert_msg(rms(a + from, n - from) > 1e-3, "silent");
+	ck_assert_msg(max_diff(a + from, b + from, n - from) > 1e-3, "the wheel did nothing");
+	double bound = 1.25 * pow(2.0, 2.0 / 12.0) * still;
+	ck_assert_msg(bent < bound, "step %.4f while bending (unbent %.4f, bound %.4f)", bent, still,
+	              bound);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* The frequency of the organ's C2 played for one second at rate (past its
+ * first 0.2 s). The organ sounds a sub-octave (a 16' stop): its waveform
+ * repeats at C1. */
+static double
+c2_at(double rate)
+{
+	size_t n = (size_t)(1.2 * rate), from = (size_t)(0.2 * rate);
+	float *y = malloc(n * sizeof *y);
+	lh_host *h = open_organ(rate);
+	midi(h, 0, 0x90, 36, 100);
+	render(h, y, NULL, n);
+	ck_assert_int_eq(h->log_errors, 0);
+	host_free(h);
+	ck_assert_msg(rms(y + from, n - from) > 1e-4, "C2 at %.0f Hz is silent", rate);
+	double hz = rate / sig_period(y + from, n - from, rate / C1_HZ);
+	free(y);
+	return hz;
+}
+
+/* Low notes keep their pitch at high host rates: C2 from a model trained at
+ * 14080 Hz runs a network step every 92 host samples at 192 kHz (below the
+ * effects' floor of 1/64 step per sample, which played it 6.3 semitones
+ * sharp). It sounds what it sounds at 48 kHz, where the network plays the
+ * same steps, within 3 cents (measured: 0.6; the organ's pitch wanders by a
+ * few cents from one window to the next, so the windows are the same host
+ * time), and near C1 (25 cents: sig_period's window is 107 cents wide). */
+START_TEST(a_low_note_keeps_its_pitch_at_192_khz)
+{
+	double f48 = c2_at(48000.0), f192 = c2_at(192000.0);
+	double cents = 1200.0 * log2(f192 / f48), off = 1200.0 * log2(f192 / C1_HZ);
+	ck_assert_msg(fabs(cents) < 3.0, "C2 at 192 kHz is %+.2f cents from 48 kHz's (%.4f, %.4f Hz)",
+	              cents, f192, f48);
+	ck_assert_msg(fabs(off) < 25.0, "C2 at 192 kHz repeats at %.4f Hz", f192);
+}
+END_TEST
+
 /* Spread moved while a note sounds glides its pan gains: two hosts play the
  * same note, one moves Spread from 0 to 100 (the note, two octaves above C4,
  * goes hard right); the ratio of their left channels is that voice's left
@@ -651,6 +749,7 @@ instrument_suite(void)
 		      the_sustain_pedal_holds_and_note_off_releases,
 		      a_model_file_loads_while_every_voice_sounds,
 		      events_land_on_their_frame_and_the_wheel_bends_every_voice,
+		      the_wheel_moves_a_sounding_note_without_jumps, a_low_note_keeps_its_pitch_at_192_khz,
 		      spread_moved_while_a_note_sounds_glides,
 		      spread_pans_by_pitch_and_zero_is_mono));
 	tcase_set_timeout(tc, 300);

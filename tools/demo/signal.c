@@ -102,3 +102,47 @@ sig_envelope(const float *x, size_t n, int cols, float *lo, float *hi)
 		hi[c] = mx;
 	}
 }
+
+/* Autocorrelation of x[0..n) at lag over the first w samples. */
+static double
+autocorr(const float *x, size_t w, long lag)
+{
+	double s = 0.0;
+	for (size_t t = 0; t < w; t++)
+		s += (double)x[t] * x[t + (size_t)lag];
+	return s;
+}
+
+/* The lag in [lo, hi] with the largest autocorrelation, refined by a
+ * parabola through its neighbours. */
+static double
+best_lag(const float *x, size_t w, long lo, long hi)
+{
+	long at = lo;
+	double best = -1e300;
+	for (long lag = lo; lag <= hi; lag++) {
+		double s = autocorr(x, w, lag);
+		if (s > best) {
+			best = s;
+			at = lag;
+		}
+	}
+	double a = autocorr(x, w, at - 1), b = best, c = autocorr(x, w, at + 1);
+	double den = a - 2.0 * b + c;
+	double off = den < 0.0 ? 0.5 * (a - c) / den : 0.0;
+	return (double)at + (off > 0.5 ? 0.5 : off < -0.5 ? -0.5 : off);
+}
+
+/* See signal.h: the best lag near one period, then refined over as many
+ * periods as fit in half of x (a fraction of a sample over k periods). */
+double
+sig_period(const float *x, size_t n, double guess)
+{
+	size_t w = n / 2;
+	double p1 = best_lag(x, w, (long)floor(0.94 * guess), (long)ceil(1.06 * guess));
+	long k = (long)((double)(n - w - 2) / (p1 + 1.0));
+	if (k < 1)
+		k = 1;
+	long centre = lround((double)k * p1), span = k / 2 + 2;
+	return best_lag(x, w, centre - span, centre + span) / (double)k;
+}

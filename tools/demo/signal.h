@@ -1,4 +1,5 @@
-/* Signal measures for the demo: error ratios, Welch spectra, envelopes. */
+/* Signal measures for the demo and the tests: error ratios, Welch spectra,
+ * envelopes, pitch. */
 #ifndef DEMO_SIGNAL_H
 #define DEMO_SIGNAL_H
 
@@ -23,5 +24,11 @@ size_t sig_loudest(const float *x, size_t n, size_t win);
 
 /* Smallest and largest sample of each of cols equal slices of x. */
 void sig_envelope(const float *x, size_t n, int cols, float *lo, float *hi);
+
+/* Period in samples of x[0..n) near `guess` (within 6 %), from the
+ * autocorrelation over the first n / 2 samples, refined over as many periods
+ * as fit: a fraction of a sample over k periods gives the pitch to a fraction
+ * of a cent. */
+double sig_period(const float *x, size_t n, double guess);
 
 #endif
