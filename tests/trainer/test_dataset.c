@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "dataset.h"
 #include "suites.h"
 
@@ -235,22 +236,17 @@ dataset_suite(void)
 	Suite *s = suite_create("dataset");
 	/* Correlating 20k-sample pairs takes seconds under AddressSanitizer on a
 	 * loaded machine; Check's 4 s default is not a bound we test. */
-	TCase *latency = tcase_create("latency");
-	tcase_set_timeout(latency, 60);
-	tcase_add_test(latency, known_delay_is_recovered_exactly);
-	tcase_add_test(latency, leading_silence_does_not_hide_the_delay);
-	tcase_add_test(latency, delay_outside_the_range_is_not_invented);
-	suite_add_tcase(s, latency);
-	TCase *slicing = tcase_create("slicing");
-	tcase_set_timeout(slicing, 60);
-	tcase_add_test(slicing, transform_aligns_and_splits);
-	tcase_add_test(slicing, segments_are_time_major_and_raw);
-	tcase_add_test(slicing, random_batches_replay_from_the_seed);
-	tcase_add_test(slicing, continue_inputs_are_the_previous_sample);
-	tcase_add_test(slicing, generate_validates_on_the_whole_file_without_val);
-	suite_add_tcase(s, slicing);
-	TCase *refusals = tcase_create("refusals");
-	tcase_add_test(refusals, data_that_cannot_train_is_refused);
-	suite_add_tcase(s, refusals);
+	TCase *tc = suite_add_tests(s, tcase_create("latency"),
+	                            TESTS(known_delay_is_recovered_exactly,
+	                                  leading_silence_does_not_hide_the_delay,
+	                                  delay_outside_the_range_is_not_invented));
+	tcase_set_timeout(tc, 60);
+	tc = suite_add_tests(s, tcase_create("slicing"),
+	                     TESTS(transform_aligns_and_splits, segments_are_time_major_and_raw,
+	                           random_batches_replay_from_the_seed,
+	                           continue_inputs_are_the_previous_sample,
+	                           generate_validates_on_the_whole_file_without_val));
+	tcase_set_timeout(tc, 60);
+	suite_add_tests(s, tcase_create("refusals"), TESTS(data_that_cannot_train_is_refused));
 	return s;
 }
