@@ -45,22 +45,26 @@ put_bytes(buffer *b, const void *p, size_t n)
 	b->len += n;
 }
 
+/* v as `bytes` little-endian bytes. */
+static void
+put_le(buffer *b, uint64_t v, int bytes)
+{
+	unsigned char le[8];
+	for (int i = 0; i < bytes; i++)
+		le[i] = (unsigned char)(v >> (8 * i));
+	put_bytes(b, le, (size_t)bytes);
+}
+
 static void
 put_u64(buffer *b, uint64_t v)
 {
-	unsigned char le[8];
-	for (int i = 0; i < 8; i++)
-		le[i] = (unsigned char)(v >> (8 * i));
-	put_bytes(b, le, 8);
+	put_le(b, v, 8);
 }
 
 static void
 put_u32(buffer *b, uint32_t v)
 {
-	unsigned char le[4];
-	for (int i = 0; i < 4; i++)
-		le[i] = (unsigned char)(v >> (8 * i));
-	put_bytes(b, le, 4);
+	put_le(b, v, 4);
 }
 
 static void
@@ -161,24 +165,27 @@ take(reader *r, size_t n)
 	return p;
 }
 
+/* The next little-endian whole number of `bytes` bytes; 0 past the end. */
+static uint64_t
+get_le(reader *r, int bytes)
+{
+	const unsigned char *p = take(r, (size_t)bytes);
+	uint64_t v = 0;
+	for (int i = 0; p && i < bytes; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
 static uint64_t
 get_u64(reader *r)
 {
-	const unsigned char *p = take(r, 8);
-	uint64_t v = 0;
-	for (int i = 0; p && i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	return get_le(r, 8);
 }
 
 static uint32_t
 get_u32(reader *r)
 {
-	const unsigned char *p = take(r, 4);
-	uint32_t v = 0;
-	for (int i = 0; p && i < 4; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
+	return (uint32_t)get_le(r, 4);
 }
 
 static double

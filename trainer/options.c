@@ -50,59 +50,31 @@ default_threads(void)
 	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
+/* What each task trains by default. Generate: one sequence from a zero state,
+ * truncated BPTT through the file. */
+static const train_options task_defaults[] = {
+	[CWRNN_TASK_GENERATE] = {.task = CWRNN_TASK_GENERATE, .hidden = 40, .modules = 9,
+	                         .epochs = 300, .batch = 1, .segment = 512, .lr = 3e-3,
+	                         .loss = TRAIN_LOSS_MSE},
+	[CWRNN_TASK_TRANSFORM] = {.task = CWRNN_TASK_TRANSFORM, .hidden = 32, .modules = 8,
+	                          .epochs = 100, .batch = 16, .segment = 2048, .warmup = 256,
+	                          .lr = 5e-3, .loss = TRAIN_LOSS_ESR, .preemph = 0.85, .val = 0.1,
+	                          .patience = 20, .skip = 1},
+	[CWRNN_TASK_CONTINUE] = {.task = CWRNN_TASK_CONTINUE, .hidden = 40, .modules = 8,
+	                         .epochs = 100, .batch = 16, .segment = 1024, .warmup = 256,
+	                         .lr = 3e-3, .loss = TRAIN_LOSS_ESR, .val = 0.1, .patience = 20},
+};
+
 void
 options_defaults(train_options *o, cwrnn_task task)
 {
-	memset(o, 0, sizeof *o);
-	o->task = task;
-	o->hidden = 32;
-	o->modules = 8;
+	*o = task_defaults[task];
 	o->optimizer = CWRNN_OPT_ADAM;
 	o->momentum = 0.95;
 	o->seed = 1;
 	o->threads = default_threads();
 	o->clip = 1.0;
 	o->max_latency_ms = 50.0;
-	o->seconds = 0.0;
-	o->patience = 20;
-	switch (task) {
-	case CWRNN_TASK_GENERATE:
-		/* One sequence from a zero state: truncated BPTT through the file. */
-		o->hidden = 40;
-		o->modules = 9;
-		o->epochs = 300;
-		o->batch = 1;
-		o->segment = 512;
-		o->warmup = 0;
-		o->lr = 3e-3;
-		o->loss = TRAIN_LOSS_MSE;
-		o->preemph = 0.0;
-		o->val = 0.0;
-		o->patience = 0;
-		break;
-	case CWRNN_TASK_TRANSFORM:
-		o->epochs = 100;
-		o->batch = 16;
-		o->segment = 2048;
-		o->warmup = 256;
-		o->lr = 5e-3;
-		o->loss = TRAIN_LOSS_ESR;
-		o->preemph = 0.85;
-		o->val = 0.1;
-		o->skip = 1;
-		break;
-	case CWRNN_TASK_CONTINUE:
-		o->hidden = 40;
-		o->epochs = 100;
-		o->batch = 16;
-		o->segment = 1024;
-		o->warmup = 256;
-		o->lr = 3e-3;
-		o->loss = TRAIN_LOSS_ESR;
-		o->preemph = 0.0;
-		o->val = 0.1;
-		break;
-	}
 }
 
 static int

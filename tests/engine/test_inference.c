@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "fixtures.h"
 #include "heap_count.h"
 #include "suites.h"
@@ -731,36 +732,28 @@ Suite *
 inference_suite(void)
 {
 	Suite *s = suite_create("inference");
-	TCase *ref = tcase_create("reference");
-	tcase_add_test(ref, forward_matches_reference_with_exponential_periods);
-	tcase_add_test(ref, forward_matches_reference_with_odd_periods_and_inputs);
-	tcase_add_test(ref, forward_matches_reference_with_phase_and_skip);
-	tcase_add_test(ref, forward_matches_reference_with_velocity_and_gate);
-	tcase_add_test(ref, forward_matches_reference_with_overridden_periods);
-	tcase_add_test(ref, forward_matches_reference_with_live_overrides_and_phase);
-	tcase_add_test(ref, forward_matches_reference_with_controls);
-	tcase_add_test(ref, forward_matches_reference_for_a_128_unit_effect);
-	tcase_add_test(ref, every_bundled_model_matches_reference);
-	tcase_add_test(ref, isa_paths_this_machine_has_are_chosen_when_forced);
-	tcase_set_timeout(ref, 120);
-	suite_add_tcase(s, ref);
-	TCase *clock = tcase_create("clock");
-	tcase_add_test(clock, clock_runs_module_when_t_plus_phase_divides_period);
-	tcase_add_test(clock, clock_follows_overrides_from_the_next_step);
-	tcase_add_test(clock, clock_counter_is_64_bit);
-	suite_add_tcase(s, clock);
-	TCase *blocks = tcase_create("blocks");
-	tcase_add_test(blocks, process_in_random_blocks_equals_step_by_step);
-	tcase_add_test(blocks, reset_returns_to_time_zero_and_replays_identically);
-	suite_add_tcase(s, blocks);
-	TCase *bad = tcase_create("nonfinite");
-	tcase_add_test(bad, nan_and_inf_input_is_caught_counted_and_recovered);
-	tcase_add_test(bad, nan_born_inside_the_network_is_caught_on_every_path);
-	tcase_add_test(bad, huge_input_keeps_output_finite);
-	tcase_add_test(bad, state_never_holds_subnormal_values);
-	suite_add_tcase(s, bad);
-	TCase *rt = tcase_create("realtime");
-	tcase_add_test(rt, step_and_process_make_no_heap_calls);
-	suite_add_tcase(s, rt);
+	TCase *tc = suite_add_tests(s, tcase_create("reference"),
+	                            TESTS(forward_matches_reference_with_exponential_periods,
+	                                  forward_matches_reference_with_odd_periods_and_inputs,
+	                                  forward_matches_reference_with_phase_and_skip,
+	                                  forward_matches_reference_with_velocity_and_gate,
+	                                  forward_matches_reference_with_overridden_periods,
+	                                  forward_matches_reference_with_live_overrides_and_phase,
+	                                  forward_matches_reference_with_controls,
+	                                  forward_matches_reference_for_a_128_unit_effect,
+	                                  every_bundled_model_matches_reference,
+	                                  isa_paths_this_machine_has_are_chosen_when_forced));
+	tcase_set_timeout(tc, 120);
+	suite_add_tests(s, tcase_create("clock"),
+	                TESTS(clock_runs_module_when_t_plus_phase_divides_period,
+	                      clock_follows_overrides_from_the_next_step, clock_counter_is_64_bit));
+	suite_add_tests(s, tcase_create("blocks"),
+	                TESTS(process_in_random_blocks_equals_step_by_step,
+	                      reset_returns_to_time_zero_and_replays_identically));
+	suite_add_tests(s, tcase_create("nonfinite"),
+	                TESTS(nan_and_inf_input_is_caught_counted_and_recovered,
+	                      nan_born_inside_the_network_is_caught_on_every_path,
+	                      huge_input_keeps_output_finite, state_never_holds_subnormal_values));
+	suite_add_tests(s, tcase_create("realtime"), TESTS(step_and_process_make_no_heap_calls));
 	return s;
 }

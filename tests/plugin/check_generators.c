@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
@@ -170,10 +171,9 @@ END_TEST
 void
 generators_tcases(Suite *s)
 {
-	TCase *tc = fixture_tcase("generators");
-	tcase_add_test(tc, test_generator_free_runs_and_notes_restart_and_release);
-	tcase_add_test(tc, test_a_note_an_octave_up_steps_the_network_twice_per_sample);
-	tcase_add_test(tc, test_a_recorded_root_note_overrides_the_root_port);
-	tcase_add_test(tc, test_continue_model_runs_on_its_own_output);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, fixture_tcase("generators"),
+	                TESTS(test_generator_free_runs_and_notes_restart_and_release,
+	                      test_a_note_an_octave_up_steps_the_network_twice_per_sample,
+	                      test_a_recorded_root_note_overrides_the_root_port,
+	                      test_continue_model_runs_on_its_own_output));
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "dataset.h"
 #include "suites.h"
 
@@ -30,6 +31,24 @@ transform_options(void)
 	o.target = "out.wav";
 	o.val = 0.25;
 	return o;
+}
+
+/* ds: the transform dataset of make_pair's signals (steps as dataset_build takes it). */
+static void
+build_pair(dataset *ds, wav_audio *in, wav_audio *out, size_t n, long delay, uint64_t seed,
+           int steps)
+{
+	make_pair(in, out, n, delay, seed);
+	train_options o = transform_options();
+	ck_assert_int_eq(dataset_build(ds, &o, in, out, NULL, NULL, steps, msg, sizeof msg), 0);
+}
+
+static void
+free_pair(dataset *ds, wav_audio *in, wav_audio *out)
+{
+	dataset_free(ds);
+	wav_free(in);
+	wav_free(out);
 }
 
 START_TEST(known_delay_is_recovered_exactly)
@@ -78,11 +97,8 @@ END_TEST
 START_TEST(transform_aligns_and_splits)
 {
 	wav_audio in, out;
-	make_pair(&in, &out, 40000, 123, 11);
-	train_options o = transform_options();
 	dataset ds;
-	ck_assert_int_eq(dataset_build(&ds, &o, &in, &out, NULL, NULL, 1000, msg, sizeof msg),
-	                 0);
+	build_pair(&ds, &in, &out, 40000, 123, 11, 1000);
 	ck_assert_int_eq(ds.parts[0].latency, 123);
 	ck_assert_uint_eq(ds.n + ds.vn, 40000);
 	ck_assert_uint_eq(ds.vn, 10000);
@@ -100,20 +116,15 @@ START_TEST(transform_aligns_and_splits)
 	for (size_t t = 0; t < ds.n; t++)
 		residual = fmax(residual, fabs(ds.parts[0].y[t] - ds.parts[0].x[t]));
 	ck_assert_float_eq_tol(cfg.out_scale, (float)residual, 1e-6f);
-	dataset_free(&ds);
-	wav_free(&in);
-	wav_free(&out);
+	free_pair(&ds, &in, &out);
 }
 END_TEST
 
 START_TEST(segments_are_time_major_and_raw)
 {
 	wav_audio in, out;
-	make_pair(&in, &out, 5000, 0, 5);
-	train_options o = transform_options();
 	dataset ds;
-	ck_assert_int_eq(dataset_build(&ds, &o, &in, &out, NULL, NULL, 100, msg, sizeof msg),
-	                 0);
+	build_pair(&ds, &in, &out, 5000, 0, 5, 100);
 	enum { B = 3, S = 4 };
 	double x[S * B], t[S * B];
 	dataset_segment(&ds, 0, 10, S, 1, B, x, t);
@@ -121,20 +132,15 @@ START_TEST(segments_are_time_major_and_raw)
 		ck_assert_double_eq(x[s * B + 1], ds.parts[0].x[10 + s]);
 		ck_assert_double_eq(t[s * B + 1], ds.parts[0].y[10 + s]);
 	}
-	dataset_free(&ds);
-	wav_free(&in);
-	wav_free(&out);
+	free_pair(&ds, &in, &out);
 }
 END_TEST
 
 START_TEST(random_batches_replay_from_the_seed)
 {
 	wav_audio in, out;
-	make_pair(&in, &out, 3000, 0, 9);
-	train_options o = transform_options();
 	dataset ds;
-	ck_assert_int_eq(dataset_build(&ds, &o, &in, &out, NULL, NULL, 64, msg, sizeof msg),
-	                 0);
+	build_pair(&ds, &in, &out, 3000, 0, 9, 64);
 	enum { B = 5, S = 64 };
 	double x1[S * B], r1[S * B], x2[S * B], r2[S * B];
 	uint64_t a = 42, b = 42;
@@ -152,9 +158,7 @@ START_TEST(random_batches_replay_from_the_seed)
 		for (int s = 0; s < S; s++)
 			ck_assert_double_eq(r1[s * B + k], ds.parts[0].y[off + (size_t)s]);
 	}
-	dataset_free(&ds);
-	wav_free(&in);
-	wav_free(&out);
+	free_pair(&ds, &in, &out);
 }
 END_TEST
 
@@ -235,22 +239,17 @@ dataset_suite(void)
 	Suite *s = suite_create("dataset");
 	/* Correlating 20k-sample pairs takes seconds under AddressSanitizer on a
 	 * loaded machine; Check's 4 s default is not a bound we test. */
-	TCase *latency = tcase_create("latency");
-	tcase_set_timeout(latency, 60);
-	tcase_add_test(latency, known_delay_is_recovered_exactly);
-	tcase_add_test(latency, leading_silence_does_not_hide_the_delay);
-	tcase_add_test(latency, delay_outside_the_range_is_not_invented);
-	suite_add_tcase(s, latency);
-	TCase *slicing = tcase_create("slicing");
-	tcase_set_timeout(slicing, 60);
-	tcase_add_test(slicing, transform_aligns_and_splits);
-	tcase_add_test(slicing, segments_are_time_major_and_raw);
-	tcase_add_test(slicing, random_batches_replay_from_the_seed);
-	tcase_add_test(slicing, continue_inputs_are_the_previous_sample);
-	tcase_add_test(slicing, generate_validates_on_the_whole_file_without_val);
-	suite_add_tcase(s, slicing);
-	TCase *refusals = tcase_create("refusals");
-	tcase_add_test(refusals, data_that_cannot_train_is_refused);
-	suite_add_tcase(s, refusals);
+	TCase *tc = suite_add_tests(s, tcase_create("latency"),
+	                            TESTS(known_delay_is_recovered_exactly,
+	                                  leading_silence_does_not_hide_the_delay,
+	                                  delay_outside_the_range_is_not_invented));
+	tcase_set_timeout(tc, 60);
+	tc = suite_add_tests(s, tcase_create("slicing"),
+	                     TESTS(transform_aligns_and_splits, segments_are_time_major_and_raw,
+	                           random_batches_replay_from_the_seed,
+	                           continue_inputs_are_the_previous_sample,
+	                           generate_validates_on_the_whole_file_without_val));
+	tcase_set_timeout(tc, 60);
+	suite_add_tests(s, tcase_create("refusals"), TESTS(data_that_cannot_train_is_refused));
 	return s;
 }

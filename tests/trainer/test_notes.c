@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "notes.h"
 #include "suites.h"
 
@@ -225,15 +226,13 @@ Suite *
 notes_suite(void)
 {
 	Suite *s = suite_create("notes");
-	TCase *tc = tcase_create("manifest");
-	tcase_add_test(tc, manifest_reads_notes_comments_and_paths);
-	tcase_add_test(tc, every_bad_line_gets_one_message_naming_it);
-	tcase_add_test(tc, empty_or_binary_manifests_are_refused);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("sequences");
-	tcase_add_test(tc, resampling_keeps_the_waveform);
-	tcase_add_test(tc, notes_become_gated_sequences_in_lockstep);
-	tcase_add_test(tc, controls_describe_the_inputs);
-	suite_add_tcase(s, tc);
+	suite_add_tests(s, tcase_create("manifest"),
+	                TESTS(manifest_reads_notes_comments_and_paths,
+	                      every_bad_line_gets_one_message_naming_it,
+	                      empty_or_binary_manifests_are_refused));
+	suite_add_tests(s, tcase_create("sequences"),
+	                TESTS(resampling_keeps_the_waveform,
+	                      notes_become_gated_sequences_in_lockstep,
+	                      controls_describe_the_inputs));
 	return s;
 }

@@ -1,6 +1,7 @@
 /* Options: defaults per task, parsing, and refusal of impossible values. */
 #include <string.h>
 
+#include "check_cases.h"
 #include "options.h"
 #include "suites.h"
 #include "train.h"
@@ -278,22 +279,14 @@ Suite *
 options_suite(void)
 {
 	Suite *s = suite_create("options");
-	TCase *defaults = tcase_create("defaults");
-	tcase_add_test(defaults, transform_defaults_suit_effects);
-	tcase_add_test(defaults, generate_trains_one_sequence);
-	tcase_add_test(defaults, help_is_not_an_error);
-	suite_add_tcase(s, defaults);
-	TCase *parsing = tcase_create("parsing");
-	tcase_add_test(parsing, values_in_both_spellings);
-	tcase_add_test(parsing, every_option_takes_both_spellings);
-	tcase_add_test(parsing, hidden_split_over_modules_fast_first);
-	tcase_add_test(parsing, explicit_sizes_and_periods);
-	suite_add_tcase(s, parsing);
-	TCase *refusals = tcase_create("refusals");
-	tcase_add_test(refusals, impossible_values_are_refused);
-	tcase_add_test(refusals, architectures_that_do_not_add_up);
-	tcase_add_test(refusals, each_task_needs_its_files);
-	tcase_add_test(refusals, resume_refuses_contradicting_options);
-	suite_add_tcase(s, refusals);
+	suite_add_tests(s, tcase_create("defaults"),
+	                TESTS(transform_defaults_suit_effects, generate_trains_one_sequence,
+	                      help_is_not_an_error));
+	suite_add_tests(s, tcase_create("parsing"),
+	                TESTS(values_in_both_spellings, every_option_takes_both_spellings,
+	                      hidden_split_over_modules_fast_first, explicit_sizes_and_periods));
+	suite_add_tests(s, tcase_create("refusals"),
+	                TESTS(impossible_values_are_refused, architectures_that_do_not_add_up,
+	                      each_task_needs_its_files, resume_refuses_contradicting_options));
 	return s;
 }

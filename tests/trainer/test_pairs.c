@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "check_cases.h"
 #include "pairs.h"
 #include "suites.h"
 
@@ -275,16 +276,13 @@ Suite *
 pairs_suite(void)
 {
 	Suite *s = suite_create("pairs");
-	TCase *parsing = tcase_create("parsing");
-	tcase_add_test(parsing, lines_comments_paths_and_knobs);
-	tcase_add_test(parsing, a_file_without_knobs_is_fine);
-	tcase_add_test(parsing, every_bad_line_is_named);
-	suite_add_tcase(s, parsing);
-	TCase *data = tcase_create("data");
-	tcase_set_timeout(data, 60);
-	tcase_add_test(data, a_dataset_of_pairs_carries_their_knobs);
-	tcase_add_test(data, quiet_pairs_weigh_as_much_as_loud_ones);
-	tcase_add_test(data, capture_signal_is_deterministic_and_found);
-	suite_add_tcase(s, data);
+	suite_add_tests(s, tcase_create("parsing"),
+	                TESTS(lines_comments_paths_and_knobs, a_file_without_knobs_is_fine,
+	                      every_bad_line_is_named));
+	TCase *tc = suite_add_tests(s, tcase_create("data"),
+	                            TESTS(a_dataset_of_pairs_carries_their_knobs,
+	                                  quiet_pairs_weigh_as_much_as_loud_ones,
+	                                  capture_signal_is_deterministic_and_found));
+	tcase_set_timeout(tc, 60);
 	return s;
 }

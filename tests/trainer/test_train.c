@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_cases.h"
 #include "suites.h"
 
 static char msg[512];
@@ -248,23 +249,19 @@ Suite *
 train_suite(void)
 {
 	Suite *s = suite_create("train");
-	TCase *det = tcase_create("determinism");
-	tcase_add_test(det, same_seed_and_threads_same_weights);
-	tcase_add_test(det, thread_count_changes_only_rounding);
-	tcase_add_test(det, different_seeds_differ);
-	suite_add_tcase(s, det);
-	TCase *eval = tcase_create("evaluation and learning");
-	tcase_set_timeout(eval, 30);
-	tcase_add_test(eval, evaluation_agrees_with_the_float_engine);
-	tcase_add_test(eval, long_evaluation_is_the_same_on_any_thread_count);
-	tcase_add_test(eval, training_reduces_the_validation_error);
-	suite_add_tcase(s, eval);
-	TCase *stop = tcase_create("stop rules");
-	tcase_add_test(stop, epoch_limit_stops_with_a_curve_and_a_best_model);
-	tcase_add_test(stop, interrupt_stops_before_the_next_update);
-	tcase_add_test(stop, patience_stops_when_validation_stalls);
-	tcase_add_test(stop, learning_rate_anneals_over_the_time_budget);
-	tcase_add_test(stop, sse_is_half_the_squared_error_in_network_units);
-	suite_add_tcase(s, stop);
+	suite_add_tests(s, tcase_create("determinism"),
+	                TESTS(same_seed_and_threads_same_weights,
+	                      thread_count_changes_only_rounding, different_seeds_differ));
+	TCase *tc = suite_add_tests(s, tcase_create("evaluation and learning"),
+	                            TESTS(evaluation_agrees_with_the_float_engine,
+	                                  long_evaluation_is_the_same_on_any_thread_count,
+	                                  training_reduces_the_validation_error));
+	tcase_set_timeout(tc, 30);
+	suite_add_tests(s, tcase_create("stop rules"),
+	                TESTS(epoch_limit_stops_with_a_curve_and_a_best_model,
+	                      interrupt_stops_before_the_next_update,
+	                      patience_stops_when_validation_stalls,
+	                      learning_rate_anneals_over_the_time_budget,
+	                      sse_is_half_the_squared_error_in_network_units));
 	return s;
 }
