@@ -39,7 +39,9 @@ PRESET_ARGS_inst-guitar := instrument --name "Nylon guitar" --notes audio/guitar
 	--epochs 600
 PRESET_ARGS_inst-organ := instrument --name "Organ" --notes audio/organ/NOTES.txt --epochs 400
 # The DS-1 with drive and tone knobs (nine recorded settings, presets/ds1-knobs.pairs):
-# named knob-* so it sorts after inst-* (model 8) and the other numbers stay.
+# named so that it sorts after harp: model 5 of the mono and stereo plugins
+# (whose model port lists the effects and generators; the instrument's its own),
+# and the other presets' model numbers stay.
 PRESET_ARGS_knob-ds1 := transform --name "DS-1 (drive, tone)" --pairs presets/ds1-knobs.pairs \
 	--hidden 48 --epochs 45
 
