@@ -11,8 +11,7 @@
  *   clock bend  the same cello model, audibly not at the trained pitch;
  *   knobs       the DS-1 with drive and tone: Knob 1 at 0, 50 and 100 %
  *               plays the held-out phrase like the pedal recorded at those
- *               drives, and moves its level and brightness as the pedal's
- *               recordings do.
+ *               drives, and moves its level as the pedal's recordings do.
  * Needs LV2_PATH pointing at build/lv2 and the recordings in audio/ (or
  * CW_AUDIO_DIR). Opens the plugin as the plugin tests do (tests/plugin/host.h)
  * and measures levels as their standard deviation (a DC offset is not a sound).
@@ -51,9 +50,10 @@
 typedef enum { KIND_EFFECT, KIND_VOICE, KIND_DRONE, KIND_BENT, KIND_KNOBS } preset_kind;
 
 /* What each preset must do. Effects: ESR bound against the pedal on the
- * held-out phrase (knobs: at each of three drives). Voices, drones: the pitch (Hz) played at the root note,
- * and whether the tone sustains (still sounding 1 s in) or decays like a
- * pluck (below a tenth of its early level 1 s in). */
+ * held-out phrase (knobs: at each of three drives). Voices, drones: the
+ * pitch (Hz) played at the root note, and whether the tone sustains (still
+ * sounding 1 s in) or decays like a pluck (below a tenth of its early level
+ * 1 s in). */
 static const struct {
 	const char *uri;
 	const char *model; /* file name in the bundle's models/ */
