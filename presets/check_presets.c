@@ -8,7 +8,10 @@
  *   generators  a note at the root plays the trained pitch, an octave up
  *               plays twice that;
  *   continue    runs on its own output at the trained pitch;
- *   clock bend  the same cello model, audibly not at the trained pitch.
+ *   clock bend  the same cello model, audibly not at the trained pitch;
+ *   knobs       the DS-1 with drive and tone: Knob 1 at 0, 50 and 100 %
+ *               plays the held-out phrase like the pedal recorded at those
+ *               drives, and moves its level as the pedal's recordings do.
  * Needs LV2_PATH pointing at build/lv2 and the recordings in audio/ (or
  * CW_AUDIO_DIR). Opens the plugin as the plugin tests do (tests/plugin/host.h)
  * and measures levels as their standard deviation (a DC offset is not a sound).
@@ -26,6 +29,7 @@
 #include "cwrnn.h"
 #include "fixture.h"
 #include "ports.h"
+#include "signal.h"
 
 #define MONO "https://cwrnn.org/lv2/mono"
 #define STEREO "https://cwrnn.org/lv2/stereo"
@@ -33,12 +37,23 @@
 #define RATE 48000.0
 #define MAX_SIG (20 * 48000)
 
-typedef enum { KIND_EFFECT, KIND_VOICE, KIND_DRONE, KIND_BENT } preset_kind;
+/* The DS-1 knob recordings (audio/ds1k_*): their rate, which the knob
+ * preset's model keeps, so the test runs the plugin at it (no resampling);
+ * and the pedal's latency, which cwrnn-train found in every training pair
+ * (presets/README.md) and the model does not reproduce. */
+#define DS1K_RATE 44100.0
+#define DS1K_LATENCY 21
+/* The knob preset's bounds (presets/README.md has what it measures). */
+#define KNOBS_MAX_ESR 0.3
+#define KNOBS_LEVEL_TOL 0.3
+
+typedef enum { KIND_EFFECT, KIND_VOICE, KIND_DRONE, KIND_BENT, KIND_KNOBS } preset_kind;
 
 /* What each preset must do. Effects: ESR bound against the pedal on the
- * held-out phrase. Voices, drones: the pitch (Hz) played at the root note,
- * and whether the tone sustains (still sounding 1 s in) or decays like a
- * pluck (below a tenth of its early level 1 s in). */
+ * held-out phrase (knobs: at each of three drives). Voices, drones: the
+ * pitch (Hz) played at the root note, and whether the tone sustains (still
+ * sounding 1 s in) or decays like a pluck (below a tenth of its early level
+ * 1 s in). */
 static const struct {
 	const char *uri;
 	const char *model; /* file name in the bundle's models/ */
@@ -54,15 +69,17 @@ static const struct {
 	{ PRESET("cello"), "cello.cwrnn", KIND_VOICE, NULL, 0, 110.25, 1 },
 	{ PRESET("cello-drone"), "drone.cwrnn", KIND_DRONE, NULL, 0, 220.5, 1 },
 	{ PRESET("clock-bend"), "cello.cwrnn", KIND_BENT, NULL, 0, 110.25, 1 },
+	{ PRESET("ds1-knobs"), "knob-ds1.cwrnn", KIND_KNOBS, NULL, KNOBS_MAX_ESR, 0, 0 },
 };
 #define N_EXPECTED (int)(sizeof expected / sizeof expected[0])
 
 static float in_buf[MAX_SIG], out_buf[MAX_SIG], wet_buf[MAX_SIG];
+static float knob_out[3][MAX_SIG], knob_wet[3][MAX_SIG];
 
 /* ------------------------------------------------------------- helpers */
 
 static size_t
-read_audio(const char *name, float *x, size_t max)
+read_audio(const char *name, float *x, size_t max, double rate)
 {
 	const char *dir = getenv("CW_AUDIO_DIR");
 	char path[1100];
@@ -71,7 +88,7 @@ read_audio(const char *name, float *x, size_t max)
 	SNDFILE *f = sf_open(path, SFM_READ, &info);
 	ck_assert_msg(f != NULL, "cannot read %s: %s", path, sf_strerror(NULL));
 	ck_assert_int_eq(info.channels, 1);
-	ck_assert_int_eq(info.samplerate, (int)RATE);
+	ck_assert_int_eq(info.samplerate, (int)rate);
 	sf_count_t n = sf_readf_float(f, x, (sf_count_t)max);
 	sf_close(f);
 	return (size_t)n;
@@ -151,9 +168,9 @@ assert_selects(lh_host *h, const char *model)
 }
 
 static lh_host *
-open_with_preset(int k)
+open_with_preset(int k, double rate)
 {
-	lh_host *h = host_open(MONO, RATE, LH_ALL);
+	lh_host *h = host_open(MONO, rate, LH_ALL);
 	lh_run(h, NULL, NULL, 64); /* running: the preset's model comes in live */
 	ck_assert_msg(lh_apply_preset(h, expected[k].uri) == 0, "no preset %s", expected[k].uri);
 	assert_selects(h, expected[k].model);
@@ -208,6 +225,63 @@ assert_envelope(int k)
 		              late);
 }
 
+/* Knob 1 of the DS-1 preset at 0, 50 (the preset's own setting) and 100 %:
+ * drive 0, 0.25 and 0.5, tone 0.5 (Knob 2 at 50 %). The held-out nylon
+ * phrase at each comes out within the ESR bound of the pedal recorded at
+ * that drive (the pedal's latency removed, the first 0.1 s skipped) and
+ * nearer that recording than the pedal at the other two drives; Knob 1 0 ->
+ * 100 % scales the level as the recordings' drive 0 -> 0.5 does (within
+ * KNOBS_LEVEL_TOL). The spectral centroids' ratio is printed, not bounded:
+ * the model does not follow the pedal's (presets/README.md). h has the
+ * preset restored; the other positions get a host each. */
+static void
+assert_knob_moves_the_pedal(lh_host *h, int k)
+{
+	static const float position[3] = { 0.0f, 50.0f, 100.0f };
+	static const char *const wet[3] = { "ds1k_test_d000_t500.flac", "ds1k_test_d250_t500.flac",
+		                                "ds1k_test_d500_t500.flac" };
+	size_t n = read_audio("ds1k_test_dry.flac", in_buf, MAX_SIG, DS1K_RATE);
+	size_t skip = (size_t)(0.1 * DS1K_RATE), len = n - skip - DS1K_LATENCY;
+	ck_assert_float_eq(preset_port(h, CW_PORT_KNOB_1), 50.0f);
+	ck_assert_float_eq(preset_port(h, CW_PORT_KNOB_2), 50.0f);
+	for (int p = 0; p < 3; p++) {
+		ck_assert_uint_eq(read_audio(wet[p], knob_wet[p], MAX_SIG, DS1K_RATE), n);
+		lh_host *at = p == 1 ? h : open_with_preset(k, DS1K_RATE);
+		at->controls[CW_PORT_KNOB_1] = position[p];
+		run_signal(at, in_buf, knob_out[p], n);
+		if (at != h)
+			close_host(at, k);
+	}
+	double e[3][3]; /* e[p][q]: the output at position p against recording q */
+	for (int p = 0; p < 3; p++) {
+		for (int q = 0; q < 3; q++)
+			e[p][q] = esr(knob_out[p] + skip, knob_wet[q] + skip + DS1K_LATENCY, len);
+		fprintf(stderr,
+		        "check_presets: %s: Knob 1 at %3.0f %%: held-out ESR %.4f against the pedal "
+		        "at its drive (%.4f, %.4f, %.4f against drive 0, 0.25, 0.5)\n",
+		        expected[k].uri, position[p], e[p][p], e[p][0], e[p][1], e[p][2]);
+		ck_assert_double_le(e[p][p], expected[k].max_esr);
+	}
+	for (int p = 0; p < 3; p++)
+		for (int q = 0; q < 3; q++)
+			ck_assert_msg(q == p || e[p][p] < e[p][q],
+			              "Knob 1 at %.0f %% is nearer the pedal at another drive (%g, own %g)",
+			              position[p], e[p][q], e[p][p]);
+	double level[2], centroid[2]; /* [0]: the plugin, [1]: the recordings */
+	const float *ends[2][2] = { { knob_out[0], knob_out[2] }, { knob_wet[0], knob_wet[2] } };
+	for (int r = 0; r < 2; r++) {
+		size_t from = skip + (r ? DS1K_LATENCY : 0);
+		level[r] = spread(ends[r][1] + from, len) / spread(ends[r][0] + from, len);
+		centroid[r] = sig_centroid(ends[r][1] + from, len, 4096, DS1K_RATE) /
+		              sig_centroid(ends[r][0] + from, len, 4096, DS1K_RATE);
+	}
+	fprintf(stderr,
+	        "check_presets: %s: Knob 1 0 -> 100 %%: level x%.3f (pedal x%.3f), spectral "
+	        "centroid x%.3f (pedal x%.3f)\n",
+	        expected[k].uri, level[0], level[1], centroid[0], centroid[1]);
+	ck_assert_double_eq_tol(level[0] / level[1], 1.0, KNOBS_LEVEL_TOL);
+}
+
 /* --------------------------------------------------------------- tests */
 
 START_TEST(test_every_preset_is_listed_with_a_label)
@@ -245,12 +319,12 @@ END_TEST
 START_TEST(test_each_preset_plays_what_its_model_learned)
 {
 	int k = _i;
-	lh_host *h = open_with_preset(k);
+	lh_host *h = open_with_preset(k, expected[k].kind == KIND_KNOBS ? DS1K_RATE : RATE);
 	double f;
 	switch (expected[k].kind) {
 	case KIND_EFFECT: {
-		size_t n = read_audio("guitar_test_dry_48k.flac", in_buf, MAX_SIG);
-		ck_assert_uint_eq(read_audio(expected[k].wet, wet_buf, MAX_SIG), n);
+		size_t n = read_audio("guitar_test_dry_48k.flac", in_buf, MAX_SIG, RATE);
+		ck_assert_uint_eq(read_audio(expected[k].wet, wet_buf, MAX_SIG, RATE), n);
 		run_signal(h, in_buf, out_buf, n);
 		/* compare with the pedal at unity output gain, past the 20 ms
 		 * crossfade from the model that was playing */
@@ -286,6 +360,9 @@ START_TEST(test_each_preset_plays_what_its_model_learned)
 		assert_envelope(k);
 		ck_assert_msg(fabs(f - expected[k].f0) > 0.1 * expected[k].f0,
 		              "bent clocks still play the trained %.2f Hz", f);
+		break;
+	case KIND_KNOBS:
+		assert_knob_moves_the_pedal(h, k);
 		break;
 	}
 	close_host(h, k);

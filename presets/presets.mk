@@ -16,7 +16,7 @@ PRESET_PAPER := --optimizer nesterov --momentum 0.95 --loss sse --init-sigma 0.1
 	--val 0 --patience 0
 
 # default.cwrnn is the plugin's default model (DEFAULT_MODEL in plugin/plugin.mk).
-PRESET_MODEL_NAMES := default fuzz harp cello drone inst-epiano inst-guitar inst-organ
+PRESET_MODEL_NAMES := default fuzz harp cello drone inst-epiano inst-guitar inst-organ knob-ds1
 
 PRESET_ARGS_default := transform --name "Warm overdrive (TS9)" \
 	-i audio/guitar_train_dry_48k.flac -t audio/guitar_train_ts9_48k.flac \
@@ -38,6 +38,12 @@ PRESET_ARGS_inst-epiano := instrument --name "Electric piano" --notes audio/epia
 PRESET_ARGS_inst-guitar := instrument --name "Nylon guitar" --notes audio/guitar/NOTES.txt \
 	--epochs 600
 PRESET_ARGS_inst-organ := instrument --name "Organ" --notes audio/organ/NOTES.txt --epochs 400
+# The DS-1 with drive and tone knobs (nine recorded settings, presets/ds1-knobs.pairs):
+# named so that it sorts after harp: model 5 of the mono and stereo plugins
+# (whose model port lists the effects and generators; the instrument's its own),
+# and the other presets' model numbers stay.
+PRESET_ARGS_knob-ds1 := transform --name "DS-1 (drive, tone)" --pairs presets/ds1-knobs.pairs \
+	--hidden 48 --epochs 45
 
 .PHONY: presets presets-models presets-measure check-presets \
 	$(PRESET_MODEL_NAMES:%=preset-model-%)
@@ -62,10 +68,11 @@ PRESETS_TEST_OBJ := $(OBJ)/presets/check_presets.o
 PRESETS_HOST_OBJ := $(OBJ)/tests/plugin/host.o $(OBJ)/tests/plugin/heap.o \
 	$(OBJ)/tests/plugin/fixture.o $(LV2HOST_OBJ) $(OBJ)/plugin/ports.o
 $(PRESETS_TEST_OBJ): CW_CFLAGS += $(CHECK_CFLAGS) $(LV2HOST_CFLAGS) $(PRESETS_SNDFILE_CFLAGS) \
-	-Iplugin -Itests/plugin
+	-Iplugin -Itests/plugin -Itools/demo
 
 # -rdynamic: the plugin tests' heap counter (tests/plugin/heap.c) sees run().
-$(BUILD)/tests/check_presets: $(PRESETS_TEST_OBJ) $(PRESETS_HOST_OBJ) $(LIBCWRNN)
+$(BUILD)/tests/check_presets: $(PRESETS_TEST_OBJ) $(PRESETS_HOST_OBJ) $(OBJ)/tools/demo/signal.o \
+		$(OBJ)/tools/demo/fft.o $(LIBCWRNN)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(PLUGIN_LILV_LIBS) $(CHECK_LIBS) \
 		$(PRESETS_SNDFILE_LIBS) -lm -ldl

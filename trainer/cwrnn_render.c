@@ -1,5 +1,6 @@
 /* cwrnn-render: runs a model offline with the float engine, exactly as the
  * plugin does (one cwrnn_state, the input processed as is). */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,8 +205,15 @@ set_controls(app *a)
 		char opt[64];
 		double value;
 		snprintf(opt, sizeof opt, "--knob %s", s->name);
-		if (parse_double(opt, s->value, ctl->min, ctl->max, &value, a->msg, sizeof a->msg) != 0)
+		/* The range is in floats and so is the value the network gets:
+		 * check the float (0.2 is just below 0.2f, a 0.2..0.8 knob's end). */
+		if (parse_double(opt, s->value, -FLT_MAX, FLT_MAX, &value, a->msg, sizeof a->msg) != 0)
 			return EXIT_OPTIONS;
+		if ((float)value < ctl->min || (float)value > ctl->max) {
+			snprintf(a->msg, sizeof a->msg, "%s: %g is out of range (expected %g..%g)", opt, value,
+			         (double)ctl->min, (double)ctl->max);
+			return EXIT_OPTIONS;
+		}
 		a->controls[i] = (float)value;
 	}
 	return 0;

@@ -134,8 +134,8 @@ make_signal(float *x, size_t n, uint64_t seed)
 		x[i] = (float)(0.4 * sin(0.013 * (double)i) + 0.3 * (rng_uniform() - 0.5));
 }
 
-/* The engine's output for a model file on a fresh state. periods: module
- * overrides (NULL: none). */
+/* The engine's output for a model file on a fresh state, its controls (if
+ * any) at their defaults. periods: module overrides (NULL: none). */
 void
 engine_ref(const char *path, const float *in, float *out, size_t n, const uint32_t *periods)
 {
@@ -146,11 +146,23 @@ engine_ref(const char *path, const float *in, float *out, size_t n, const uint32
 	ck_assert_ptr_nonnull(s);
 	for (int i = 0; periods && i < m->config.n_modules; i++)
 		cwrnn_state_set_period(s, i, periods[i]);
-	if (m->config.n_inputs == 0) {
+	int k = m->config.n_inputs, c = m->config.n_controls;
+	if (k == 0) {
 		cwrnn_process(s, NULL, out, n);
-	} else {
-		ck_assert_int_eq(m->config.n_inputs, 1);
+	} else if (c == 0) {
+		ck_assert_int_eq(k, 1);
 		cwrnn_process(s, in, out, n);
+	} else { /* one audio input, then the controls held at their defaults */
+		ck_assert_int_eq(k - c, 1);
+		float *frames = malloc((size_t)k * n * sizeof *frames);
+		ck_assert_ptr_nonnull(frames);
+		for (size_t t = 0; t < n; t++) {
+			frames[(size_t)k * t] = in[t];
+			for (int j = 0; j < c; j++)
+				frames[(size_t)k * t + 1 + (size_t)j] = m->config.controls[j].def;
+		}
+		cwrnn_process(s, frames, out, n);
+		free(frames);
 	}
 	cwrnn_state_free(s);
 	cwrnn_model_free(m);

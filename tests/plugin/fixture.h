@@ -48,8 +48,8 @@ void make_signal(float *x, size_t n, uint64_t seed);
  * it with the bundled default model (engine_ref). */
 void default_signal(float *x, float *ref, uint64_t seed);
 
-/* The engine's output for a model file on a fresh state. periods: module
- * overrides (NULL: none). */
+/* The engine's output for a model file on a fresh state, its controls (if
+ * any) at their defaults. periods: module overrides (NULL: none). */
 void engine_ref(const char *path, const float *in, float *out, size_t n, const uint32_t *periods);
 
 double max_diff(const float *a, const float *b, size_t n); /* NaN if either has one */

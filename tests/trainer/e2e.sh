@@ -260,6 +260,16 @@ check "--knob declares a range" "$TRAIN" transform --pairs pairs/p.txt -o kr.cwr
 	--hidden 8 --modules 2 --knob gain:0:40 --report kr.json -q
 grep -q '"min": 0, "max": 40' kr.json && pass "the declared range is the model's" ||
 	fail "the declared range is the model's" "$(grep -o '"knobs": \[[^]]*\]' kr.json)"
+# A range's ends are floats in the model (0.2f is a little above 0.2, 30.3f
+# a little below 30.3): render takes them written as they were declared.
+check "--knob declares a range with decimal ends" "$TRAIN" transform --pairs pairs/p.txt \
+	-o kd.cwrnn --epochs 1 --hidden 8 --modules 2 --knob gain:0.2:30.3 -q
+check "render --knob at a decimal range's bottom" "$RENDER" -m kd.cwrnn -i dry.wav -o kd.wav \
+	--knob gain=0.2
+check "render --knob at a decimal range's top" "$RENDER" -m kd.cwrnn -i dry.wav -o kd.wav \
+	--knob gain=30.3
+refused "render --knob just past a decimal range's end" out.wav "$RENDER" -m kd.cwrnn -i dry.wav \
+	-o out.wav --knob gain=30.31
 sx dry.wav -r 48000 pairs/dry48.wav
 bad_pairs() { # bad_pairs NAME LINE SAYS: a pairs file with LINE as its third pair
 	printf 'dry.wav od10.wav gain=10\ndry.wav od20.wav gain=20\n%s\n' "$3" >pairs/bad.txt

@@ -67,6 +67,22 @@ sig_power_spectrum(const float *x, size_t n, size_t fft_n, double *power)
 	return 0;
 }
 
+double
+sig_centroid(const float *x, size_t n, size_t fft_n, double rate)
+{
+	double *p = malloc((fft_n / 2 + 1) * sizeof *p), num = 0.0, den = 0.0;
+	if (!p || sig_power_spectrum(x, n, fft_n, p) != 0) {
+		free(p);
+		return NAN;
+	}
+	for (size_t k = 1; k <= fft_n / 2; k++) {
+		num += (double)k * rate / (double)fft_n * p[k];
+		den += p[k];
+	}
+	free(p);
+	return den > 0.0 ? num / den : NAN;
+}
+
 size_t
 sig_loudest(const float *x, size_t n, size_t win)
 {

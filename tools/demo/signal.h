@@ -19,6 +19,11 @@ double sig_max_abs_diff(const float *a, const float *b, size_t n);
  * or out of memory). */
 int sig_power_spectrum(const float *x, size_t n, size_t fft_n, double *power);
 
+/* Spectral centroid (Hz) of x sampled at rate: the power-weighted mean
+ * frequency of its sig_power_spectrum (fft_n), DC left out. NAN when the
+ * spectrum cannot be made or x is silent. */
+double sig_centroid(const float *x, size_t n, size_t fft_n, double rate);
+
 /* Start of the win-sample window of x (hop win / 4) with the most energy. */
 size_t sig_loudest(const float *x, size_t n, size_t win);
 
