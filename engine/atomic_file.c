@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,24 +32,24 @@ cw_atomic_open(cw_atomic_file *f, const char *path, char *msg, size_t msg_len)
 	f->fd = -1;
 	if (cw_atomic_check_destination(path, msg, msg_len) != 0)
 		return -1;
-	static const char suffix[] = ".tmp.XXXXXX";
+	/* Our own unique name opened O_EXCL with mode 0666, so the kernel applies
+	 * the user's umask (mkstemp makes 0600, and a fixed chmod would ignore
+	 * it). A clash with another writer's name is retried with the next. */
+	static _Atomic unsigned long counter;
+	static const char suffix[] = ".tmp.xxxxxxxxxxxx";
 	size_t len = strlen(path);
 	char *tmp = malloc(len + sizeof suffix);
 	if (!tmp)
 		return cw_fail(msg, msg_len, "cannot write '%s': out of memory", path);
 	memcpy(tmp, path, len);
-	memcpy(tmp + len, suffix, sizeof suffix);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int err = errno;
-		free(tmp);
-		return cw_fail(msg, msg_len, "cannot write '%s': %s", path, strerror(err));
+	int fd = -1, err = EEXIST;
+	for (int attempt = 0; fd < 0 && err == EEXIST && attempt < 1000; attempt++) {
+		unsigned long n = counter++ * 2654435761ul + (unsigned long)getpid() * 40503ul;
+		snprintf(tmp + len, sizeof suffix, ".tmp.%012lx", n & 0xFFFFFFFFFFFFul);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		err = fd < 0 ? errno : 0;
 	}
-	/* mkstemp makes the file 0600; what we write is meant to be shared. */
-	if (fchmod(fd, 0644) != 0) {
-		int err = errno;
-		close(fd);
-		unlink(tmp);
+	if (fd < 0) {
 		free(tmp);
 		return cw_fail(msg, msg_len, "cannot write '%s': %s", path, strerror(err));
 	}

@@ -6,8 +6,8 @@
  * demo's SVGs all write through it.
  *
  * The data goes to a temporary file beside the destination (same directory,
- * so the rename cannot cross file systems), named PATH.tmp.XXXXXX, mode
- * 0644; it is synced, renamed over PATH, and the directory is synced so the
+ * so the rename cannot cross file systems), named PATH.tmp.XXXXXXXXXXXX,
+ * created 0666 less the user's umask; it is synced, renamed over PATH, and the directory is synced so the
  * rename is durable too. A destination that exists and is neither a regular
  * file nor a symbolic link is refused before anything is written: renaming
  * over /dev/full or a FIFO would replace the node itself (as root) or fail

@@ -363,8 +363,20 @@ load_pairs(app *a, cwrnn_config *cfg, int resuming, int steps)
 			same = !strcmp(cfg->controls[k].name, pf->names[k]);
 		if (!same)
 			return cw_fail(a->msg, sizeof a->msg, "'%s' names other knobs than checkpoint "
-			               "'%s' was trained with (%d)", o->pairs, o->resume, cfg->n_controls),
+			               "'%s' was trained with (%d)", pf->path, o->resume, cfg->n_controls),
 			       EXIT_DATA;
+		/* A value outside the trained range would reach the network outside 0..1. */
+		for (size_t i = 0; i < pf->n_lines; i++)
+			for (int k = 0; k < pf->n_knobs; k++) {
+				const cwrnn_control *c = &cfg->controls[k];
+				float v = (float)pf->lines[i].values[k];
+				if (v < c->min || v > c->max)
+					return cw_fail(a->msg, sizeof a->msg, "%s:%d: %s=%g is outside the range "
+					               "%g..%g checkpoint '%s' was trained with", pf->path,
+					               pf->lines[i].line, c->name, pf->lines[i].values[k], c->min,
+					               c->max, o->resume),
+					       EXIT_DATA;
+			}
 		for (int r = 0; r < o->n_knob_ranges; r++)
 			for (int k = 0; k < cfg->n_controls; k++)
 				if (!strcmp(o->knob_ranges[r].name, cfg->controls[k].name) &&
@@ -485,6 +497,12 @@ prepare(app *a, cwrnn_config *cfg)
 	}
 	if (o->resume) {
 		/* Network, scales and skip are the checkpoint's, as trained. */
+		if (!o->instrument && cfg->n_controls != a->ds.n_controls) {
+			cw_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained with %d knob(s) and "
+			        "this data has %d: resume it with the pairs it was trained on (--pairs or "
+			        "--capture)", o->resume, cfg->n_controls, a->ds.n_controls);
+			return EXIT_DATA;
+		}
 		if (cfg->sample_rate != (float)a->ds.rate) {
 			cw_fail(a->msg, sizeof a->msg, "checkpoint '%s' was trained at %g Hz but the data "
 			        "is %d Hz", o->resume, cfg->sample_rate, a->ds.rate);

@@ -2,6 +2,7 @@
 #include "pairs.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,10 @@ parse_knob(pairs_file *pf, pair_line *pl, int defining, const char *w, size_t le
 	seen[k] = 1;
 	char value[64], name[360];
 	size_t vlen = len - nlen - 1;
-	snprintf(value, sizeof value, "%.*s", (int)(vlen < 63 ? vlen : 63), eq + 1);
+	if (vlen >= sizeof value) /* cut short, trailing junk would pass unseen */
+		return cw_fail(msg, msg_len, "%s: the value of knob '%s' is too long", where,
+		               pf->names[k]);
+	snprintf(value, sizeof value, "%.*s", (int)vlen, eq + 1);
 	snprintf(name, sizeof name, "%s: %s", where, pf->names[k]);
 	return parse_double(name, value, -1e6, 1e6, &pl->values[k], msg, msg_len);
 }
@@ -183,7 +187,9 @@ knob_range_parse(const char *s, knob_range *k, char *msg, size_t msg_len)
 	memset(k, 0, sizeof *k);
 	memcpy(k->name, s, (size_t)(c1 - s));
 	char lo[64];
-	snprintf(lo, sizeof lo, "%.*s", (int)(c2 - c1 - 1 < 63 ? c2 - c1 - 1 : 63), c1 + 1);
+	if (c2 - c1 - 1 >= (ptrdiff_t)sizeof lo)
+		return cw_fail(msg, msg_len, "--knob %s: the minimum is too long", s);
+	snprintf(lo, sizeof lo, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
 	if (parse_double("--knob min", lo, -1e6, 1e6, &k->min, msg, msg_len) != 0 ||
 	    parse_double("--knob max", c2 + 1, -1e6, 1e6, &k->max, msg, msg_len) != 0)
 		return -1;

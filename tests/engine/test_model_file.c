@@ -776,12 +776,14 @@ START_TEST(save_leaves_no_temporary_file)
 	cwrnn_model *model = random_default_model(3, 2, "x", 1);
 	char msg[512] = "";
 	const char *path = tmp_file("m.cwrnn");
+	mode_t old = umask(027); /* the saved file keeps to the user's umask */
 	ck_assert_msg(cwrnn_model_save(model, path, msg, sizeof msg) == CWRNN_OK, "%s", msg);
+	umask(old);
 	ck_assert_int_eq(entries_in_tmp_dir(), 1);
 	struct stat st;
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISREG(st.st_mode));
-	ck_assert_uint_eq(st.st_mode & 0777, 0644);
+	ck_assert_uint_eq(st.st_mode & 0777, 0640);
 	cwrnn_model_free(model);
 }
 END_TEST

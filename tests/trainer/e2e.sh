@@ -256,6 +256,15 @@ refused "pairs with other knobs than the checkpoint's" bad.cwrnn "$TRAIN" transf
 	--pairs pairs/other.txt -o bad.cwrnn --epochs 3 --resume kp.ckpt
 refused "--knob against the checkpoint's range" bad.cwrnn "$TRAIN" transform \
 	--pairs pairs/p.txt -o bad.cwrnn --epochs 3 --resume kp.ckpt --knob gain:0:100
+# A knob checkpoint resumed without its pairs would feed audio into its knob
+# inputs; a value beyond the trained range would reach the network beyond 0..1.
+refused "a knob checkpoint resumed without --pairs" bad.cwrnn "$TRAIN" transform \
+	-i pairs/dry.wav -t pairs/od20.wav -o bad.cwrnn --epochs 3 --resume kp.ckpt
+printf 'dry.wav od10.wav gain=10\ndry.wav od20.wav gain=200\n' >pairs/wide.txt
+refused "a resumed knob value outside the checkpoint's range" bad.cwrnn "$TRAIN" transform \
+	--pairs pairs/wide.txt -o bad.cwrnn --epochs 3 --resume kp.ckpt
+grep -q 'wide.txt:2: gain=200 is outside' err.log && pass "the refusal names the line" ||
+	fail "the refusal names the line" "$(cat err.log)"
 check "--knob declares a range" "$TRAIN" transform --pairs pairs/p.txt -o kr.cwrnn --epochs 1 \
 	--hidden 8 --modules 2 --knob gain:0:40 --report kr.json -q
 grep -q '"min": 0, "max": 40' kr.json && pass "the declared range is the model's" ||
