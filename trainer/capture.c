@@ -235,15 +235,18 @@ find_clicks(const blocks *b, size_t lo, size_t hi, int rate, double speed, size_
 #define CLEAR 3.0  /* clicks at least this far above the quiet between them */
 
 /* The exact lag of rec against sig over sig[s0, s0 + len), rec read from
- * `base` on (near where it should be): rec[base + d + i] ~ sig[s0 + i]. */
+ * `base` on (near where it should be): rec[base + d + i] ~ sig[s0 + i].
+ * base may be a little negative (a recording that starts just after the
+ * signal did), passed as its size_t wrap: the sum is taken first, where
+ * unsigned arithmetic wraps back, before it becomes a pointer offset. */
 static long
 fine_lag(const wav_audio *rec, const wav_audio *sig, size_t s0, size_t len, size_t base,
          long max_lag)
 {
-	if (base + s0 >= rec->frames)
+	size_t at = base + s0;
+	if (at >= rec->frames)
 		return 0;
-	return latency_detect(sig->samples + s0, len, rec->samples + base + s0,
-	                      rec->frames - base - s0, max_lag);
+	return latency_detect(sig->samples + s0, len, rec->samples + at, rec->frames - at, max_lag);
 }
 
 int
