@@ -9,7 +9,7 @@
 # Messages go to stderr (make runs this while it reads the Makefile).
 # shellcheck disable=SC2086 # package lists are split into words on purpose
 PKGS="build-essential pkg-config check lv2-dev liblilv-dev libsndfile1-dev libjansson-dev lilv-utils sordi sox
-help2man"
+help2man python3"
 if [ "${1:-}" = "--list" ]; then
 	echo $PKGS
 	exit 0
